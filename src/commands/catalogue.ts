@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { parseFailure, type ParseResult } from './parse-result';
+import { parseDmesg } from './parsers/dmesg';
+import { parseIdUid } from './parsers/id';
+import { parseKenv } from './parsers/kenv';
+import { parseKldstat } from './parsers/kldstat';
+import { parseNvidiaSmi } from './parsers/nvidia-smi';
+import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
+import { parsePciconf } from './parsers/pciconf';
+import { parsePkgQuery } from './parsers/pkg-query';
+import { parseSysctlValue } from './parsers/sysctl';
+import { parseUname } from './parsers/uname';
+import { parseWhich } from './parsers/which';
+import type { CommandOutput, CommandSpec } from './types';
+
+const NoArgs = z.object({}).strict();
+
+const SECOND = 1000;
+
+/** Most tools: a non-zero exit means the output is not what the parser expects. */
+function onSuccess<R>(parse: (text: string) => ParseResult<R>) {
+  return (out: CommandOutput): ParseResult<R> => {
+    if (out.exitCode !== 0) {
+      const firstErr = out.stderr.split('\n').find((l) => l.trim() !== '') ?? '';
+      return parseFailure('command-failed', `exited with ${out.exitCode ?? 'no code'}${firstErr ? `: ${firstErr}` : ''}`);
+    }
+    return parse(out.stdout);
+  };
+}
+
+/** nvidia-smi prints some of its verdicts ("No devices were found") on stdout and some on stderr. */
+function joinStreams(out: CommandOutput): string {
+  if (out.stdout === '' || out.stderr === '') return out.stdout + out.stderr;
+  return out.stdout.endsWith('\n') ? out.stdout + out.stderr : `${out.stdout}\n${out.stderr}`;
+}
+
+function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> {
+  return spec;
+}
+
+export const PciconfArgs = z
+  .object({ verbose: z.boolean().default(false), bars: z.boolean().default(false), caps: z.boolean().default(false) })
+  .strict();
+
+export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
+export const PackageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]{0,100}$/, 'not a package name');
+
+export const catalogue = {
+  uname: define({
+    id: 'uname',
+    description: 'Operating system name, release and machine type',
+    args: NoArgs,
+    argv: () => ['uname', '-rsm'],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: onSuccess(parseUname),
+  }),
+  kenv: define({
+    id: 'kenv',
+    description: 'Kernel environment, including the SMBIOS machine and BIOS identification',
+    args: NoArgs,
+    argv: () => ['kenv'],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: onSuccess(parseKenv),
+  }),
+  pciconf: define({
+    id: 'pciconf',
+    description: 'PCI devices with their drivers, BARs and capabilities',
+    args: PciconfArgs,
+    argv: (a) => ['pciconf', `-l${a.verbose ? 'v' : ''}${a.bars ? 'b' : ''}${a.caps ? 'c' : ''}`],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess(parsePciconf),
+  }),
+  kldstat: define({
+    id: 'kldstat',
+    description: 'Loaded kernel modules',
+    args: NoArgs,
+    argv: () => ['kldstat'],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: onSuccess(parseKldstat),
+  }),
+  sysctl: define({
+    id: 'sysctl',
+    description: 'One kernel state value by name',
+    args: z.object({ key: SysctlKey }).strict(),
+    argv: (a) => ['sysctl', '-n', a.key],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    // An unknown name is an answer ("not set"), not a failure: later steps ask for keys that exist only
+    // once a module is loaded.
+    parse: (out) => {
+      if (out.exitCode !== 0 && /unknown oid/.test(out.stderr)) return { ok: true, value: { value: null } };
+      return onSuccess(parseSysctlValue)(out);
+    },
+  }),
+  pkgQuery: define({
+    id: 'pkgQuery',
+    description: 'Installed packages and their versions',
+    args: NoArgs,
+    argv: () => ['pkg', 'query', '%n\t%v'],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    parse: onSuccess(parsePkgQuery),
+  }),
+  nvidiaSmi: define({
+    id: 'nvidiaSmi',
+    description: 'NVIDIA driver status table',
+    args: NoArgs,
+    argv: () => ['nvidia-smi'],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    // nvidia-smi exits non-zero for "No devices were found" and for a driver it cannot reach; both are
+    // findings the parser reports, not failures to parse.
+    parse: (out) => parseNvidiaSmi(joinStreams(out)),
+  }),
+  nvidiaSmiQuery: define({
+    id: 'nvidiaSmiQuery',
+    description: 'Selected NVIDIA GPU values as CSV',
+    args: z.object({ fields: z.array(NvidiaSmiQueryField).min(1).max(32) }).strict(),
+    argv: (a) => ['nvidia-smi', `--query-gpu=${a.fields.join(',')}`, '--format=csv,noheader,nounits'],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    parse: (out, a) => parseNvidiaSmiCsv(joinStreams(out), a.fields),
+  }),
+  dmesg: define({
+    id: 'dmesg',
+    description: 'Kernel messages since boot (message buffer)',
+    args: NoArgs,
+    argv: () => ['dmesg'],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess(parseDmesg),
+  }),
+  dmesgBoot: define({
+    id: 'dmesgBoot',
+    description: 'Boot messages saved at startup',
+    args: NoArgs,
+    argv: () => ['cat', '/var/run/dmesg.boot'],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess(parseDmesg),
+  }),
+  idUid: define({
+    id: 'idUid',
+    description: 'The user id the wizard runs as',
+    args: NoArgs,
+    argv: () => ['id', '-u'],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: onSuccess(parseIdUid),
+  }),
+  idName: define({
+    id: 'idName',
+    description: 'The user name the wizard runs as',
+    args: NoArgs,
+    argv: () => ['id', '-un'],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: onSuccess((text) => {
+      const name = text.trim();
+      return /^[a-z_][a-z0-9_.-]{0,31}$/i.test(name) ? { ok: true, value: { name } } : parseFailure('malformed', 'not a user name');
+    }),
+  }),
+  which: define({
+    id: 'which',
+    description: 'Where an elevation tool is installed',
+    args: z.object({ program: z.enum(['sudo', 'doas']) }).strict(),
+    argv: (a) => ['which', a.program],
+    privileged: false,
+    timeoutMs: 5 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? parseWhich(out.stdout) : { ok: true, value: { path: null } }),
+  }),
+  sudoProbe: define({
+    id: 'sudoProbe',
+    description: 'Whether sudo works without asking for a password',
+    args: NoArgs,
+    argv: () => ['sudo', '-n', 'true'],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => ({ ok: true, value: { works: out.exitCode === 0 } }),
+  }),
+  doasProbe: define({
+    id: 'doasProbe',
+    description: 'Whether doas works without asking for a password',
+    args: NoArgs,
+    argv: () => ['doas', '-n', 'true'],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => ({ ok: true, value: { works: out.exitCode === 0 } }),
+  }),
+  privilegeProbe: define({
+    id: 'privilegeProbe',
+    description: 'A harmless privileged command, to prove elevation works',
+    args: NoArgs,
+    argv: () => ['id', '-u'],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: onSuccess(parseIdUid),
+  }),
+} as const;
+
+export type Catalogue = typeof catalogue;
+export type CommandId = keyof Catalogue;
+export const commandIds = Object.keys(catalogue) as CommandId[];

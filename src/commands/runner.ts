@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log';
+import type { LogEntry } from '../contract/state';
+import { elevate, type ElevationMethod } from '../host/elevation';
+import type { Host, OutputStream } from '../host/types';
+import { catalogue, type Catalogue, type CommandId } from './catalogue';
+import { parseFailure, type ParseResult } from './parse-result';
+import type { ArgsOf, ResultOf } from './types';
+
+export type RunOutcome = LogEntry['outcome'];
+
+/** One finished catalogue command: what ran, how it ended, and what its output parsed to. */
+export interface CommandRun<R> {
+  runId: string;
+  commandId: CommandId;
+  argv: string[];
+  privileged: boolean;
+  outcome: RunOutcome;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  parsed: ParseResult<R>;
+  /** Why a command was not even started (bad arguments, no way to elevate). */
+  refusal: 'invalid-arguments' | 'no-elevation' | 'password-required' | null;
+}
+
+export interface Elevation {
+  method: ElevationMethod;
+  password: string | null;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onLine?: (runId: string, commandId: CommandId, stream: OutputStream, line: string) => void;
+}
+
+/**
+ * The only way the wizard runs anything on a host: checks the arguments against the catalogue, adds
+ * elevation for privileged entries, applies the entry's timeout, records the audit entry, parses.
+ */
+export class CommandRunner {
+  constructor(
+    private readonly host: Host,
+    private readonly audit: AuditLog,
+    private readonly elevation: () => Elevation,
+  ) {}
+
+  get hostSpec(): string {
+    return this.host.spec;
+  }
+
+  async run<C extends CommandId>(
+    commandId: C,
+    rawArgs: ArgsOf<Catalogue[C]>,
+    options: RunOptions = {},
+  ): Promise<CommandRun<ResultOf<Catalogue[C]>>> {
+    // The catalogue's entries differ in argument and result types; the id ties them together, which the
+    // compiler cannot follow through the lookup, so the spec is handled through its common shape here.
+    const spec = catalogue[commandId] as unknown as {
+      args: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } };
+      argv(a: unknown): string[];
+      privileged: boolean;
+      timeoutMs: number;
+      parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<ResultOf<Catalogue[C]>>;
+    };
+    const runId = randomUUID();
+    const started = new Date();
+    const args = spec.args.safeParse(rawArgs);
+    if (!args.success) return this.refused(runId, commandId, [], spec.privileged, 'invalid-arguments', started);
+    const baseArgv = spec.argv(args.data);
+    let argv = baseArgv;
+    let stdin: string | undefined;
+    if (spec.privileged) {
+      const { method, password } = this.elevation();
+      const elevated = elevate(baseArgv, method, password ?? undefined);
+      if ('error' in elevated) return this.refused(runId, commandId, baseArgv, true, elevated.error, started);
+      argv = elevated.argv;
+      stdin = elevated.stdin;
+    }
+    const result = await this.host.exec({
+      argv,
+      timeoutMs: spec.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(stdin !== undefined ? { stdin } : {}),
+      onLine: (stream, line) => options.onLine?.(runId, commandId, stream, line),
+    });
+    const outcome: RunOutcome = result.spawnError
+      ? 'not-found'
+      : result.timedOut
+        ? 'timeout'
+        : result.cancelled
+          ? 'cancelled'
+          : result.exitCode === 0
+            ? 'ok'
+            : 'failed';
+    const parsedOutput: ParseResult<ResultOf<Catalogue[C]>> =
+      outcome === 'ok' || outcome === 'failed'
+        ? spec.parse({ stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode }, args.data)
+        : parseFailure('command-failed', outcomeText(outcome, argv[0] ?? ''));
+    this.audit.record({
+      id: runId,
+      at: started.toISOString(),
+      host: this.host.spec,
+      commandId,
+      argv,
+      privileged: spec.privileged,
+      exitCode: result.exitCode,
+      durationMs: Math.round(result.durationMs),
+      outcome,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      truncated: result.truncated,
+    });
+    return {
+      runId,
+      commandId,
+      argv,
+      privileged: spec.privileged,
+      outcome,
+      exitCode: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      durationMs: result.durationMs,
+      parsed: parsedOutput,
+      refusal: null,
+    };
+  }
+
+  private refused<R>(
+    runId: string,
+    commandId: CommandId,
+    argv: string[],
+    privileged: boolean,
+    refusal: NonNullable<CommandRun<R>['refusal']>,
+    started: Date,
+  ): CommandRun<R> {
+    this.audit.record({
+      id: runId,
+      at: started.toISOString(),
+      host: this.host.spec,
+      commandId,
+      argv,
+      privileged,
+      exitCode: null,
+      durationMs: 0,
+      outcome: 'refused',
+      stdout: '',
+      stderr: refusal,
+      truncated: false,
+    });
+    return {
+      runId,
+      commandId,
+      argv,
+      privileged,
+      outcome: 'refused',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      durationMs: 0,
+      parsed: parseFailure('command-failed', `not run: ${refusal}`),
+      refusal,
+    };
+  }
+}
+
+function outcomeText(outcome: RunOutcome, program: string): string {
+  switch (outcome) {
+    case 'not-found':
+      return `${program}: command not found on this host`;
+    case 'timeout':
+      return `${program}: timed out`;
+    case 'cancelled':
+      return `${program}: cancelled`;
+    default:
+      return `${program}: ${outcome}`;
+  }
+}

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type { ParseResult } from './parse-result';
+
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+}
+
+/**
+ * One entry of the fixed command catalogue. Arguments are zod-checked before `argv` ever sees them, so no
+ * caller can smuggle text into a command line; there is no shell anywhere.
+ */
+export interface CommandSpec<A extends z.ZodType = z.ZodType, R = unknown> {
+  readonly id: string;
+  readonly description: string;
+  readonly args: A;
+  readonly argv: (args: z.infer<A>) => string[];
+  readonly privileged: boolean;
+  readonly timeoutMs: number;
+  readonly parse: (output: CommandOutput, args: z.infer<A>) => ParseResult<R>;
+}
+
+export type ArgsOf<C> = C extends CommandSpec<infer A, unknown> ? z.input<A> : never;
+export type ResultOf<C> = C extends CommandSpec<z.ZodType, infer R> ? R : never;

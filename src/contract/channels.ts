@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
+
+const Empty = z.object({}).strict();
+
+/**
+ * The whole IPC contract. Main (Electron), preload, the browser-mode server and the renderer all import this
+ * one object, so a channel cannot exist on one side only.
+ */
+export const channels = {
+  'app:info': { request: Empty, response: AppInfo },
+  'wizard:state': { request: Empty, response: WizardState },
+  'host:select': { request: z.object({ spec: HostSpec }).strict(), response: WizardState },
+  'wizard:runChecks': { request: z.object({ stepId: StepId }).strict(), response: WizardState },
+  'wizard:setChecklistItem': {
+    request: z.object({ stepId: StepId, itemId: ItemId, done: z.boolean() }).strict(),
+    response: WizardState,
+  },
+  'wizard:goTo': { request: z.object({ stepId: StepId }).strict(), response: WizardState },
+  'wizard:next': {
+    request: z.object({ stepId: StepId, continueAnyway: z.boolean() }).strict(),
+    response: WizardState,
+  },
+  'wizard:cancel': { request: Empty, response: z.object({ cancelled: z.number().int().nonnegative() }).strict() },
+  'auth:providePassword': {
+    request: z.object({ password: z.string().min(1).max(1024) }).strict(),
+    response: WizardState,
+  },
+  'auth:forgetPassword': { request: Empty, response: WizardState },
+  'log:recent': {
+    request: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
+    response: z.object({ entries: z.array(LogEntry) }).strict(),
+  },
+  'settings:get': { request: Empty, response: z.object({ locale: Locale.nullable() }).strict() },
+  'settings:setLocale': {
+    request: z.object({ locale: Locale }).strict(),
+    response: z.object({ locale: Locale.nullable() }).strict(),
+  },
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.infer<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.infer<Channels[C]['response']>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const isChannelName = (name: unknown): name is ChannelName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+
+/** Events pushed from the backend to the renderer. */
+export const events = {
+  'state:changed': WizardState,
+  'log:entry': LogEntry,
+  'log:line': z
+    .object({ runId: z.string(), commandId: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string() })
+    .strict(),
+} as const;
+export type EventName = keyof typeof events;
+export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+export const ContractErrorCode = z.enum([
+  'unknown-channel',
+  'invalid-payload',
+  'forbidden-sender',
+  'unauthorized',
+  'busy',
+  'invalid-state',
+  'internal',
+]);
+export type ContractErrorCode = z.infer<typeof ContractErrorCode>;
+
+export const ContractError = z
+  .object({ code: ContractErrorCode, message: z.string(), issues: z.array(z.string()).optional() })
+  .strict();
+export type ContractError = z.infer<typeof ContractError>;
+
+/** Every reply, over IPC or HTTP, is this envelope; the renderer never sees a thrown exception's internals. */
+export const Envelope = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }).strict(),
+  z.object({ ok: z.literal(false), error: ContractError }).strict(),
+]);
+export type Envelope<T = unknown> = { ok: true; data: T } | { ok: false; error: ContractError };

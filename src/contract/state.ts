@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { Message } from './messages';
+
+export const StepId = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
+export const ItemId = z.string().regex(/^[a-z][a-z0-9-]{0,60}$/);
+export const Locale = z.enum(['en', 'zh-CN']);
+export type Locale = z.infer<typeof Locale>;
+
+/** `local`, `sim:NAME`; later `ssh://user@host[:port]`. */
+export const HostSpec = z
+  .string()
+  .max(200)
+  .regex(/^(local|sim:[a-z0-9][a-z0-9-]{0,40})$/, 'host must be "local" or "sim:NAME"');
+export type HostSpec = z.infer<typeof HostSpec>;
+
+export const EvidenceLine = z.object({ n: z.number().int().nonnegative(), text: z.string().max(4000) }).strict();
+
+/** What a verdict rests on: the command that ran and the output lines that decided it. */
+export const Evidence = z
+  .object({
+    commandId: z.string(),
+    argv: z.array(z.string()),
+    privileged: z.boolean(),
+    exitCode: z.number().int().nullable(),
+    lines: z.array(EvidenceLine),
+    note: Message.optional(),
+  })
+  .strict();
+export type Evidence = z.infer<typeof Evidence>;
+
+export const CheckStatus = z.enum(['pending', 'running', 'pass', 'warn', 'fail', 'skip', 'error']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const CheckResult = z
+  .object({
+    status: CheckStatus,
+    reason: Message.nullable(),
+    advice: z.array(Message),
+    evidence: z.array(Evidence),
+    ranAt: z.string().nullable(),
+  })
+  .strict();
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const CheckView = CheckResult.extend({ id: ItemId, title: Message }).strict();
+export type CheckView = z.infer<typeof CheckView>;
+
+export const ChecklistItemView = z.object({ id: ItemId, label: Message, done: z.boolean() }).strict();
+
+export const StepStatus = z.enum(['todo', 'current', 'pass', 'warn', 'fail', 'done', 'locked']);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+export const StepSummary = z
+  .object({ id: StepId, title: Message, status: StepStatus, visitable: z.boolean() })
+  .strict();
+
+export const StepView = z
+  .object({
+    id: StepId,
+    title: Message,
+    intro: Message,
+    instructions: z.array(Message),
+    illustration: z.string().nullable(),
+    checklist: z.array(ChecklistItemView),
+    checks: z.array(CheckView),
+    canContinue: z.boolean(),
+    canContinueAnyway: z.boolean(),
+    blockedBy: Message.nullable(),
+    continuedAnyway: z.boolean(),
+    isLast: z.boolean(),
+  })
+  .strict();
+export type StepView = z.infer<typeof StepView>;
+
+export const PrivilegeView = z
+  .object({
+    method: z.enum(['unknown', 'root', 'sudo', 'doas', 'none']),
+    needsPassword: z.boolean(),
+    passwordHeld: z.boolean(),
+  })
+  .strict();
+
+export const HostChoice = z.object({ spec: HostSpec, label: Message, description: Message }).strict();
+
+export const WizardState = z
+  .object({
+    host: z.object({ spec: HostSpec, label: Message, simulated: z.boolean() }).strict(),
+    hostChoices: z.array(HostChoice),
+    /** Set when the app runs somewhere it cannot help directly (not FreeBSD): the UI opens the host picker. */
+    hostPickerReason: Message.nullable(),
+    steps: z.array(StepSummary),
+    current: StepView,
+    privilege: PrivilegeView,
+    notices: z.array(Message),
+    busy: z.boolean(),
+  })
+  .strict();
+export type WizardState = z.infer<typeof WizardState>;
+
+export const LogEntry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    host: z.string(),
+    commandId: z.string(),
+    argv: z.array(z.string()),
+    privileged: z.boolean(),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number().nonnegative(),
+    outcome: z.enum(['ok', 'failed', 'timeout', 'cancelled', 'not-found', 'refused']),
+    stdout: z.string(),
+    stderr: z.string(),
+    truncated: z.boolean(),
+  })
+  .strict();
+export type LogEntry = z.infer<typeof LogEntry>;
+
+/** Also logged: decisions the user made that matter later ("continue anyway"). */
+export const AppInfo = z
+  .object({ name: z.string(), version: z.string(), mode: z.enum(['electron', 'browser']), platform: z.string() })
+  .strict();
+export type AppInfo = z.infer<typeof AppInfo>;

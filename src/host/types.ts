@@ -1,0 +1,36 @@
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ExecRequest {
+  /** argv[0] is the program; never a shell string. */
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Written to the process's stdin, then stdin is closed. Used only for the sudo password. */
+  readonly stdin?: string;
+  /** Per stream; output past this is dropped and `truncated` is set. */
+  readonly maxOutputBytes?: number;
+  readonly onLine?: (stream: OutputStream, line: string) => void;
+}
+
+export interface ExecResult {
+  /** null when the process did not exit by itself (timeout, cancel, signal, not started). */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+  /** Set when the program could not be started at all, e.g. `ENOENT` for a missing binary. */
+  spawnError: string | null;
+}
+
+/** A machine the wizard acts on: this one, a simulated FreeBSD box, later one over SSH. */
+export interface Host {
+  readonly spec: string;
+  readonly simulated: boolean;
+  exec(request: ExecRequest): Promise<ExecResult>;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;

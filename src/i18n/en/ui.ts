@@ -1,0 +1,2 @@
+export const uiEn = {
+} as const;

@@ -1,0 +1,136 @@
+import { msg } from '../contract/messages';
+import type { Evidence } from '../contract/state';
+import type { PciconfOutput } from '../commands/parsers/pciconf';
+import type { CommandRun } from '../commands/runner';
+import { evidenceAt, evidenceOf } from '../wizard/evidence';
+import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
+
+type PciDevice = PciconfOutput['devices'][number];
+
+const NVIDIA = '0x10de';
+const isDisplay = (d: PciDevice): boolean => d.class.startsWith('0x03');
+export const isNvidiaGpu = (d: PciDevice): boolean => d.vendorId === NVIDIA && isDisplay(d);
+
+export const findNvidiaGpu = (out: PciconfOutput): PciDevice | undefined => out.devices.find(isNvidiaGpu);
+
+/** The header line and the lines that belong to one device in `pciconf -l…` output, as 1-based numbers. */
+function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unknown>, keep: (text: string) => boolean): number[] {
+  const index = out.devices.indexOf(device);
+  const nextHeader = out.devices[index + 1]?.line ?? Number.POSITIVE_INFINITY;
+  const lines = run.stdout.split('\n');
+  const numbers: number[] = [device.line];
+  for (let n = device.line + 1; n < nextHeader && n <= lines.length; n++) {
+    if (keep(lines[n - 1] ?? '')) numbers.push(n);
+  }
+  return numbers;
+}
+
+const pciconfLvbc = invoke('pciconf', { verbose: true, bars: true, caps: true });
+
+const enumeratedCheck = defineCheck({
+  id: 'gpu-enumerated',
+  title: 'steps.adapter.check.enumerated',
+  readOnly: true,
+  commands: { pci: pciconfLvbc },
+  evaluate: ({ pci }): Verdict => {
+    if (!pci.parsed.ok) {
+      return {
+        status: 'error',
+        reason: msg('steps.adapter.pciconfUnreadable', { detail: pci.parsed.error.message }),
+        advice: [],
+        evidence: [evidenceOf(pci)],
+      };
+    }
+    const out = pci.parsed.value;
+    const gpu = findNvidiaGpu(out);
+    if (gpu) {
+      return {
+        status: 'pass',
+        reason: msg('steps.adapter.enumerated.ok', {
+          device: gpu.device ?? gpu.deviceId,
+          selector: gpu.selector,
+          name: gpu.name,
+        }),
+        advice: [],
+        evidence: [evidenceAt(pci, deviceLines(out, gpu, pci, (t) => /^\s+(vendor|device|class|subclass)\s+=/.test(t)))],
+      };
+    }
+    // Show what *is* on the bus, so the user sees the laptop's own graphics and no NVIDIA device.
+    const displays = out.devices.filter(isDisplay);
+    const evidence: Evidence[] = [
+      evidenceAt(
+        pci,
+        displays.flatMap((d) => deviceLines(out, d, pci, (t) => /^\s+(vendor|device)\s+=/.test(t))),
+        msg('steps.adapter.enumerated.missing.evidenceNote', { count: out.devices.length }),
+      ),
+    ];
+    return {
+      status: 'fail',
+      reason: msg('steps.adapter.enumerated.missing'),
+      advice: [
+        msg('steps.adapter.enumerated.advice.power'),
+        msg('steps.adapter.enumerated.advice.coldBoot'),
+        msg('steps.adapter.enumerated.advice.seating'),
+        msg('steps.adapter.enumerated.advice.cable'),
+      ],
+      evidence,
+    };
+  },
+});
+
+/** A BAR the firmware or kernel could not place has no address (or is left disabled). */
+const unassigned = (bar: PciDevice['bars'][number]): boolean => !bar.enabled || /^0x0+$/.test(bar.base);
+
+const memoryCheck = defineCheck({
+  id: 'gpu-memory',
+  title: 'steps.adapter.check.memory',
+  readOnly: true,
+  commands: { pci: pciconfLvbc },
+  evaluate: ({ pci }): Verdict => {
+    const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
+    if (!pci.parsed.ok || !gpu) {
+      return { status: 'skip', reason: msg('steps.adapter.memory.noGpu'), advice: [], evidence: [] };
+    }
+    const out = pci.parsed.value;
+    const barLines = deviceLines(out, gpu, pci, (t) => /^\s+bar\s+\[/.test(t));
+    const evidence = [evidenceAt(pci, barLines)];
+    if (gpu.bars.length === 0) {
+      return { status: 'fail', reason: msg('steps.adapter.memory.none', { selector: gpu.selector }), advice: [msg('steps.adapter.memory.advice')], evidence };
+    }
+    const bad = gpu.bars.filter(unassigned);
+    if (bad.length > 0) {
+      return {
+        status: 'fail',
+        reason: msg('steps.adapter.memory.unassigned', { selector: gpu.selector, bars: bad.map((b) => b.reg).join(', ') }),
+        advice: [msg('steps.adapter.memory.advice')],
+        evidence,
+      };
+    }
+    const total = gpu.bars.filter((b) => b.type !== 'I/O Port').reduce((sum, b) => sum + b.size, 0);
+    return {
+      status: 'pass',
+      reason: msg('steps.adapter.memory.ok', { count: gpu.bars.length, mib: Math.round(total / 1048576) }),
+      advice: [],
+      evidence,
+    };
+  },
+});
+
+export const adapterCardStep: StepDefinition = {
+  id: 'adapter-card',
+  title: 'steps.adapter.title',
+  intro: 'steps.adapter.intro',
+  instructions: [
+    'steps.adapter.instructions.slot',
+    'steps.adapter.instructions.gpu',
+    'steps.adapter.instructions.order',
+  ],
+  illustration: 'adapter-card.svg',
+  checklist: [
+    { id: 'card-seated', label: 'steps.adapter.checklist.cardSeated' },
+    { id: 'gpu-seated', label: 'steps.adapter.checklist.gpuSeated' },
+    { id: 'power-first', label: 'steps.adapter.checklist.powerFirst' },
+    { id: 'cold-boot', label: 'steps.adapter.checklist.coldBoot' },
+  ],
+  checks: [enumeratedCheck, memoryCheck],
+};

@@ -1,0 +1,41 @@
+import type { Message } from '../contract/messages';
+import type { CheckStatus, Evidence } from '../contract/state';
+import type { CommandRunner } from '../commands/runner';
+import { CheckRound } from './run-checks';
+import type { StepDefinition } from './step';
+
+export interface DiagnosisEntry {
+  step: string;
+  check: string;
+  title: string;
+  status: CheckStatus;
+  reason: Message;
+  advice: Message[];
+  evidence: Evidence[];
+}
+
+/** Every read-only check of every step, in one round (shared commands run once). Changes nothing. */
+export async function diagnose(
+  runner: CommandRunner,
+  steps: readonly StepDefinition[],
+  signal?: AbortSignal,
+): Promise<DiagnosisEntry[]> {
+  const round = new CheckRound(runner, signal ? { signal } : {});
+  const jobs = steps.flatMap((step) =>
+    step.checks
+      .filter((check) => check.readOnly)
+      .map(async (check): Promise<DiagnosisEntry> => {
+        const { verdict } = await round.check(check, { passwordVerified: false });
+        return {
+          step: step.id,
+          check: check.id,
+          title: check.title,
+          status: verdict.status,
+          reason: verdict.reason,
+          advice: verdict.advice,
+          evidence: verdict.evidence,
+        };
+      }),
+  );
+  return Promise.all(jobs);
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CheckResult } from '../contract/state';
+import { JsonFile } from '../storage/json-file';
+
+export const StepProgress = z
+  .object({
+    checklist: z.record(z.string(), z.boolean()),
+    checks: z.record(z.string(), CheckResult),
+    completed: z.boolean(),
+    continuedAnyway: z.boolean(),
+  })
+  .strict();
+export type StepProgress = z.infer<typeof StepProgress>;
+
+export const SavedProgress = z
+  .object({
+    version: z.literal(1),
+    host: z.string(),
+    currentStepId: z.string(),
+    steps: z.record(z.string(), StepProgress),
+    updatedAt: z.string(),
+  })
+  .strict();
+export type SavedProgress = z.infer<typeof SavedProgress>;
+
+export const emptyStepProgress = (): StepProgress => ({ checklist: {}, checks: {}, completed: false, continuedAnyway: false });
+
+/** One progress file per host, so a demo run never overwrites the real machine's progress. */
+export function progressFile(dataDir: string, hostSpec: string): JsonFile<typeof SavedProgress> {
+  const readable = hostSpec.replace(/[^a-zA-Z0-9-]+/g, '_').slice(0, 40);
+  const hash = createHash('sha256').update(hostSpec).digest('hex').slice(0, 8);
+  return new JsonFile(join(dataDir, 'progress', `${readable}-${hash}.json`), SavedProgress);
+}

@@ -1,0 +1,69 @@
+import { msg } from '../contract/messages';
+import type { CheckResult } from '../contract/state';
+import type { CommandId } from '../commands/catalogue';
+import type { CommandRun, CommandRunner, RunOptions } from '../commands/runner';
+import type { CheckDefinition, EvaluationContext, Verdict } from './step';
+
+/**
+ * Runs checks side by side. A command two checks both need (pciconf, say) runs once per round: the
+ * cache is keyed by command and arguments.
+ */
+export class CheckRound {
+  private readonly cache = new Map<string, Promise<CommandRun<unknown>>>();
+
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly options: RunOptions,
+  ) {}
+
+  private runOnce(command: CommandId, args: unknown): Promise<CommandRun<unknown>> {
+    const key = `${command}\u0000${JSON.stringify(args)}`;
+    let pending = this.cache.get(key);
+    if (!pending) {
+      // The invocation was built by `invoke()`, which checked the arguments' type for this command.
+      pending = this.runner.run(command, args as never, this.options) as Promise<CommandRun<unknown>>;
+      this.cache.set(key, pending);
+    }
+    return pending;
+  }
+
+  async check(check: CheckDefinition, context: EvaluationContext): Promise<{ verdict: Verdict; runs: CommandRun<unknown>[] }> {
+    const names = Object.keys(check.commands);
+    const runs = await Promise.all(
+      names.map((name) => {
+        const invocation = check.commands[name];
+        if (!invocation) throw new Error(`check ${check.id}: no invocation ${name}`);
+        return this.runOnce(invocation.command, invocation.args);
+      }),
+    );
+    const byName: Record<string, CommandRun<unknown>> = {};
+    names.forEach((name, i) => {
+      const run = runs[i];
+      if (run) byName[name] = run;
+    });
+    if (runs.some((r) => r.outcome === 'cancelled')) {
+      return { verdict: { status: 'skip', reason: msg('wizard.check.cancelled'), advice: [], evidence: [] }, runs };
+    }
+    try {
+      return { verdict: check.evaluate(byName as never, context), runs };
+    } catch (error) {
+      return {
+        verdict: {
+          status: 'error',
+          reason: msg('wizard.check.internalError', { detail: error instanceof Error ? error.message : String(error) }),
+          advice: [],
+          evidence: [],
+        },
+        runs,
+      };
+    }
+  }
+}
+
+export const toCheckResult = (verdict: Verdict, at: Date): CheckResult => ({
+  status: verdict.status,
+  reason: verdict.reason,
+  advice: verdict.advice,
+  evidence: verdict.evidence,
+  ranAt: at.toISOString(),
+});

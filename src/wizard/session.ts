@@ -1,0 +1,308 @@
+import { msg, type Message } from '../contract/messages';
+import type { CheckResult, CheckView, StepStatus, StepView } from '../contract/state';
+import type { AuditLog } from '../audit/audit-log';
+import { CommandRunner, type RunOptions } from '../commands/runner';
+import type { ElevationMethod } from '../host/elevation';
+import type { Host } from '../host/types';
+import type { JsonFile } from '../storage/json-file';
+import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
+import { CheckRound, toCheckResult } from './run-checks';
+import type { StepDefinition } from './step';
+
+export class SessionError extends Error {
+  constructor(
+    readonly code: 'invalid-state' | 'busy',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PrivilegeState {
+  method: ElevationMethod | 'unknown';
+  needsPassword: boolean;
+  passwordHeld: boolean;
+}
+
+export interface SessionOptions {
+  host: Host;
+  steps: readonly StepDefinition[];
+  audit: AuditLog;
+  store: JsonFile<typeof SavedProgress>;
+  onChange?: () => void;
+  onLine?: RunOptions['onLine'];
+}
+
+const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], ranAt: null });
+
+/**
+ * One user's way through the steps on one host: what is ticked, what the checks said, where they are.
+ * Every change is saved before the promise resolves, so a restart (or a reboot of the host) resumes here.
+ */
+export class WizardSession {
+  readonly runner: CommandRunner;
+  readonly notices: Message[] = [];
+  private progress: SavedProgress;
+  private readonly running = new Set<string>();
+  private controller: AbortController | null = null;
+  private password: string | null = null;
+  private candidatePassword: string | null = null;
+  private privilegeFacts: { method: ElevationMethod | 'unknown'; needsPassword: boolean } = {
+    method: 'unknown',
+    needsPassword: false,
+  };
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly options: SessionOptions,
+    progress: SavedProgress,
+  ) {
+    this.progress = progress;
+    this.runner = new CommandRunner(options.host, options.audit, () => ({
+      method: this.privilegeFacts.method === 'unknown' ? 'none' : this.privilegeFacts.method,
+      password: this.candidatePassword ?? this.password,
+    }));
+  }
+
+  static async open(options: SessionOptions): Promise<WizardSession> {
+    const first = options.steps[0];
+    if (!first) throw new Error('a wizard needs at least one step');
+    const fresh: SavedProgress = {
+      version: 1,
+      host: options.host.spec,
+      currentStepId: first.id,
+      steps: {},
+      updatedAt: new Date().toISOString(),
+    };
+    const loaded = await options.store.load();
+    const session = new WizardSession(options, loaded.status === 'loaded' ? loaded.value : fresh);
+    if (loaded.status === 'set-aside') {
+      session.notices.push(msg('notice.progressSetAside', { file: loaded.setAsideTo, problem: loaded.problem }));
+    }
+    if (!options.steps.some((s) => s.id === session.progress.currentStepId)) session.progress.currentStepId = first.id;
+    // A check that was running when the app stopped did not finish; show it as not run.
+    for (const step of Object.values(session.progress.steps)) {
+      for (const [id, result] of Object.entries(step.checks)) if (result.status === 'running') step.checks[id] = notRun();
+    }
+    return session;
+  }
+
+  get hostSpec(): string {
+    return this.options.host.spec;
+  }
+
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  get privilege(): PrivilegeState {
+    return { ...this.privilegeFacts, passwordHeld: this.password !== null };
+  }
+
+  private get steps(): readonly StepDefinition[] {
+    return this.options.steps;
+  }
+
+  private stepIndex(stepId: string): number {
+    const index = this.steps.findIndex((s) => s.id === stepId);
+    if (index < 0) throw new SessionError('invalid-state', `no step ${stepId}`);
+    return index;
+  }
+
+  private stepProgress(stepId: string): StepProgress {
+    let entry = this.progress.steps[stepId];
+    if (!entry) {
+      entry = emptyStepProgress();
+      this.progress.steps[stepId] = entry;
+    }
+    return entry;
+  }
+
+  /** Steps up to the first unfinished one can be visited; the ones after it wait. */
+  private firstUnfinishedIndex(): number {
+    const index = this.steps.findIndex((s) => !this.progress.steps[s.id]?.completed);
+    return index < 0 ? this.steps.length - 1 : index;
+  }
+
+  private changed(): Promise<void> {
+    this.progress.updatedAt = new Date().toISOString();
+    const snapshot = structuredClone(this.progress);
+    this.saving = this.saving
+      .then(() => this.options.store.save(snapshot))
+      .catch(() => {
+        this.notices.push(msg('notice.progressNotSaved', { file: this.options.store.path }));
+      });
+    this.options.onChange?.();
+    return this.saving;
+  }
+
+  stepSummaries(): { id: string; title: Message; status: StepStatus; visitable: boolean }[] {
+    const frontier = this.firstUnfinishedIndex();
+    return this.steps.map((step, index) => {
+      const entry = this.progress.steps[step.id];
+      const visitable = index <= frontier;
+      let status: StepStatus;
+      if (step.id === this.progress.currentStepId) status = 'current';
+      else if (entry?.completed) status = entry.continuedAnyway ? 'warn' : 'done';
+      else if (!visitable) status = 'locked';
+      else if (entry && Object.values(entry.checks).some((c) => c.status === 'fail' || c.status === 'error')) status = 'fail';
+      else status = 'todo';
+      return { id: step.id, title: msg(step.title), status, visitable };
+    });
+  }
+
+  currentView(): StepView {
+    const index = this.stepIndex(this.progress.currentStepId);
+    const step = this.steps[index];
+    if (!step) throw new SessionError('invalid-state', 'no current step');
+    const entry = this.progress.steps[step.id] ?? emptyStepProgress();
+    const checks: CheckView[] = step.checks.map((check) => {
+      const result = this.running.has(`${step.id}/${check.id}`)
+        ? { ...notRun(), status: 'running' as const }
+        : (entry.checks[check.id] ?? notRun());
+      return { id: check.id, title: msg(check.title), ...result };
+    });
+    const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
+    const statuses = checks.map((c) => c.status);
+    const allPass = statuses.every((s) => s === 'pass' || s === 'skip');
+    const noBlocker = statuses.every((s) => s === 'pass' || s === 'warn' || s === 'skip');
+    let blockedBy: Message | null = null;
+    if (this.busy) blockedBy = msg('wizard.blocked.running');
+    else if (!checklistDone) blockedBy = msg('wizard.blocked.checklist');
+    else if (statuses.some((s) => s === 'pending')) blockedBy = msg('wizard.blocked.notRun');
+    else if (statuses.some((s) => s === 'fail' || s === 'error')) blockedBy = msg('wizard.blocked.failed');
+    else if (!allPass) blockedBy = msg('wizard.blocked.warnings');
+    return {
+      id: step.id,
+      title: msg(step.title),
+      intro: msg(step.intro),
+      instructions: step.instructions.map((key) => msg(key)),
+      illustration: step.illustration,
+      checklist: step.checklist.map((item) => ({ id: item.id, label: msg(item.label), done: entry.checklist[item.id] === true })),
+      checks,
+      canContinue: blockedBy === null,
+      canContinueAnyway: !this.busy && checklistDone && noBlocker && !allPass,
+      blockedBy,
+      continuedAnyway: entry.continuedAnyway,
+      isLast: index === this.steps.length - 1,
+    };
+  }
+
+  async setChecklistItem(stepId: string, itemId: string, done: boolean): Promise<void> {
+    const step = this.steps[this.stepIndex(stepId)];
+    if (!step?.checklist.some((item) => item.id === itemId)) throw new SessionError('invalid-state', `no checklist item ${itemId}`);
+    this.stepProgress(stepId).checklist[itemId] = done;
+    await this.changed();
+  }
+
+  async goTo(stepId: string): Promise<void> {
+    const index = this.stepIndex(stepId);
+    if (index > this.firstUnfinishedIndex()) throw new SessionError('invalid-state', `step ${stepId} is not reachable yet`);
+    this.progress.currentStepId = stepId;
+    await this.changed();
+  }
+
+  async next(stepId: string, continueAnyway: boolean): Promise<void> {
+    if (stepId !== this.progress.currentStepId) throw new SessionError('invalid-state', `${stepId} is not the current step`);
+    const view = this.currentView();
+    const allowed = continueAnyway ? view.canContinueAnyway : view.canContinue;
+    if (!allowed) throw new SessionError('invalid-state', `step ${stepId} cannot continue yet`);
+    const entry = this.stepProgress(stepId);
+    entry.completed = true;
+    entry.continuedAnyway = continueAnyway;
+    if (continueAnyway) {
+      const warned = view.checks.filter((c) => c.status === 'warn').map((c) => c.id);
+      this.options.audit.record({
+        id: `decision-${Date.now()}`,
+        at: new Date().toISOString(),
+        host: this.hostSpec,
+        commandId: 'decision:continue-anyway',
+        argv: [stepId, ...warned],
+        privileged: false,
+        exitCode: null,
+        durationMs: 0,
+        outcome: 'ok',
+        stdout: `The user continued past warnings in step ${stepId}: ${warned.join(', ')}`,
+        stderr: '',
+        truncated: false,
+      });
+    }
+    const nextStep = this.steps[this.stepIndex(stepId) + 1];
+    if (nextStep) this.progress.currentStepId = nextStep.id;
+    await this.changed();
+  }
+
+  async runChecks(stepId: string): Promise<void> {
+    if (this.busy) throw new SessionError('busy', 'checks are already running');
+    const step = this.steps[this.stepIndex(stepId)];
+    if (!step) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    for (const check of step.checks) this.running.add(`${step.id}/${check.id}`);
+    this.options.onChange?.();
+    const round = new CheckRound(this.runner, {
+      signal: controller.signal,
+      ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
+    });
+    const context = { passwordVerified: this.password !== null };
+    try {
+      await Promise.all(
+        step.checks.map(async (check) => {
+          const { verdict } = await round.check(check, context);
+          this.stepProgress(step.id).checks[check.id] = toCheckResult(verdict, new Date());
+          if (verdict.facts && typeof verdict.facts.elevation === 'string') this.adoptElevation(verdict.facts);
+          this.running.delete(`${step.id}/${check.id}`);
+          this.options.onChange?.();
+        }),
+      );
+    } finally {
+      for (const check of step.checks) this.running.delete(`${step.id}/${check.id}`);
+      this.controller = null;
+    }
+    await this.changed();
+  }
+
+  private adoptElevation(facts: Record<string, string | number | boolean | null>): void {
+    const method = facts.elevation;
+    if (method === 'root' || method === 'sudo' || method === 'doas' || method === 'none') {
+      this.privilegeFacts = { method, needsPassword: facts.needsPassword === true };
+    }
+  }
+
+  cancel(): number {
+    if (!this.controller) return 0;
+    this.controller.abort();
+    return 1;
+  }
+
+  /** Keeps the password only if sudo accepts it; it lives in memory for this session and is never written. */
+  async providePassword(password: string): Promise<boolean> {
+    if (this.privilegeFacts.method !== 'sudo') throw new SessionError('invalid-state', 'this host does not use sudo');
+    if (this.busy) throw new SessionError('busy', 'checks are running');
+    this.candidatePassword = password;
+    try {
+      const run = await this.runner.run('privilegeProbe', {});
+      const accepted = run.outcome === 'ok' && run.parsed.ok && run.parsed.value.uid === 0;
+      if (accepted) this.password = password;
+      else this.notices.push(msg('notice.passwordRejected'));
+      return accepted;
+    } finally {
+      this.candidatePassword = null;
+      this.options.onChange?.();
+    }
+  }
+
+  forgetPassword(): void {
+    this.password = null;
+    this.options.onChange?.();
+  }
+
+  dismissNotices(): void {
+    this.notices.length = 0;
+  }
+
+  /** Waits for pending saves; used before exit and by tests. */
+  async settled(): Promise<void> {
+    await this.saving;
+  }
+}

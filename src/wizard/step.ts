@@ -1,0 +1,66 @@
+import type { Message } from '../contract/messages';
+import type { CheckStatus, Evidence } from '../contract/state';
+import type { Catalogue, CommandId } from '../commands/catalogue';
+import type { CommandRun } from '../commands/runner';
+import type { ArgsOf, ResultOf } from '../commands/types';
+
+/** A catalogue command a check wants run, with its arguments; `R` is what its parser returns. */
+export interface Invocation<R> {
+  readonly command: CommandId;
+  readonly args: unknown;
+  /** Type-level only, never set: ties the invocation to its parser's result. */
+  readonly _result?: R;
+}
+
+export function invoke<C extends CommandId>(command: C, args: ArgsOf<Catalogue[C]>): Invocation<ResultOf<Catalogue[C]>> {
+  return { command, args };
+}
+
+export type Runs<M> = { [K in keyof M]: M[K] extends Invocation<infer R> ? CommandRun<R> : never };
+
+export type VerdictStatus = Extract<CheckStatus, 'pass' | 'warn' | 'fail' | 'skip' | 'error'>;
+
+export interface Verdict {
+  status: VerdictStatus;
+  reason: Message;
+  advice: Message[];
+  evidence: Evidence[];
+  /** Facts other parts of the wizard use (e.g. which elevation method the host offers). */
+  facts?: Record<string, string | number | boolean | null>;
+}
+
+/** What an evaluation may know besides its own command runs. */
+export interface EvaluationContext {
+  passwordVerified: boolean;
+}
+
+export interface CheckDefinition<M extends Record<string, Invocation<unknown>> = Record<string, Invocation<unknown>>> {
+  readonly id: string;
+  readonly title: string;
+  /** Read-only checks run in `egpu-wizard diagnose` too. */
+  readonly readOnly: boolean;
+  readonly commands: M;
+  /** Pure: the same runs give the same verdict. */
+  readonly evaluate: (runs: Runs<M>, context: EvaluationContext) => Verdict;
+}
+
+export function defineCheck<M extends Record<string, Invocation<unknown>>>(check: CheckDefinition<M>): CheckDefinition {
+  // Widening the command map to the common shape is safe: the engine only passes back the runs it made
+  // from this same map.
+  return check as unknown as CheckDefinition;
+}
+
+export interface ChecklistItem {
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface StepDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly intro: string;
+  readonly instructions: readonly string[];
+  readonly illustration: string | null;
+  readonly checklist: readonly ChecklistItem[];
+  readonly checks: readonly CheckDefinition[];
+}
