@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseFailure, type ParseResult } from './parse-result';
 import { parseDmesg } from './parsers/dmesg';
-import { parseIdUid } from './parsers/id';
+import { parseIdName, parseIdUid } from './parsers/id';
 import { parseKenv } from './parsers/kenv';
 import { parseKldstat } from './parsers/kldstat';
 import { parseNvidiaSmi } from './parsers/nvidia-smi';
@@ -159,10 +159,7 @@ export const catalogue = {
     argv: () => ['id', '-un'],
     privileged: false,
     timeoutMs: 5 * SECOND,
-    parse: onSuccess((text) => {
-      const name = text.trim();
-      return /^[a-z_][a-z0-9_.-]{0,31}$/i.test(name) ? { ok: true, value: { name } } : parseFailure('malformed', 'not a user name');
-    }),
+    parse: onSuccess(parseIdName),
   }),
   which: define({
     id: 'which',
