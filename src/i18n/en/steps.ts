@@ -32,9 +32,9 @@ export const stepsEn = {
   // Adapter card
   'steps.adapter.title': 'Adapter card',
   'steps.adapter.intro': 'The EXP GDC “Beast” connects the GPU to the laptop through the ExpressCard slot: one PCIe 2.0 lane, about 500 MB/s.',
-  'steps.adapter.instructions.slot': 'The adapter’s ExpressCard/34 card is narrower than the X220’s /54 slot. Put the plastic spacer on the left, push the card in along the right-hand edge until it sits flush, and make sure it does not wobble.',
-  'steps.adapter.instructions.gpu': 'Seat the Tesla P4 fully in the adapter’s x16 slot and connect the mini-HDMI cable between the card and the adapter board.',
-  'steps.adapter.instructions.order': 'Order matters: power the adapter first, then switch the laptop on. The X220 does not reliably detect a GPU plugged in while it is running.',
+  'steps.adapter.instructions.slot': '① The adapter’s ExpressCard/34 card is narrower than the X220’s /54 slot. Put the plastic spacer on the left, push the card in along the right-hand edge until it sits flush, and make sure it does not wobble.',
+  'steps.adapter.instructions.gpu': '② Connect the mini-HDMI cable between the ExpressCard and the adapter board. ③ Seat the Tesla P4 fully in the adapter’s x16 slot.',
+  'steps.adapter.instructions.order': '④ Order matters: power the adapter first, then switch the laptop on. The X220 does not reliably detect a GPU plugged in while it is running.',
   'steps.adapter.checklist.cardSeated': 'The ExpressCard is in the slot, right-aligned with the spacer, fully seated',
   'steps.adapter.checklist.gpuSeated': 'The Tesla P4 is seated in the adapter and the cable is connected at both ends',
   'steps.adapter.checklist.powerFirst': 'The adapter has 12 V power and is switched on',

@@ -34,9 +34,9 @@ export const stepsZhCN = {
   // 转接卡
   'steps.adapter.title': '转接卡',
   'steps.adapter.intro': 'EXP GDC“Beast”通过 ExpressCard 插槽把显卡接到笔记本上：一条 PCIe 2.0 通道，带宽约 500 MB/s。',
-  'steps.adapter.instructions.slot': '转接卡的 ExpressCard/34 卡比 X220 的 /54 插槽窄。把塑料垫片放在左侧，让卡紧贴右边缘推入，直到与机身齐平、插稳不晃动。',
-  'steps.adapter.instructions.gpu': '把 Tesla P4 完全插入转接板的 x16 插槽，并用 mini-HDMI 线连接 ExpressCard 卡和转接板。',
-  'steps.adapter.instructions.order': '顺序很重要：先给转接板通电，再开笔记本。X220 在运行中插入显卡往往识别不到。',
+  'steps.adapter.instructions.slot': '① 转接卡的 ExpressCard/34 卡比 X220 的 /54 插槽窄。把塑料垫片放在左侧，让卡紧贴右边缘推入，直到与机身齐平、插稳不晃动。',
+  'steps.adapter.instructions.gpu': '② 用 mini-HDMI 线连接 ExpressCard 卡和转接板。③ 把 Tesla P4 完全插入转接板的 x16 插槽。',
+  'steps.adapter.instructions.order': '④ 顺序很重要：先给转接板通电，再开笔记本。X220 在运行中插入显卡往往识别不到。',
   'steps.adapter.checklist.cardSeated': 'ExpressCard 卡已插入插槽，靠右对齐并装好垫片，完全插到底',
   'steps.adapter.checklist.gpuSeated': 'Tesla P4 已插稳在转接板上，连接线两端都已接好',
   'steps.adapter.checklist.powerFirst': '转接板已接上 12 V 电源并已打开',

@@ -1,0 +1,95 @@
+import { _electron, test as base, type Page } from '@playwright/test';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Backend } from '../src/app/backend';
+import { startServer, type RunningServer } from '../src/server/http-server';
+import { version } from '../src/version';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** The Electron binary, where one could be installed; otherwise the same specs run in browser mode. */
+function electronBinary(): string | null {
+  if (process.env.E2E_MODE === 'browser') return null;
+  try {
+    const path: unknown = createRequire(import.meta.url)('electron');
+    return typeof path === 'string' && existsSync(path) && existsSync(join(root, 'out/main/index.js')) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface WizardApp {
+  mode: 'electron' | 'browser';
+  page: Page;
+  dataDir: string;
+  /** Browser mode only: the running server, for the token and header tests. */
+  server: RunningServer | null;
+  /** Calls a contract channel with any payload, the way a compromised renderer could. */
+  rawInvoke(channel: string, payload: unknown): Promise<{ status: number | null; body: unknown }>;
+}
+
+interface Options {
+  hostSpec: string;
+  prepareData: ((dataDir: string, hostSpec: string) => Promise<void>) | null;
+}
+
+export const test = base.extend<Options & { wizard: WizardApp }>({
+  hostSpec: ['sim:x220-fresh', { option: true }],
+  prepareData: [null, { option: true }],
+  wizard: async ({ hostSpec, prepareData, browser }, use) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-e2e-'));
+    await prepareData?.(dataDir, hostSpec);
+    const electronPath = electronBinary();
+    if (electronPath) {
+      const app = await _electron.launch({
+        executablePath: electronPath,
+        args: [join(root, 'out/main/index.js'), '--host', hostSpec],
+        env: { ...process.env, EGPU_WIZARD_DATA: dataDir },
+      });
+      const page = await app.firstWindow();
+      await use({
+        mode: 'electron',
+        page,
+        dataDir,
+        server: null,
+        rawInvoke: async (channel, payload) => ({
+          status: null,
+          body: await page.evaluate(
+            ([c, p]) => (globalThis as unknown as { egpuWizard: { invoke(c: unknown, p: unknown): Promise<unknown> } }).egpuWizard.invoke(c, p),
+            [channel, payload] as const,
+          ),
+        }),
+      });
+      await app.close();
+    } else {
+      const server = await startServer({
+        rendererDir: join(root, 'out/renderer'),
+        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit }),
+      });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await use({
+        mode: 'browser',
+        page,
+        dataDir,
+        server,
+        rawInvoke: async (channel, payload) => {
+          const response = await page.request.post(`http://127.0.0.1:${server.port}/api/invoke/${channel}`, {
+            headers: { 'X-Egpu-Token': server.token, 'Content-Type': 'application/json' },
+            data: JSON.stringify(payload),
+          });
+          return { status: response.status(), body: await response.json() };
+        },
+      });
+      await context.close();
+      await server.close();
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,24 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+import { stepAssets } from './vite.assets-plugin';
+
+export default defineConfig({
+  main: {
+    build: { outDir: 'out/main', lib: { entry: resolve(import.meta.dirname, 'electron/main.ts') } },
+  },
+  preload: {
+    // A sandboxed preload must be CommonJS.
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: resolve(import.meta.dirname, 'electron/preload.ts'), formats: ['cjs'] },
+      rollupOptions: { output: { entryFileNames: 'index.cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'renderer'),
+    publicDir: false,
+    plugins: [svelte(), stepAssets(resolve(import.meta.dirname, 'out/renderer'))],
+    build: { outDir: 'out/renderer', rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') } },
+  },
+});

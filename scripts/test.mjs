@@ -1,0 +1,40 @@
+// `npm test`: typecheck, unit tests, then the e2e suite; ends with one "N passed, N failed" line over both.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const reports = join('test-results', 'reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+function step(title, command, args, env = {}) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+const typecheckOk = step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+const unitOk = step('unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'unit.json')}`]);
+const buildOk = step('build the renderer', 'npm', ['run', '--silent', 'build:renderer']);
+const e2eOk = buildOk && step('end-to-end tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'e2e.json'),
+});
+
+const unit = readJson(join(reports, 'unit.json'));
+const e2e = readJson(join(reports, 'e2e.json'));
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
+const skipped = (unit?.numPendingTests ?? 0) + (e2e?.stats?.skipped ?? 0);
+const allOk = typecheckOk && unitOk && e2eOk && unit !== null && e2e !== null;
+
+console.log(`\ntypecheck: ${typecheckOk ? 'ok' : 'FAILED'}; unit: ${unitOk ? 'ok' : 'FAILED'}; e2e: ${e2eOk ? 'ok' : 'FAILED'}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(allOk ? 0 : 1);

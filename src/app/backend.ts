@@ -1,0 +1,201 @@
+import { join } from 'node:path';
+import { AuditLog } from '../audit/audit-log';
+import {
+  channels,
+  isChannelName,
+  type ChannelName,
+  type ContractError,
+  type Envelope,
+  type EventName,
+  type EventOf,
+  type RequestOf,
+  type ResponseOf,
+} from '../contract/channels';
+import { msg, type Message } from '../contract/messages';
+import type { AppInfo, Locale, WizardState } from '../contract/state';
+import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
+import type { Host } from '../host/types';
+import { wizardSteps } from '../steps';
+import { progressFile } from '../wizard/progress';
+import { SessionError, WizardSession } from '../wizard/session';
+import type { StepDefinition } from '../wizard/step';
+import { settingsFile, type Settings } from './settings';
+
+export interface BackendOptions {
+  dataDir: string;
+  hostSpec: string;
+  mode: AppInfo['mode'];
+  version: string;
+  emit?: <E extends EventName>(event: E, payload: EventOf<E>) => void;
+  steps?: readonly StepDefinition[];
+  /** Tests hand in their own hosts; the app uses `createHost`. */
+  hostFactory?: (spec: string) => Host;
+}
+
+type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+/**
+ * Everything behind the IPC contract, free of Electron: the Electron main process and browser mode both
+ * hand raw payloads to `dispatch`, which validates them against the contract before anything runs.
+ */
+export class Backend {
+  readonly audit: AuditLog;
+  private session!: WizardSession;
+  private hostPickerReason: Message | null = null;
+  private readonly settings: ReturnType<typeof settingsFile>;
+  private settingsValue: Settings = { version: 1, locale: null };
+  private stateQueued = false;
+
+  private constructor(private readonly options: BackendOptions) {
+    this.audit = new AuditLog(join(options.dataDir, 'audit.log'));
+    this.settings = settingsFile(options.dataDir);
+    this.audit.onEntry((entry) => this.options.emit?.('log:entry', entry));
+  }
+
+  static async create(options: BackendOptions): Promise<Backend> {
+    const backend = new Backend(options);
+    const loaded = await backend.settings.load();
+    if (loaded.status === 'loaded') backend.settingsValue = loaded.value;
+    await backend.openSession(options.hostSpec);
+    return backend;
+  }
+
+  get currentSession(): WizardSession {
+    return this.session;
+  }
+
+  private async openSession(spec: string): Promise<void> {
+    const host = (this.options.hostFactory ?? createHost)(spec);
+    this.session = await WizardSession.open({
+      host,
+      steps: this.options.steps ?? wizardSteps,
+      audit: this.audit,
+      store: progressFile(this.options.dataDir, spec),
+      onChange: () => this.queueState(),
+      onLine: (runId, commandId, stream, line) => this.options.emit?.('log:line', { runId, commandId, stream, line }),
+    });
+    this.hostPickerReason = await this.whyPickAnotherHost();
+  }
+
+  /** The wizard can only help on FreeBSD; anywhere else the user is sent to the host picker with the reason. */
+  private async whyPickAnotherHost(): Promise<Message | null> {
+    const uname = await this.session.runner.run('uname', {});
+    if (!uname.parsed.ok) return msg('host.picker.unknownOs', { detail: uname.parsed.error.message });
+    const { sysname, release } = uname.parsed.value;
+    return sysname === 'FreeBSD' ? null : msg('host.picker.notFreeBSD', { os: `${sysname} ${release}` });
+  }
+
+  /** Several changes in one tick become one state event. */
+  private queueState(): void {
+    if (this.stateQueued || !this.options.emit) return;
+    this.stateQueued = true;
+    queueMicrotask(() => {
+      this.stateQueued = false;
+      this.options.emit?.('state:changed', this.state());
+    });
+  }
+
+  state(): WizardState {
+    const spec = this.session.hostSpec;
+    const simulated = spec.startsWith('sim:');
+    // A simulated host is named by its scenario's description; the UI marks it as a demo from `simulated`.
+    const hostLabel = (s: string): Message => (s === 'local' ? msg('host.local.label') : msg(`scenario.${s.slice(4)}`));
+    return {
+      host: { spec, label: hostLabel(spec), simulated },
+      hostChoices: hostSpecs().map((s) => ({
+        spec: s,
+        label: hostLabel(s),
+        description: s === 'local' ? msg('host.local.description') : msg('host.sim.description'),
+      })),
+      hostPickerReason: this.hostPickerReason,
+      steps: this.session.stepSummaries(),
+      current: this.session.currentView(),
+      privilege: this.session.privilege,
+      notices: [...this.session.notices],
+      busy: this.session.busy,
+    };
+  }
+
+  private readonly handlers: Handlers = {
+    'app:info': async () => ({
+      name: 'eGPU Wizard',
+      version: this.options.version,
+      mode: this.options.mode,
+      platform: process.platform,
+    }),
+    'wizard:state': async () => this.state(),
+    'host:select': async ({ spec }) => {
+      if (this.session.busy) throw new SessionError('busy', 'checks are running');
+      await this.session.settled();
+      await this.openSession(spec);
+      return this.state();
+    },
+    'wizard:runChecks': async ({ stepId }) => {
+      await this.session.runChecks(stepId);
+      return this.state();
+    },
+    'wizard:setChecklistItem': async ({ stepId, itemId, done }) => {
+      await this.session.setChecklistItem(stepId, itemId, done);
+      return this.state();
+    },
+    'wizard:goTo': async ({ stepId }) => {
+      await this.session.goTo(stepId);
+      return this.state();
+    },
+    'wizard:next': async ({ stepId, continueAnyway }) => {
+      await this.session.next(stepId, continueAnyway);
+      return this.state();
+    },
+    'wizard:cancel': async () => ({ cancelled: this.session.cancel() }),
+    'auth:providePassword': async ({ password }) => {
+      const accepted = await this.session.providePassword(password);
+      // With the password in hand, the privileges check can now pass: run the current step's checks again.
+      if (accepted) await this.session.runChecks(this.session.currentView().id);
+      return this.state();
+    },
+    'auth:forgetPassword': async () => {
+      this.session.forgetPassword();
+      return this.state();
+    },
+    'log:recent': async ({ limit }) => ({ entries: this.audit.recent(limit) }),
+    'settings:get': async () => ({ locale: this.settingsValue.locale }),
+    'settings:setLocale': async ({ locale }: { locale: Locale }) => {
+      this.settingsValue = { version: 1, locale };
+      await this.settings.save(this.settingsValue);
+      return { locale };
+    },
+  };
+
+  /** The single entry point for untrusted input. Never throws; every refusal is a typed error. */
+  async dispatch(channel: unknown, payload: unknown): Promise<Envelope> {
+    if (!isChannelName(channel)) return failure({ code: 'unknown-channel', message: `unknown channel ${String(channel).slice(0, 80)}` });
+    const request = channels[channel].request.safeParse(payload);
+    if (!request.success) {
+      return failure({
+        code: 'invalid-payload',
+        message: `invalid payload for ${channel}`,
+        issues: request.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      });
+    }
+    try {
+      const handler = this.handlers[channel] as (r: unknown) => Promise<unknown>;
+      const response = await handler(request.data);
+      // Our own answers are checked too: a bug here must not reach the renderer as a malformed value.
+      const checked = channels[channel].response.safeParse(response);
+      if (!checked.success) return failure({ code: 'internal', message: `response of ${channel} failed validation` });
+      return { ok: true, data: checked.data };
+    } catch (error) {
+      if (error instanceof SessionError) return failure({ code: error.code, message: error.message });
+      if (error instanceof UnknownHostError) return failure({ code: 'invalid-state', message: error.message });
+      return failure({ code: 'internal', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session.cancel();
+    await this.session.settled();
+    await this.audit.flush();
+  }
+}
+
+const failure = (error: ContractError): Envelope => ({ ok: false, error });

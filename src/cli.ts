@@ -1,0 +1,196 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AuditLog } from './audit/audit-log';
+import { Backend } from './app/backend';
+import { defaultDataDir } from './app/data-dir';
+import { NvidiaSmiQueryField } from './commands/parsers/nvidia-smi-csv';
+import { decodeUtf8 } from './commands/parse-result';
+import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
+import { CommandRunner } from './commands/runner';
+import { createHost, UnknownHostError } from './host/create-host';
+import { pickLocale, translateMessage, type Locale } from './i18n/translate';
+import { ensureRendererBuilt } from './server/build-renderer';
+import { startServer } from './server/http-server';
+import { wizardSteps } from './steps';
+import { diagnose } from './wizard/diagnose';
+import { version } from './version';
+
+const HELP = {
+  main: `egpu-wizard — set up an external NVIDIA GPU on FreeBSD, step by step
+
+Usage:
+  egpu-wizard parse <kind> [file|-]     parse a command's output and print it as JSON
+  egpu-wizard diagnose [--host H] [--json] [--lang en|zh-CN]
+                                         run every read-only check and print the verdicts
+  egpu-wizard serve [--host H] [--port N]
+                                         start browser mode on 127.0.0.1
+  egpu-wizard <command> --help           help for one command
+
+Hosts: local (this machine) or sim:NAME (a simulated FreeBSD machine).`,
+  parse: `Usage: egpu-wizard parse <kind> [file|-] [--fields a,b,c]
+
+Parses the output of a FreeBSD command and prints the parsed value as JSON.
+Kinds: ${parseKindNames.join(', ')}
+Reads the file, or standard input when the file is "-" or missing.
+--fields  for nvidia-smi-csv: the --query-gpu fields, in order
+Exits 1 with a one-line error on input it cannot parse.`,
+  diagnose: `Usage: egpu-wizard diagnose [--host local|sim:NAME] [--json] [--lang en|zh-CN]
+
+Runs every read-only check of every step and prints the verdicts with their evidence.
+Changes nothing on the host. Exits 0 when nothing failed, 1 when a check failed.`,
+  serve: `Usage: egpu-wizard serve [--host local|sim:NAME] [--port N] [--data DIR]
+
+Starts the wizard in browser mode on 127.0.0.1 and prints the address (with its session token).
+From another machine: ssh -L N:127.0.0.1:N user@x220, then open the printed address there.`,
+};
+
+class UsageError extends Error {}
+
+async function readInput(file: string | undefined): Promise<Uint8Array> {
+  if (file === undefined || file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks);
+  }
+  return readFile(file);
+}
+
+async function parseCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean' }, fields: { type: 'string' } } });
+  if (values.help) return print(HELP.parse);
+  const [kind, file, extra] = positionals;
+  if (!kind || extra !== undefined) throw new UsageError('parse needs a kind and at most one file');
+  if (!isParseKind(kind)) throw new UsageError(`unknown kind "${kind}"; kinds: ${parseKindNames.join(', ')}`);
+  let fields: NvidiaSmiQueryField[] | undefined;
+  if (values.fields !== undefined) {
+    const checked = NvidiaSmiQueryField.array().safeParse(values.fields.split(','));
+    if (!checked.success) throw new UsageError(`unknown field in --fields; known: ${NvidiaSmiQueryField.options.join(', ')}`);
+    fields = checked.data;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(file);
+  } catch (error) {
+    process.stderr.write(`egpu-wizard: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const text = decodeUtf8(bytes);
+  const result = text.ok ? parseKinds[kind](text.value, fields ? { fields } : {}) : text;
+  if (!result.ok) {
+    const where = result.error.line !== undefined ? ` (line ${result.error.line})` : '';
+    process.stderr.write(`egpu-wizard: ${kind}: ${result.error.message}${where}\n`);
+    return 1;
+  }
+  process.stdout.write(`${JSON.stringify(result.value, null, 2)}\n`);
+  return 0;
+}
+
+const localeOf = (value: string | undefined): Locale => {
+  if (value === undefined) return pickLocale([process.env.LC_ALL ?? '', process.env.LANG ?? '']);
+  if (value === 'en' || value === 'zh-CN') return value;
+  throw new UsageError(`unknown language "${value}": en or zh-CN`);
+};
+
+const SYMBOL: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
+
+async function diagnoseCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean' }, host: { type: 'string', default: 'local' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+  });
+  if (values.help) return print(HELP.diagnose);
+  const locale = localeOf(values.lang);
+  const host = createHost(values.host);
+  const runner = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const entries = await diagnose(runner, wizardSteps, controller.signal);
+  const failed = entries.some((e) => e.status === 'fail' || e.status === 'error');
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ host: host.spec, failed, checks: entries }, null, 2)}\n`);
+    return failed ? 1 : 0;
+  }
+  const t = (m: { key: string; params?: Record<string, string | number> }) => translateMessage(locale, m);
+  for (const entry of entries) {
+    process.stdout.write(`${(SYMBOL[entry.status] ?? entry.status).padEnd(5)} ${entry.step} / ${t({ key: entry.title })}\n      ${t(entry.reason)}\n`);
+    for (const advice of entry.advice) process.stdout.write(`      → ${t(advice)}\n`);
+    for (const evidence of entry.evidence) {
+      process.stdout.write(`      $ ${evidence.argv.join(' ')}${evidence.exitCode !== null && evidence.exitCode !== 0 ? `  (exit ${evidence.exitCode})` : ''}\n`);
+      for (const line of evidence.lines.slice(0, 8)) process.stdout.write(`      ${String(line.n).padStart(4)}│ ${line.text}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean' },
+      host: { type: 'string', default: 'local' },
+      port: { type: 'string', default: '0' },
+      data: { type: 'string' },
+    },
+  });
+  if (values.help) return print(HELP.serve);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not "${values.port}"`);
+  createHost(values.host); // fail fast with a clear message before building anything
+  const rendererDir = await ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
+  const dataDir = values.data ?? defaultDataDir();
+  const server = await startServer({
+    rendererDir,
+    port,
+    createBackend: (emit) => Backend.create({ dataDir, hostSpec: values.host, mode: 'browser', version, emit }),
+  });
+  process.stdout.write(`eGPU Wizard is running in browser mode (host ${values.host}).\nOpen: ${server.url}\n`);
+  process.stdout.write(`Data folder: ${dataDir}\nStop with Ctrl+C.\n`);
+  await new Promise<void>((resolvePromise) => {
+    const stop = () => resolvePromise();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'parse':
+        return await parseCommand(rest);
+      case 'diagnose':
+        return await diagnoseCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        return print(HELP.main);
+      case '--version':
+        return print(version);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof UnknownHostError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`egpu-wizard: ${error.message}\nTry "egpu-wizard ${command && command in HELP ? `${command} ` : ''}--help".\n`);
+      return 2;
+    }
+    process.stderr.write(`egpu-wizard: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

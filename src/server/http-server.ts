@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Backend } from '../app/backend';
+import type { ContractError, EventName, EventOf } from '../contract/channels';
+import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
+import { readStatic } from './static-files';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const KEEPALIVE_MS = 15_000;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+export interface ServerOptions {
+  rendererDir: string;
+  port?: number;
+  token?: string;
+  /** Built after the server knows how to broadcast, so the backend's events reach every open page. */
+  createBackend: (emit: <E extends EventName>(event: E, payload: EventOf<E>) => void) => Promise<Backend>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+/** Browser mode: the same backend as the Electron app, over HTTP on 127.0.0.1 only, behind a session token. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const rendererDir = resolve(options.rendererDir);
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    throw new Error(`the renderer is not built (${rendererDir}/index.html missing): run "npm run build" first`);
+  }
+  const token = options.token ?? newToken();
+  const clients = new Set<ServerResponse>();
+  const emit = <E extends EventName>(event: E, payload: EventOf<E>): void => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of clients) client.write(frame);
+  };
+  const backend = await options.createBackend(emit);
+  let port = 0;
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const refuse = (res: ServerResponse, status: number, error: ContractError): void =>
+    sendJson(res, status, { ok: false, error });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!allowedOrigin(req, port)) {
+      refuse(res, 403, { code: 'forbidden-sender', message: 'wrong Host or Origin' });
+      return;
+    }
+    if (!sameToken(token, requestToken(req, url))) {
+      if (url.pathname.startsWith('/api/')) refuse(res, 401, { code: 'unauthorized', message: 'missing or wrong token' });
+      else {
+        res.writeHead(401, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('eGPU Wizard: open the address that "egpu-wizard serve" printed (it carries the session token).\n');
+      }
+      return;
+    }
+    if (url.pathname.startsWith('/api/invoke/')) {
+      await handleInvoke(req, res, url.pathname.slice('/api/invoke/'.length));
+      return;
+    }
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      clients.add(res);
+      const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+      req.on('close', () => {
+        clearInterval(keepalive);
+        clients.delete(res);
+      });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      refuse(res, 405, { code: 'invalid-payload', message: 'method not allowed' });
+      return;
+    }
+    const file = await readStatic(rendererDir, url.pathname);
+    if (!file) {
+      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+      return;
+    }
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': file.type };
+    // The first page arrives with ?token=; from then on the browser proves itself with this cookie.
+    if (url.searchParams.has('token')) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  async function handleInvoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') return refuse(res, 405, { code: 'invalid-payload', message: 'use POST' });
+    // A JSON content type cannot be sent cross-site without a preflight, which we never answer.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return refuse(res, 415, { code: 'invalid-payload', message: 'content-type must be application/json' });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      size += buffer.length;
+      if (size > MAX_BODY_BYTES) return refuse(res, 413, { code: 'invalid-payload', message: 'request too large' });
+      chunks.push(buffer);
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+    } catch {
+      return refuse(res, 400, { code: 'invalid-payload', message: 'body is not JSON' });
+    }
+    const envelope = await backend.dispatch(decodeURIComponent(channel), payload);
+    const status = envelope.ok
+      ? 200
+      : envelope.error.code === 'unknown-channel'
+        ? 404
+        : envelope.error.code === 'invalid-payload'
+          ? 400
+          : envelope.error.code === 'internal'
+            ? 500
+            : 409;
+    sendJson(res, status, envelope);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) refuse(res, 500, { code: 'internal', message: error instanceof Error ? error.message : 'error' });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    backend,
+    close: async () => {
+      for (const client of clients) client.end();
+      await new Promise<void>((r) => server.close(() => r()));
+      await backend.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli';
+import { sharedFixtureFiles } from './fixtures-path';
+
+/** The one shared "pciconf" file that is a Markdown table of PCI ids, not pciconf output. */
+const NOT_PCICONF = 'nv-pascal-gl-README-md-93122ddc.txt';
+
+let out: string[];
+let err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('egpu-wizard parse', () => {
+  it.each(sharedFixtureFiles('pciconf').map((f) => [basename(f), f]))('pciconf %s', async (name, file) => {
+    const code = await main(['parse', 'pciconf', file]);
+    if (name === NOT_PCICONF) {
+      expect(code).toBe(1);
+      expect(err.join('')).toMatch(/^egpu-wizard: pciconf: .+\n$/);
+      return;
+    }
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(out.join('')) as { devices: { selector: string }[] };
+    const headers = readFileSync(file, 'utf8').split('\n').filter((l) => /^[a-z0-9_]+@pci\d+:/.test(l) || /^[a-z0-9_]+@pci\d+:\d+:\d+:\d+/.test(l));
+    expect(json.devices.length).toBe(headers.length);
+  });
+
+  it.each(sharedFixtureFiles('dmesg').map((f) => [basename(f), f]))('dmesg %s', async (_name, file) => {
+    const code = await main(['parse', 'dmesg', file]);
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(out.join('')) as { lineCount: number; attachments: { line: number }[] };
+    expect(json.lineCount).toBeGreaterThan(0);
+    for (const a of json.attachments) expect(a.line).toBeLessThanOrEqual(json.lineCount);
+  });
+
+  it('exits 1 with one line on garbage, and 2 on an unknown kind', async () => {
+    const file = resolve(import.meta.dirname, '..', 'package.json');
+    expect(await main(['parse', 'kldstat', file])).toBe(1);
+    expect(err.join('').trim().split('\n')).toHaveLength(1);
+    expect(await main(['parse', 'nonsense', file])).toBe(2);
+  });
+
+  it('refuses non-UTF-8 input with a clear message', () => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'bin', 'egpu-wizard.mjs'), 'parse', 'kenv', '-'], {
+      input: Buffer.from([0x73, 0x6d, 0x3d, 0xff, 0xfe, 0x0a]),
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.toString()).toContain('not valid UTF-8');
+  });
+});
+
+describe('egpu-wizard diagnose', () => {
+  it('passes the preflight and adapter checks on a healthy simulated X220', async () => {
+    const code = await main(['diagnose', '--host', 'sim:x220-fresh', '--json']);
+    const report = JSON.parse(out.join('')) as { checks: { step: string; check: string; status: string }[] };
+    const status = (check: string) => report.checks.find((c) => c.check === check)?.status;
+    expect(status('os')).toBe('pass');
+    expect(status('machine')).toBe('pass');
+    expect(status('gpu-enumerated')).toBe('pass');
+    expect(status('gpu-memory')).toBe('pass');
+    expect(code).toBe(1); // sudo needs a password there, and diagnose has none
+  });
+
+  it('names the missing GPU on an unpowered adapter, in Chinese when asked', async () => {
+    await main(['diagnose', '--host', 'sim:x220-unpowered', '--lang', 'zh-CN']);
+    const text = out.join('');
+    expect(text).toMatch(/FAIL\s+adapter-card \/ PCI 总线上的 NVIDIA 显卡/);
+    expect(text).toContain('$ pciconf -lvbc');
+  });
+
+  it('finds the unassigned memory ranges of the Error 12 scenario', async () => {
+    await main(['diagnose', '--host', 'sim:x220-error12', '--json']);
+    const report = JSON.parse(out.join('')) as { checks: { check: string; status: string; reason: { key: string } }[] };
+    expect(report.checks.find((c) => c.check === 'gpu-memory')).toMatchObject({ status: 'fail', reason: { key: 'steps.adapter.memory.unassigned' } });
+  });
+
+  it('rejects an unknown host with a usage error', async () => {
+    expect(await main(['diagnose', '--host', 'sim:nope'])).toBe(2);
+    expect(err.join('')).toContain('x220-fresh');
+  });
+});
+
+describe('the installed command', () => {
+  it('runs through bin/egpu-wizard.mjs and prints help', () => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'bin', 'egpu-wizard.mjs'), '--help'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('egpu-wizard parse <kind>');
+  });
+});

@@ -1,0 +1,124 @@
+import { request as httpRequest } from 'node:http';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../src/app/backend';
+import { startServer, type RunningServer } from '../../src/server/http-server';
+import { FakeHost } from '../wizard/fake-host';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>wizard</title>');
+  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
+  server = await startServer({
+    rendererDir,
+    createBackend: (emit) =>
+      Backend.create({
+        dataDir,
+        hostSpec: 'sim:x220-fresh',
+        mode: 'browser',
+        version: '0.0.0',
+        emit,
+        hostFactory: (spec) => new FakeHost(spec, { 'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n' } }),
+      }),
+  });
+});
+afterAll(async () => server.close());
+
+/** Raw HTTP, so the tests can send the headers a browser would never let a page forge. */
+function send(
+  path: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (res.headers['content-type'] === 'text/event-stream' && text.includes('event: state:changed')) req.destroy();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+const api = (channel: string, payload: unknown, headers: Record<string, string> = {}) =>
+  send(`/api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Egpu-Token': server.token, ...headers },
+    body: JSON.stringify(payload),
+  });
+
+describe('browser mode server', () => {
+  it('listens on 127.0.0.1 only and prints a URL with a long random token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('serves the page with the token and sets the session cookie', async () => {
+    const page = await send(`/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(String(page.headers['set-cookie'])).toContain('HttpOnly');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it.each([
+    ['no token', {}],
+    ['a wrong token', { 'X-Egpu-Token': 'x'.repeat(32) }],
+    ['a token of another length', { 'X-Egpu-Token': 'short' }],
+  ])('refuses API calls with %s', async (_what, headers) => {
+    const reply = await send('/api/invoke/wizard:state', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('refuses the page without the token', async () => {
+    expect((await send('/')).status).toBe(401);
+    expect((await send('/?token=wrong')).status).toBe(401);
+  });
+
+  it.each([
+    ['a foreign Host (DNS rebinding)', { Host: 'evil.example:80' }],
+    ['a foreign Origin', { Origin: 'http://evil.example' }],
+    ['an Origin on another port', { Origin: 'http://127.0.0.1:1' }],
+  ])('refuses %s even with the right token', async (_what, headers) => {
+    const reply = await api('wizard:state', {}, headers);
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+  });
+
+  it('validates payloads like the IPC side does', async () => {
+    expect((await api('wizard:runChecks', { stepId: 7 })).status).toBe(400);
+    expect((await api('no:such', {})).status).toBe(404);
+    const notJson = await send('/api/invoke/wizard:state', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Egpu-Token': server.token }, body: '{oops' });
+    expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const form = await send('/api/invoke/wizard:state', { method: 'POST', headers: { 'Content-Type': 'text/plain', 'X-Egpu-Token': server.token }, body: '{}' });
+    expect(form.status).toBe(415);
+  });
+
+  it('answers a valid call', async () => {
+    const reply = await api('wizard:state', {});
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, data: { current: { id: 'preflight' } } });
+  });
+
+  it('streams events to an authorised client', async () => {
+    const stream = send('/api/events', { headers: { Cookie: `egpu_token=${server.token}` } });
+    await new Promise((r) => setTimeout(r, 50));
+    await api('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: 'card-seated', done: true });
+    const result = await stream;
+    expect(result.body).toContain('event: state:changed');
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    const reply = await send(`/..%2f..%2fetc%2fpasswd?token=${server.token}`);
+    expect(reply.status).toBe(404);
+  });
+});

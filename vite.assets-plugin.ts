@@ -1,0 +1,22 @@
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/**
+ * Step illustrations live in the project's `assets/` (shared with electron-builder's icons); the renderer
+ * shows them as `assets/<name>`, so they are copied next to the built scripts.
+ */
+export function stepAssets(outDir: string): Plugin {
+  const source = resolve(import.meta.dirname, 'assets');
+  return {
+    name: 'egpu-step-assets',
+    apply: 'build',
+    async writeBundle() {
+      const target = join(outDir, 'assets');
+      await mkdir(target, { recursive: true });
+      for (const name of await readdir(source)) {
+        if (/\.(svg|png)$/.test(name)) await copyFile(join(source, name), join(target, name));
+      }
+    },
+  };
+}
