@@ -1,12 +1,13 @@
 import { _electron, test as base, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Backend } from '../src/app/backend';
 import { startServer, type RunningServer } from '../src/server/http-server';
 import { version } from '../src/version';
+import { progressFile } from '../src/wizard/progress';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -33,15 +34,20 @@ export interface WizardApp {
 
 interface Options {
   hostSpec: string;
-  prepareData: ((dataDir: string, hostSpec: string) => Promise<void>) | null;
+  /** Saved progress to put in place before the app starts (a function here would be taken for a fixture). */
+  savedProgress: string | null;
 }
 
 export const test = base.extend<Options & { wizard: WizardApp }>({
   hostSpec: ['sim:x220-fresh', { option: true }],
-  prepareData: [null, { option: true }],
-  wizard: async ({ hostSpec, prepareData, browser }, use) => {
+  savedProgress: [null, { option: true }],
+  wizard: async ({ hostSpec, savedProgress, browser }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'egpu-e2e-'));
-    await prepareData?.(dataDir, hostSpec);
+    if (savedProgress !== null) {
+      const path = progressFile(dataDir, hostSpec).path;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, savedProgress);
+    }
     const electronPath = electronBinary();
     if (electronPath) {
       const app = await _electron.launch({

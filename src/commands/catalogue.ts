@@ -38,9 +38,7 @@ function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A,
   return spec;
 }
 
-export const PciconfArgs = z
-  .object({ verbose: z.boolean().default(false), bars: z.boolean().default(false), caps: z.boolean().default(false) })
-  .strict();
+export const PciconfArgs = z.object({ verbose: z.boolean().default(false), bars: z.boolean().default(false) }).strict();
 
 export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
 export const PackageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]{0,100}$/, 'not a package name');
@@ -66,10 +64,20 @@ export const catalogue = {
   }),
   pciconf: define({
     id: 'pciconf',
-    description: 'PCI devices with their drivers, BARs and capabilities',
+    description: 'PCI devices with their drivers and BARs',
     args: PciconfArgs,
-    argv: (a) => ['pciconf', `-l${a.verbose ? 'v' : ''}${a.bars ? 'b' : ''}${a.caps ? 'c' : ''}`],
+    argv: (a) => ['pciconf', `-l${a.verbose ? 'v' : ''}${a.bars ? 'b' : ''}`],
     privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess(parsePciconf),
+  }),
+  // `-c` makes pciconf open /dev/pci read-write, which only root may do; the link lines need it.
+  pciconfCaps: define({
+    id: 'pciconfCaps',
+    description: 'PCI devices with BARs and capabilities (PCI-Express link state)',
+    args: NoArgs,
+    argv: () => ['pciconf', '-lvbc'],
+    privileged: true,
     timeoutMs: 10 * SECOND,
     parse: onSuccess(parsePciconf),
   }),

@@ -25,13 +25,14 @@ function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unkn
   return numbers;
 }
 
-const pciconfLvbc = invoke('pciconf', { verbose: true, bars: true, caps: true });
+/** Without -c: listing devices and BARs needs no root. */
+const pciconfLvb = invoke('pciconf', { verbose: true, bars: true });
 
 const enumeratedCheck = defineCheck({
   id: 'gpu-enumerated',
   title: 'steps.adapter.check.enumerated',
   readOnly: true,
-  commands: { pci: pciconfLvbc },
+  commands: { pci: pciconfLvb },
   evaluate: ({ pci }): Verdict => {
     if (!pci.parsed.ok) {
       return {
@@ -85,7 +86,7 @@ const memoryCheck = defineCheck({
   id: 'gpu-memory',
   title: 'steps.adapter.check.memory',
   readOnly: true,
-  commands: { pci: pciconfLvbc },
+  commands: { pci: pciconfLvb },
   evaluate: ({ pci }): Verdict => {
     const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
     if (!pci.parsed.ok || !gpu) {

@@ -11,7 +11,7 @@ const stillPresentCheck = defineCheck({
   id: 'gpu-present',
   title: 'steps.power.check.present',
   readOnly: true,
-  commands: { pci: invoke('pciconf', { verbose: true, bars: false, caps: false }) },
+  commands: { pci: invoke('pciconf', { verbose: true, bars: false }) },
   evaluate: ({ pci }): Verdict => {
     const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
     if (gpu) {

@@ -18,8 +18,10 @@ describe('dictionaries', () => {
   });
 
   it('translate every Chinese text (no English left behind)', () => {
+    // Names stay as they are in every language.
+    const sameEverywhere = new Set(['ui.app.name', 'ui.app.windowTitle', 'ui.language.en', 'ui.language.zh-CN']);
     const untranslated = (Object.keys(en) as (keyof typeof en)[]).filter(
-      (key) => zhCN[key] === en[key] || !/[\u4e00-\u9fff]/.test(zhCN[key]),
+      (key) => !sameEverywhere.has(key) && (zhCN[key] === en[key] || !/[\u4e00-\u9fff]/.test(zhCN[key])),
     );
     expect(untranslated).toEqual([]);
   });

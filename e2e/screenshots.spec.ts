@@ -1,0 +1,24 @@
+import { join, resolve } from 'node:path';
+import { expect, test } from './fixtures';
+import { passPreflight, runChecks, tickChecklist } from './helpers';
+
+/** Pictures for people: the README's screenshot (UPDATE_SCREENSHOTS=1 writes it to docs/), light and dark. */
+const target = (name: string, outputDir: string) =>
+  process.env.UPDATE_SCREENSHOTS ? resolve(import.meta.dirname, '..', 'docs', name) : join(outputDir, name);
+
+test.use({ hostSpec: 'sim:x220-error12' });
+
+test('screenshots of the Adapter card step with evidence', async ({ wizard }, testInfo) => {
+  const { page } = wizard;
+  await passPreflight(page);
+  await tickChecklist(page);
+  await runChecks(page);
+  const memory = page.getByRole('article').filter({ hasText: 'GPU memory ranges assigned' });
+  await memory.getByRole('button', { name: /Evidence/ }).click();
+  await expect(memory.getByText(/bar +\[/).first()).toBeVisible();
+  await page.screenshot({ path: target('screenshot.png', testInfo.outputDir), fullPage: false });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+  await expect(page.getByRole('heading', { level: 1, name: '转接卡' })).toBeVisible();
+  await page.screenshot({ path: target('screenshot-zh-dark.png', testInfo.outputDir), fullPage: false });
+});

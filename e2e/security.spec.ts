@@ -1,0 +1,34 @@
+import { expect, test } from './fixtures';
+
+test('invalid IPC payloads and unknown channels are rejected with typed errors', async ({ wizard }) => {
+  const invalid = await wizard.rawInvoke('wizard:runChecks', { stepId: { $gt: '' } });
+  expect(invalid.body).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  const extra = await wizard.rawInvoke('wizard:next', { stepId: 'preflight', continueAnyway: true, force: true });
+  expect(extra.body).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  const unknown = await wizard.rawInvoke('shell:exec', { argv: ['rm', '-rf', '/'] });
+  expect(unknown.body).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+  // Nothing ran: the log holds no command.
+  const log = await wizard.rawInvoke('log:recent', { limit: 100 });
+  expect(log.body).toMatchObject({ ok: true });
+  const entries = (log.body as { data: { entries: { argv: string[] }[] } }).data.entries;
+  expect(entries.some((e) => e.argv.includes('rm'))).toBe(false);
+});
+
+test('browser mode refuses requests without the token or with a wrong one', async ({ wizard, playwright }) => {
+  test.skip(wizard.mode !== 'browser', 'the token guards browser mode only');
+  const server = wizard.server;
+  if (!server) throw new Error('no server');
+  const fresh = await playwright.request.newContext(); // no cookie from the page
+  const base = `http://127.0.0.1:${server.port}`;
+  const missing = await fresh.post(`${base}/api/invoke/wizard:state`, { headers: { 'Content-Type': 'application/json' }, data: '{}' });
+  expect(missing.status()).toBe(401);
+  expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  const wrong = await fresh.post(`${base}/api/invoke/wizard:state`, {
+    headers: { 'Content-Type': 'application/json', 'X-Egpu-Token': `${server.token.slice(0, -1)}x` },
+    data: '{}',
+  });
+  expect(wrong.status()).toBe(401);
+  expect((await fresh.get(`${base}/`)).status()).toBe(401);
+  expect((await fresh.get(`${base}/?token=${server.token}`)).status()).toBe(200);
+  await fresh.dispose();
+});

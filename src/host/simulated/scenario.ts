@@ -1,0 +1,212 @@
+import { z } from 'zod';
+
+/**
+ * A simulated machine, declared as data. The SimulatedHost keeps one of these as its live state and changes
+ * it as commands run (packages installed, modules loaded, reboots), so a scenario is both the starting point
+ * and the snapshot format.
+ */
+
+const hex = (digits: number) => z.string().regex(new RegExp(`^0x[0-9a-f]{${digits}}$`));
+
+/** One line exactly as `pciconf -c` prints it: `    cap …`/`    ecap …`, continuations indented deeper. */
+const CapLine = z.string().regex(/^(?: {4}e?cap |\t| {5,}\S)/, 'not a pciconf capability line');
+
+export const PciBar = z
+  .object({
+    reg: hex(2),
+    type: z.enum(['Memory', 'Prefetchable Memory', 'I/O Port']),
+    range: z.union([z.literal(20), z.literal(32), z.literal(64)]),
+    /** 0x0 for a BAR nothing was assigned to (pciconf prints it as `base 0`). */
+    base: z.string().regex(/^0x[0-9a-f]+$/),
+    size: z.number().int().positive(),
+    enabled: z.boolean(),
+  })
+  .strict();
+export type PciBar = z.infer<typeof PciBar>;
+
+export const PciDevice = z
+  .object({
+    /** Attached driver instance (`vgapci1`), or null for none (pciconf numbers those none0, none1…). */
+    driver: z.string().regex(/^[a-z][a-z0-9_]*?[0-9]+$/).nullable(),
+    selector: z.string().regex(/^pci\d+:\d+:\d+:\d+$/),
+    class: hex(6),
+    rev: hex(2),
+    hdr: hex(2),
+    vendorId: hex(4),
+    deviceId: hex(4),
+    subvendorId: hex(4),
+    subdeviceId: hex(4),
+    /** What `-v` prints; null where pciconf's database has no name. */
+    vendor: z.string().nullable(),
+    device: z.string().nullable(),
+    classDesc: z.string().nullable(),
+    subclassDesc: z.string().nullable(),
+    bars: z.array(PciBar),
+    caps: z.array(CapLine),
+    /** Behind the ExpressCard adapter: on the bus only when the eGPU was powered at the last boot. */
+    egpu: z.boolean(),
+    /** The capability lines while the eGPU is not enumerated (the ExpressCard root port's link goes down). */
+    capsWithoutEgpu: z.array(CapLine).nullable(),
+  })
+  .strict();
+export type PciDevice = z.infer<typeof PciDevice>;
+
+const ModuleFile = z.string().regex(/^[a-z0-9_-]+\.ko$/);
+
+/** A kernel module file kldload can find (in /boot/kernel, or /boot/modules once a package put it there). */
+export const KernelModule = z
+  .object({
+    file: ModuleFile,
+    size: z.number().int().positive(),
+    depends: z.array(ModuleFile),
+    /** sysctl nodes the module adds while loaded. */
+    sysctls: z.record(z.string(), z.string()),
+    /** Kernel messages printed when it loads. */
+    messages: z.array(z.string()),
+  })
+  .strict();
+export type KernelModule = z.infer<typeof KernelModule>;
+
+export const LoadedModule = z
+  .object({
+    file: z.union([z.literal('kernel'), ModuleFile]),
+    size: z.number().int().positive(),
+    /** References besides those of other loaded modules, which kldstat adds on top. */
+    refs: z.number().int().positive(),
+    /**
+     * Who loaded it, which decides what a reboot brings back: `boot` modules (the kernel, devmatch) always
+     * return, `loader` and `rc` ones only while loader.conf / rc.conf still ask for them, `kldload` ones never.
+     */
+    origin: z.enum(['boot', 'loader', 'rc', 'kldload']),
+  })
+  .strict();
+export type LoadedModule = z.infer<typeof LoadedModule>;
+
+export const Package = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]*$/),
+    version: z.string().regex(/^\S+$/),
+    origin: z.string().regex(/^[a-z0-9-]+\/\S+$/),
+    comment: z.string(),
+    /** Installed size in bytes. */
+    flatsize: z.number().int().positive(),
+    deps: z.array(z.string()),
+    /** Programs it installs under /usr/local/bin. */
+    programs: z.array(z.string()),
+    modules: z.array(KernelModule),
+    /** pkg-message lines shown after installation. */
+    message: z.array(z.string()),
+  })
+  .strict();
+export type Package = z.infer<typeof Package>;
+
+/** Boot message lines; a block with `when` is printed only with (or only without) the eGPU on the bus. */
+export const DmesgEntry = z.union([
+  z.string(),
+  z.object({ when: z.enum(['egpu', 'no-egpu']), lines: z.array(z.string()) }).strict(),
+]);
+export type DmesgEntry = z.infer<typeof DmesgEntry>;
+
+/** A knob that makes one exact command line answer differently, e.g. to test the wizard's error paths. */
+export const Failure = z
+  .object({
+    argv: z.array(z.string()).min(1),
+    exitCode: z.number().int().min(0).max(255),
+    stdout: z.string(),
+    stderr: z.string(),
+    durationMs: z.number().nonnegative(),
+    /** How many more runs it applies to; null for every run. */
+    times: z.number().int().positive().nullable(),
+  })
+  .strict();
+export type Failure = z.infer<typeof Failure>;
+
+/** What nvidia-smi reports once the driver has attached to the GPU. */
+export const NvidiaGpu = z
+  .object({
+    name: z.string().min(1),
+    /** The PCI device the driver attaches to. */
+    selector: z.string().regex(/^pci\d+:\d+:\d+:\d+$/),
+    uuid: z.string().regex(/^GPU-[0-9a-f-]{36}$/),
+    vbios: z.string(),
+    memoryTotalMiB: z.number().int().positive(),
+    memoryUsedMiB: z.number().int().nonnegative(),
+    temperatureC: z.number().int(),
+    powerDrawW: z.number().nonnegative(),
+    powerLimitW: z.number().positive(),
+    pstate: z.string().regex(/^P\d{1,2}$/),
+    persistence: z.boolean(),
+    utilizationPercent: z.number().int().min(0).max(100),
+    /** The ECC column: "0" (ECC on, no errors) or "Off". */
+    ecc: z.string(),
+    clocksSmMHz: z.number().int().nonnegative(),
+    clocksMaxSmMHz: z.number().int().positive(),
+    throttleReasons: z.string().regex(/^0x[0-9A-Fa-f]{16}$/),
+    hwThermalSlowdown: z.boolean(),
+    swThermalSlowdown: z.boolean(),
+    pcie: z
+      .object({
+        genCurrent: z.number().int().positive(),
+        genMax: z.number().int().positive(),
+        widthCurrent: z.number().int().positive(),
+        widthMax: z.number().int().positive(),
+      })
+      .strict(),
+  })
+  .strict();
+export type NvidiaGpu = z.infer<typeof NvidiaGpu>;
+
+export const Scenario = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
+    description: z.string().min(1),
+    os: z
+      .object({
+        sysname: z.string().min(1),
+        release: z.string().min(1),
+        machine: z.string().min(1),
+        hostname: z.string().min(1),
+      })
+      .strict(),
+    kenv: z.record(z.string(), z.string()),
+    user: z.object({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().nonnegative() }).strict(),
+    elevation: z
+      .object({
+        sudo: z.enum(['absent', 'nopasswd', 'password']),
+        sudoPassword: z.string().min(1).optional(),
+        doas: z.enum(['absent', 'nopass', 'denied']),
+      })
+      .strict()
+      .refine((e) => e.sudo !== 'password' || e.sudoPassword !== undefined, 'sudo "password" needs sudoPassword'),
+    egpu: z
+      .object({
+        /** The adapter's power supply is on now. */
+        powered: z.boolean(),
+        /** The eGPU was powered when the machine last booted, so it is on the bus (no hot-plug here). */
+        enumerated: z.boolean(),
+      })
+      .strict(),
+    pciDevices: z.array(PciDevice),
+    modules: z.array(LoadedModule),
+    availableModules: z.array(KernelModule),
+    packages: z.array(Package),
+    repository: z.array(Package),
+    files: z.record(z.string().startsWith('/'), z.string()),
+    sysctls: z.record(z.string(), z.string()),
+    dmesg: z.array(DmesgEntry),
+    /** Kernel messages after the boot lines: from modules the loader brought in, then from later kldloads. */
+    messages: z.object({ loader: z.array(z.string()), runtime: z.array(z.string()) }).strict(),
+    failures: z.array(Failure),
+    nvidia: NvidiaGpu.nullable(),
+    boots: z.number().int().positive(),
+  })
+  .strict();
+export type Scenario = z.infer<typeof Scenario>;
+
+/** How tools see the machine: they describe changes in a commit instead of making them. */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+export type MachineView = DeepReadonly<Scenario>;

@@ -1,0 +1,22 @@
+import { Scenario } from '../scenario';
+import { noPrivilege } from './no-privilege';
+import { notFreeBSD } from './not-freebsd';
+import { x220Error12 } from './x220-error12';
+import { x220Fresh } from './x220-fresh';
+import { x220Unpowered } from './x220-unpowered';
+
+/** Every built-in scenario by name (the name after `sim:` in a host spec). */
+export const scenarios: Readonly<Record<string, Scenario>> = Object.fromEntries(
+  [x220Fresh, x220Unpowered, x220Error12, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
+);
+
+export const scenarioNames: string[] = Object.keys(scenarios);
+
+export class UnknownScenarioError extends Error {}
+
+/** A fresh, validated copy of a scenario: callers may change it without touching the built-in one. */
+export function loadScenario(name: string): Scenario {
+  const scenario = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
+  if (scenario === undefined) throw new UnknownScenarioError(`no simulated scenario named "${name}" (${scenarioNames.join(', ')})`);
+  return Scenario.parse(structuredClone(scenario));
+}

@@ -1,0 +1,192 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_MAX_OUTPUT_BYTES, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
+import type { Scenario } from './scenario';
+import { findTool } from './tools';
+import { ran, type Ran, type ToolResult } from './tools/tool';
+
+export interface SimulatedHostOptions {
+  /** Multiplies every simulated duration: 1 plays commands in real time (demos), 0 makes them instant. */
+  timeScale?: number;
+}
+
+type Interruption = 'cancelled' | 'timeout';
+
+/** Keeps each stream's text up to the byte cap and reports the lines it keeps, like LocalHost does. */
+class Output {
+  private readonly text: Record<OutputStream, string> = { stdout: '', stderr: '' };
+  private readonly bytes: Record<OutputStream, number> = { stdout: 0, stderr: 0 };
+  truncated = false;
+
+  constructor(
+    private readonly cap: number,
+    private readonly onLine: ExecRequest['onLine'],
+  ) {}
+
+  push(stream: OutputStream, line: string): void {
+    const chunk = `${line}\n`;
+    const size = Buffer.byteLength(chunk);
+    const room = this.cap - this.bytes[stream];
+    if (size > room) {
+      if (room > 0) this.text[stream] += Buffer.from(chunk).subarray(0, room).toString();
+      this.bytes[stream] = this.cap;
+      this.truncated = true;
+      return;
+    }
+    this.text[stream] += chunk;
+    this.bytes[stream] += size;
+    try {
+      this.onLine?.(stream, line);
+    } catch {
+      // A listener's failure is the caller's problem; the command itself went on.
+    }
+  }
+
+  get stdout(): string {
+    return this.text.stdout;
+  }
+
+  get stderr(): string {
+    return this.text.stderr;
+  }
+}
+
+const sameArgv = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+const textLines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+
+/**
+ * A FreeBSD machine played from a scenario. Commands answer in the real tools' formats from the host's own
+ * copy of the scenario, which commands change (packages, modules, reboots) as they would change the machine.
+ * A command's changes apply only when it runs to its end, so a cancelled or timed-out one changes nothing.
+ */
+export class SimulatedHost implements Host {
+  readonly spec: string;
+  readonly simulated = true;
+  private state: Scenario;
+  private readonly timeScale: number;
+
+  constructor(scenario: Scenario, options: SimulatedHostOptions = {}) {
+    this.state = structuredClone(scenario);
+    this.spec = `sim:${scenario.name}`;
+    this.timeScale = Math.max(0, options.timeScale ?? 1);
+  }
+
+  /** The machine as it is now; a copy, so callers cannot change it behind the host's back. */
+  snapshot(): Scenario {
+    return structuredClone(this.state);
+  }
+
+  /** The user switches the adapter's power supply; the bus notices at the next boot. */
+  setEgpuPower(powered: boolean): void {
+    this.state.egpu.powered = powered;
+  }
+
+  async exec(request: ExecRequest): Promise<ExecResult> {
+    const started = performance.now();
+    const notRun = (fields: Partial<ExecResult>): ExecResult => ({
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      durationMs: performance.now() - started,
+      timedOut: false,
+      cancelled: false,
+      truncated: false,
+      spawnError: null,
+      ...fields,
+    });
+    try {
+      if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
+      if (request.signal?.aborted) return notRun({ cancelled: true });
+      const result = this.dispatch(request.argv, this.state.user.uid === 0, request.stdin);
+      if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
+      return await this.play(result, request, started);
+    } catch {
+      return notRun({ spawnError: 'EFAIL' });
+    }
+  }
+
+  private dispatch(argv: readonly string[], root: boolean, stdin: string | undefined): ToolResult {
+    const failure = this.state.failures.find((f) => sameArgv(f.argv, argv));
+    if (failure !== undefined) {
+      return ran(failure.exitCode, textLines(failure.stdout), textLines(failure.stderr), {
+        durationMs: failure.durationMs,
+        commit: (state) => {
+          const index = state.failures.findIndex((f) => sameArgv(f.argv, argv));
+          const live = state.failures[index];
+          if (live === undefined || live.times === null) return;
+          if (live.times <= 1) state.failures.splice(index, 1);
+          else live.times -= 1;
+        },
+      });
+    }
+    const [program = '', ...args] = argv;
+    const tool = findTool(this.state, program);
+    if (tool === null) return { kind: 'missing' };
+    return tool.run(args, {
+      machine: this.state,
+      root,
+      stdin,
+      run: (inner, innerRoot, innerStdin) => this.dispatch(inner, innerRoot, innerStdin),
+    });
+  }
+
+  /** Plays the output over the command's simulated duration, honouring the deadline and cancellation. */
+  private async play(result: Ran, request: ExecRequest, started: number): Promise<ExecResult> {
+    const output = new Output(Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES), request.onLine);
+    const total = result.durationMs * this.timeScale;
+    const deadline = Number.isFinite(request.timeoutMs) && request.timeoutMs > 0 ? request.timeoutMs : Number.POSITIVE_INFINITY;
+    const stopped = (why: Interruption): ExecResult => ({
+      exitCode: null,
+      signal: 'SIGTERM',
+      stdout: output.stdout,
+      stderr: output.stderr,
+      durationMs: performance.now() - started,
+      timedOut: why === 'timeout',
+      cancelled: why === 'cancelled',
+      truncated: output.truncated,
+      spawnError: null,
+    });
+    const count = result.lines.length;
+    for (let i = 0; i < count; i++) {
+      const line = result.lines[i];
+      const interrupted = await waitUntil(started, (total * (i + 1)) / (count + 1), deadline, request.signal);
+      if (interrupted) return stopped(interrupted);
+      if (line) output.push(line.stream, line.text);
+    }
+    const interrupted = await waitUntil(started, total, deadline, request.signal);
+    if (interrupted) return stopped(interrupted);
+    result.commit?.(this.state);
+    return {
+      exitCode: result.exitCode,
+      signal: null,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      durationMs: performance.now() - started,
+      timedOut: false,
+      cancelled: false,
+      truncated: output.truncated,
+      spawnError: null,
+    };
+  }
+}
+
+/** Waits until `at` ms after `started`; null if reached, or what came first: the deadline or the abort. */
+async function waitUntil(started: number, at: number, deadline: number, signal: AbortSignal | undefined): Promise<Interruption | null> {
+  if (signal?.aborted) return 'cancelled';
+  const target = Math.min(at, deadline);
+  const remaining = target - (performance.now() - started);
+  if (remaining > 0) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, remaining);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+  if (signal?.aborted) return 'cancelled';
+  return at > deadline ? 'timeout' : null;
+}

@@ -1,0 +1,28 @@
+import type { MachineView } from '../scenario';
+import { cat } from './cat';
+import { dmesg } from './dmesg';
+import { doas } from './doas';
+import { id } from './id';
+import { kenv } from './kenv';
+import { kldload } from './kldload';
+import { kldstat } from './kldstat';
+import { nvidiaSmi } from './nvidia-smi';
+import { pciconf } from './pciconf';
+import { pkg } from './pkg';
+import { reboot } from './reboot';
+import { sudo } from './sudo';
+import { sysctl } from './sysctl';
+import type { Tool } from './tool';
+import { trueTool } from './true';
+import { uname } from './uname';
+import { makeWhich } from './which';
+
+const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
+
+export const tools: readonly Tool[] = [cat, dmesg, doas, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, sudo, sysctl, trueTool, uname, which];
+
+/** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
+export function findTool(machine: MachineView, program: string): Tool | null {
+  const tool = tools.find((t) => (program.includes('/') ? t.path(machine) === program : t.program === program));
+  return tool !== undefined && tool.path(machine) !== null ? tool : null;
+}
