@@ -1,11 +1,15 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
-import { stepAssets } from './vite.assets-plugin';
+import { stepAssets } from './vite.assets-plugin.ts';
 
 export default defineConfig({
   main: {
-    build: { outDir: 'out/main', lib: { entry: resolve(import.meta.dirname, 'electron/main.ts') } },
+    build: {
+      outDir: 'out/main',
+      lib: { entry: resolve(import.meta.dirname, 'electron/main.ts') },
+      rollupOptions: { output: { entryFileNames: 'index.js' } },
+    },
   },
   preload: {
     // A sandboxed preload must be CommonJS.
@@ -18,7 +22,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     publicDir: false,
-    plugins: [svelte(), stepAssets(resolve(import.meta.dirname, 'out/renderer'))],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets(resolve(import.meta.dirname, 'out/renderer'))],
     build: { outDir: 'out/renderer', rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') } },
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channelNameList, eventNameList } from './names';
 import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
 
 const Empty = z.object({}).strict();
@@ -40,6 +41,13 @@ export const channels = {
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;
+
+// Both directions, so a channel added on one side only does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelListsMatch: Same<ChannelName, (typeof channelNameList)[number]> = true;
+const eventListsMatch: Same<keyof typeof events, (typeof eventNameList)[number]> = true;
+void channelListsMatch;
+void eventListsMatch;
 export type RequestOf<C extends ChannelName> = z.infer<Channels[C]['request']>;
 export type ResponseOf<C extends ChannelName> = z.infer<Channels[C]['response']>;
 

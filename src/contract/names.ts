@@ -1,0 +1,27 @@
+/**
+ * The channel and event names alone, without zod: the sandboxed preload can only load bundled code, and
+ * needs nothing more than these lists to refuse what the contract does not name. `channels.ts` checks at
+ * compile time that the lists match its schemas.
+ */
+export const channelNameList = [
+  'app:info',
+  'wizard:state',
+  'host:select',
+  'wizard:runChecks',
+  'wizard:setChecklistItem',
+  'wizard:goTo',
+  'wizard:next',
+  'wizard:cancel',
+  'auth:providePassword',
+  'auth:forgetPassword',
+  'log:recent',
+  'settings:get',
+  'settings:setLocale',
+] as const;
+
+export const eventNameList = ['state:changed', 'log:entry', 'log:line'] as const;
+
+export const isListedChannel = (name: unknown): boolean =>
+  typeof name === 'string' && (channelNameList as readonly string[]).includes(name);
+export const isListedEvent = (name: unknown): name is (typeof eventNameList)[number] =>
+  typeof name === 'string' && (eventNameList as readonly string[]).includes(name);
