@@ -13,9 +13,10 @@ test('screenshots of the Adapter card step with evidence', async ({ wizard }, te
   await passPreflight(page);
   await tickChecklist(page);
   await runChecks(page);
-  const memory = page.getByRole('article').filter({ hasText: 'GPU memory ranges assigned' });
+  const memory = page.getByRole('article', { name: 'GPU memory ranges assigned' });
   await memory.getByRole('button', { name: /Evidence/ }).click();
   await expect(memory.getByText(/bar +\[/).first()).toBeVisible();
+  await memory.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: target('screenshot.png', testInfo.outputDir), fullPage: false });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');

@@ -9,7 +9,7 @@ test('an unpowered adapter blocks at Adapter card and says why', async ({ wizard
   await tickChecklist(page);
   await runChecks(page);
 
-  const check = page.getByRole('article').filter({ hasText: 'NVIDIA GPU on the PCI bus' });
+  const check = page.getByRole('article', { name: 'NVIDIA GPU on the PCI bus' });
   await expect(check.getByText('No NVIDIA display device is on the PCI bus')).toBeVisible();
   await expect(check.getByText(/Check that the 12 V supply is plugged in/)).toBeVisible();
   await expect(check.getByText('Failed', { exact: true })).toBeVisible();

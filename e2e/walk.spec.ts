@@ -19,7 +19,7 @@ test('a healthy X220 walks through Preflight and Adapter card to the next step',
   await expect(page.getByText(/memory ranges \(BARs\) of the GPU have addresses/)).toBeVisible();
 
   // Evidence sits next to the verdict: the exact command and the lines it rests on.
-  const check = page.getByRole('article').filter({ hasText: 'NVIDIA GPU on the PCI bus' });
+  const check = page.getByRole('article', { name: 'NVIDIA GPU on the PCI bus' });
   await check.getByRole('button', { name: /Evidence/ }).click();
   await expect(check.getByText('pciconf -lvb')).toBeVisible();
   await expect(check.getByText(/vendor=0x10de device=0x1bb3/)).toBeVisible();
@@ -39,8 +39,8 @@ test('the command log shows every command with its exit code', async ({ wizard }
   await page.getByRole('button', { name: 'Command log' }).click();
   const log = page.getByRole('complementary', { name: 'Command log' });
   await expect(log).toBeVisible();
-  await expect(log.getByText('uname -rsm')).toBeVisible();
-  await expect(log.getByText('kenv', { exact: true })).toBeVisible();
+  await expect(log.getByText('uname -rsm').first()).toBeVisible();
+  await expect(log.getByText('kenv', { exact: true }).first()).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(log).toBeHidden();
 });

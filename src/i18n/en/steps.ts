@@ -52,7 +52,7 @@ export const stepsEn = {
   'steps.adapter.memory.ok': 'All {count} memory ranges (BARs) of the GPU have addresses ({mib} MiB in total).',
   'steps.adapter.memory.none': 'pciconf lists no memory ranges (BARs) for the GPU at {selector}.',
   'steps.adapter.memory.unassigned': 'The GPU at {selector} is visible, but its memory ranges {bars} got no address. This is the failure Windows calls “Error 12”: the laptop left too little PCI address space for the card.',
-  'steps.adapter.memory.advice': 'The troubleshooting guide explains the fixes (hw.pci.realloc_bars, BIOS settings). Until the ranges are assigned the driver cannot use the card.',
+  'steps.adapter.memory.advice': 'Ask FreeBSD to place the ranges itself at boot: add the line hw.pci.realloc_bars=1 to /boot/loader.conf, shut down, power the adapter and cold-boot. Until the ranges have addresses, the driver cannot use the card.',
   'steps.adapter.memory.noGpu': 'No GPU found, so there are no memory ranges to check.',
 
   // Power supply and cooling

@@ -54,7 +54,7 @@ export const stepsZhCN = {
   'steps.adapter.memory.ok': '显卡的 {count} 个内存地址范围（BAR）都已分配地址（共 {mib} MiB）。',
   'steps.adapter.memory.none': 'pciconf 没有列出 {selector} 处显卡的任何内存地址范围（BAR）。',
   'steps.adapter.memory.unassigned': '{selector} 处的显卡能被识别，但内存地址范围 {bars} 没有分配到地址。这就是 Windows 上所说的“错误代码 12”：笔记本留给 PCI 设备的地址空间不够这张卡使用。',
-  'steps.adapter.memory.advice': '故障排查指南会介绍解决办法（hw.pci.realloc_bars、BIOS 设置等）。地址范围分配成功之前，驱动无法使用这张卡。',
+  'steps.adapter.memory.advice': '让 FreeBSD 在启动时自行重新分配地址范围：在 /boot/loader.conf 中加入一行 hw.pci.realloc_bars=1，关机后先给转接板通电，再冷启动。地址范围分配成功之前，驱动无法使用这张卡。',
   'steps.adapter.memory.noGpu': '没有找到显卡，因此无需检查内存地址范围。',
 
   // 电源与散热

@@ -1,0 +1,184 @@
+import { SvelteMap } from 'svelte/reactivity';
+import type { WizardState } from '../../../src/contract/state';
+import { toBridgeError, type Bridge, type BridgeError, type ConnectionStatus } from './bridge';
+import type { UiKey } from './i18n.svelte';
+
+export type Action =
+  | 'load'
+  | 'goTo'
+  | 'next'
+  | 'continueAnyway'
+  | 'runChecks'
+  | 'cancel'
+  | 'checklist'
+  | 'password'
+  | 'forgetPassword'
+  | 'selectHost'
+  | 'locale'
+  /** An event from the backend that did not match the contract. */
+  | 'event';
+
+/** Headline of the error banner: which action failed. */
+export const actionFailedKey: Record<Action, UiKey> = {
+  load: 'ui.error.action.load',
+  goTo: 'ui.error.action.goTo',
+  next: 'ui.error.action.next',
+  continueAnyway: 'ui.error.action.next',
+  runChecks: 'ui.error.action.runChecks',
+  cancel: 'ui.error.action.cancel',
+  checklist: 'ui.error.action.checklist',
+  password: 'ui.error.action.password',
+  forgetPassword: 'ui.error.action.forgetPassword',
+  selectHost: 'ui.error.action.selectHost',
+  locale: 'ui.error.action.locale',
+  event: 'ui.error.action.event',
+};
+
+export interface ShownError {
+  readonly action: Action;
+  readonly error: BridgeError;
+  /** Repeats the failed action; null where repeating makes no sense (or would need the password again). */
+  readonly retry: (() => void) | null;
+}
+
+/** Which actions have a request in flight; counted, so two quick ticks do not clear each other's flag. */
+export class PendingActions {
+  private readonly counts = new SvelteMap<Action, number>();
+
+  has(action: Action): boolean {
+    return (this.counts.get(action) ?? 0) > 0;
+  }
+
+  add(action: Action): void {
+    this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+  }
+
+  delete(action: Action): void {
+    const left = (this.counts.get(action) ?? 0) - 1;
+    if (left > 0) this.counts.set(action, left);
+    else this.counts.delete(action);
+  }
+}
+
+/**
+ * The renderer's copy of the wizard. The backend owns the truth: every action replaces `state` with the
+ * state the backend answers, and `state:changed` events replace it in between. A failed action leaves the
+ * last good state in place and shows an error instead.
+ */
+export class WizardModel {
+  state = $state.raw<WizardState | null>(null);
+  error = $state.raw<ShownError | null>(null);
+  connection = $state<ConnectionStatus>('live');
+  readonly pending = new PendingActions();
+
+  constructor(readonly bridge: Bridge) {}
+
+  /** Checks are running (as the backend says, or as far as this window knows). */
+  get busy(): boolean {
+    return this.state?.busy === true || this.pending.has('runChecks');
+  }
+
+  /** Some request is in flight that changes where the user is; navigation waits for it. */
+  get navigating(): boolean {
+    return this.pending.has('goTo') || this.pending.has('next') || this.pending.has('continueAnyway');
+  }
+
+  dismissError(): void {
+    this.error = null;
+  }
+
+  reportError(action: Action, error: unknown, retry: (() => void) | null = null): void {
+    this.error = { action, error: toBridgeError(error), retry };
+  }
+
+  private async perform(
+    action: Action,
+    work: () => Promise<WizardState | null>,
+    retryable: boolean,
+  ): Promise<boolean> {
+    this.pending.add(action);
+    try {
+      const next = await work();
+      if (next) this.state = next;
+      this.error = null;
+      return true;
+    } catch (error) {
+      const shown = toBridgeError(error);
+      this.error = { action, error: shown, retry: retryable ? () => void this.perform(action, work, retryable) : null };
+      // The backend has moved on (another window, a finished run): catch up with it, keep the error visible.
+      if (shown.kind === 'contract' && shown.contractError.code === 'invalid-state' && action !== 'load') {
+        void this.refreshQuietly();
+      }
+      return false;
+    } finally {
+      this.pending.delete(action);
+    }
+  }
+
+  /** Re-reads the state without reporting a failure (used to catch up; the visible error stays). */
+  async refreshQuietly(): Promise<void> {
+    try {
+      this.state = await this.bridge.invoke('wizard:state', {});
+    } catch {
+      // The next action or event will tell.
+    }
+  }
+
+  load(): Promise<boolean> {
+    return this.perform('load', () => this.bridge.invoke('wizard:state', {}), true);
+  }
+
+  goTo(stepId: string): Promise<boolean> {
+    return this.perform('goTo', () => this.bridge.invoke('wizard:goTo', { stepId }), true);
+  }
+
+  next(continueAnyway: boolean): Promise<boolean> {
+    const stepId = this.state?.current.id;
+    if (stepId === undefined) return Promise.resolve(false);
+    return this.perform(
+      continueAnyway ? 'continueAnyway' : 'next',
+      () => this.bridge.invoke('wizard:next', { stepId, continueAnyway }),
+      true,
+    );
+  }
+
+  runChecks(): Promise<boolean> {
+    const stepId = this.state?.current.id;
+    if (stepId === undefined) return Promise.resolve(false);
+    return this.perform('runChecks', () => this.bridge.invoke('wizard:runChecks', { stepId }), true);
+  }
+
+  cancel(): Promise<boolean> {
+    return this.perform(
+      'cancel',
+      async () => {
+        await this.bridge.invoke('wizard:cancel', {});
+        return null;
+      },
+      true,
+    );
+  }
+
+  setChecklistItem(itemId: string, done: boolean): Promise<boolean> {
+    const stepId = this.state?.current.id;
+    if (stepId === undefined) return Promise.resolve(false);
+    return this.perform(
+      'checklist',
+      () => this.bridge.invoke('wizard:setChecklistItem', { stepId, itemId, done }),
+      false,
+    );
+  }
+
+  /** Not retryable from the banner: that would mean keeping the password around in a closure. */
+  providePassword(password: string): Promise<boolean> {
+    return this.perform('password', () => this.bridge.invoke('auth:providePassword', { password }), false);
+  }
+
+  forgetPassword(): Promise<boolean> {
+    return this.perform('forgetPassword', () => this.bridge.invoke('auth:forgetPassword', {}), true);
+  }
+
+  selectHost(spec: string): Promise<boolean> {
+    return this.perform('selectHost', () => this.bridge.invoke('host:select', { spec }), true);
+  }
+}
