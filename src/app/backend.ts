@@ -146,6 +146,10 @@ export class Backend {
       await this.session.next(stepId, continueAnyway);
       return this.state();
     },
+    'wizard:runAction': async ({ stepId, actionId }) => {
+      await this.session.runAction(stepId, actionId);
+      return this.state();
+    },
     'wizard:cancel': async () => ({ cancelled: this.session.cancel() }),
     'auth:providePassword': async ({ password }) => {
       const accepted = await this.session.providePassword(password);

@@ -196,6 +196,15 @@ export const catalogue = {
     timeoutMs: 10 * SECOND,
     parse: (out) => ({ ok: true, value: { works: out.exitCode === 0 } }),
   }),
+  restart: define({
+    id: 'restart',
+    description: 'Restart the machine (a clean shutdown, then boot)',
+    args: NoArgs,
+    argv: () => ['shutdown', '-r', 'now'],
+    privileged: true,
+    timeoutMs: 60 * SECOND,
+    parse: (out) => ({ ok: true, value: { accepted: out.exitCode === 0 } }),
+  }),
   privilegeProbe: define({
     id: 'privilegeProbe',
     description: 'A harmless privileged command, to prove elevation works',

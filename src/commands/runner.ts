@@ -35,6 +35,12 @@ export interface RunOptions {
   onLine?: (runId: string, commandId: CommandId, stream: OutputStream, line: string) => void;
 }
 
+/** The argv a catalogue command will run with these arguments, for showing before it runs. */
+export function describeCommand(commandId: CommandId, rawArgs: unknown): { argv: string[]; privileged: boolean } {
+  const spec = catalogue[commandId] as unknown as { args: { parse(v: unknown): unknown }; argv(a: unknown): string[]; privileged: boolean };
+  return { argv: spec.argv(spec.args.parse(rawArgs)), privileged: spec.privileged };
+}
+
 /**
  * The only way the wizard runs anything on a host: checks the arguments against the catalogue, adds
  * elevation for privileged entries, applies the entry's timeout, records the audit entry, parses.

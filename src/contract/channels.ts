@@ -22,6 +22,11 @@ export const channels = {
     request: z.object({ stepId: StepId, continueAnyway: z.boolean() }).strict(),
     response: WizardState,
   },
+  'wizard:runAction': {
+    // `confirmed` must be literally true: the renderer sends it only from the confirmation dialog.
+    request: z.object({ stepId: StepId, actionId: ItemId, confirmed: z.literal(true) }).strict(),
+    response: WizardState,
+  },
   'wizard:cancel': { request: Empty, response: z.object({ cancelled: z.number().int().nonnegative() }).strict() },
   'auth:providePassword': {
     request: z.object({ password: z.string().min(1).max(1024) }).strict(),

@@ -11,6 +11,7 @@ export const channelNameList = [
   'wizard:setChecklistItem',
   'wizard:goTo',
   'wizard:next',
+  'wizard:runAction',
   'wizard:cancel',
   'auth:providePassword',
   'auth:forgetPassword',

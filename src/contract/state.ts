@@ -47,6 +47,25 @@ export type CheckView = z.infer<typeof CheckView>;
 
 export const ChecklistItemView = z.object({ id: ItemId, label: Message, done: z.boolean() }).strict();
 
+export const ActionRun = z
+  .object({ status: z.enum(['ok', 'failed']), at: z.string(), exitCode: z.number().int().nullable() })
+  .strict();
+export type ActionRun = z.infer<typeof ActionRun>;
+
+/** A fix, with the exact commands it will run, so the user sees them before confirming. */
+export const ActionView = z
+  .object({
+    id: ItemId,
+    title: Message,
+    description: Message,
+    after: Message,
+    commands: z.array(z.object({ argv: z.array(z.string()), privileged: z.boolean() }).strict()),
+    offered: z.boolean(),
+    lastRun: ActionRun.nullable(),
+  })
+  .strict();
+export type ActionView = z.infer<typeof ActionView>;
+
 export const StepStatus = z.enum(['todo', 'current', 'pass', 'warn', 'fail', 'done', 'locked']);
 export type StepStatus = z.infer<typeof StepStatus>;
 
@@ -63,6 +82,7 @@ export const StepView = z
     illustration: z.string().nullable(),
     checklist: z.array(ChecklistItemView),
     checks: z.array(CheckView),
+    actions: z.array(ActionView),
     canContinue: z.boolean(),
     canContinueAnyway: z.boolean(),
     blockedBy: Message.nullable(),

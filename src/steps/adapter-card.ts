@@ -134,4 +134,15 @@ export const adapterCardStep: StepDefinition = {
     { id: 'cold-boot', label: 'steps.adapter.checklist.coldBoot' },
   ],
   checks: [enumeratedCheck, memoryCheck],
+  actions: [
+    {
+      id: 'restart',
+      title: 'steps.adapter.action.restart.title',
+      description: 'steps.adapter.action.restart.description',
+      after: 'steps.adapter.action.restart.after',
+      commands: [invoke('restart', {})],
+      // A GPU that is not on the bus is most often one that was powered after the laptop booted.
+      offeredWhen: (checks) => checks['gpu-enumerated'] === 'fail',
+    },
+  ],
 };

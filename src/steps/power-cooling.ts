@@ -74,4 +74,5 @@ export const powerCoolingStep: StepDefinition = {
     { id: 'fan-mounted', label: 'steps.power.checklist.fanMounted' },
   ],
   checks: [stillPresentCheck, thermalCheck],
+  actions: [],
 };

@@ -137,4 +137,5 @@ export const preflightStep: StepDefinition = {
   illustration: null,
   checklist: [],
   checks: [osCheck, machineCheck, privilegeCheck],
+  actions: [],
 };

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CheckResult } from '../contract/state';
+import { ActionRun, CheckResult } from '../contract/state';
 import { JsonFile } from '../storage/json-file';
 
 export const StepProgress = z
   .object({
     checklist: z.record(z.string(), z.boolean()),
     checks: z.record(z.string(), CheckResult),
+    actions: z.record(z.string(), ActionRun).default({}),
     completed: z.boolean(),
     continuedAnyway: z.boolean(),
   })
@@ -25,7 +26,7 @@ export const SavedProgress = z
   .strict();
 export type SavedProgress = z.infer<typeof SavedProgress>;
 
-export const emptyStepProgress = (): StepProgress => ({ checklist: {}, checks: {}, completed: false, continuedAnyway: false });
+export const emptyStepProgress = (): StepProgress => ({ checklist: {}, checks: {}, actions: {}, completed: false, continuedAnyway: false });
 
 /** One progress file per host, so a demo run never overwrites the real machine's progress. */
 export function progressFile(dataDir: string, hostSpec: string): JsonFile<typeof SavedProgress> {

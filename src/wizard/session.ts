@@ -1,7 +1,7 @@
 import { msg, type Message } from '../contract/messages';
-import type { CheckResult, CheckView, StepStatus, StepView } from '../contract/state';
+import type { ActionView, CheckResult, CheckStatus, CheckView, StepStatus, StepView } from '../contract/state';
 import type { AuditLog } from '../audit/audit-log';
-import { CommandRunner, type RunOptions } from '../commands/runner';
+import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
 import type { ElevationMethod } from '../host/elevation';
 import type { Host } from '../host/types';
 import type { JsonFile } from '../storage/json-file';
@@ -162,6 +162,16 @@ export class WizardSession {
         : (entry.checks[check.id] ?? notRun());
       return { id: check.id, title: msg(check.title), ...result };
     });
+    const statusById: Record<string, CheckStatus> = Object.fromEntries(checks.map((c) => [c.id, c.status]));
+    const actions: ActionView[] = step.actions.map((action) => ({
+      id: action.id,
+      title: msg(action.title),
+      description: msg(action.description),
+      after: msg(action.after),
+      commands: action.commands.map((c) => describeCommand(c.command, c.args)),
+      offered: !this.busy && action.offeredWhen(statusById),
+      lastRun: entry.actions[action.id] ?? null,
+    }));
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
     const allPass = statuses.every((s) => s === 'pass' || s === 'skip');
@@ -180,6 +190,7 @@ export class WizardSession {
       illustration: step.illustration,
       checklist: step.checklist.map((item) => ({ id: item.id, label: msg(item.label), done: entry.checklist[item.id] === true })),
       checks,
+      actions,
       canContinue: blockedBy === null,
       canContinueAnyway: !this.busy && checklistDone && noBlocker && !allPass,
       blockedBy,
@@ -259,6 +270,41 @@ export class WizardSession {
       for (const check of step.checks) this.running.delete(`${step.id}/${check.id}`);
       this.controller = null;
     }
+    await this.changed();
+  }
+
+  /** Runs a fix's commands in order, stopping at the first that fails; only when the step offers it now. */
+  async runAction(stepId: string, actionId: string): Promise<void> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    if (stepId !== this.progress.currentStepId) throw new SessionError('invalid-state', `${stepId} is not the current step`);
+    const step = this.steps[this.stepIndex(stepId)];
+    const action = step?.actions.find((a) => a.id === actionId);
+    if (!step || !action) throw new SessionError('invalid-state', `no action ${actionId}`);
+    if (!this.currentView().actions.find((a) => a.id === actionId)?.offered) {
+      throw new SessionError('invalid-state', `action ${actionId} is not offered now`);
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    const key = `${stepId}/action:${actionId}`;
+    this.running.add(key);
+    this.options.onChange?.();
+    let result: { status: 'ok' | 'failed'; exitCode: number | null } = { status: 'ok', exitCode: 0 };
+    try {
+      for (const invocation of action.commands) {
+        const run = await this.runner.run(invocation.command, invocation.args as never, {
+          signal: controller.signal,
+          ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
+        });
+        if (run.outcome !== 'ok') {
+          result = { status: 'failed', exitCode: run.exitCode };
+          break;
+        }
+      }
+    } finally {
+      this.running.delete(key);
+      this.controller = null;
+    }
+    this.stepProgress(stepId).actions[actionId] = { ...result, at: new Date().toISOString() };
     await this.changed();
   }
 

@@ -55,6 +55,21 @@ export interface ChecklistItem {
   readonly label: string;
 }
 
+/**
+ * A fix the wizard can carry out for the user: fixed catalogue commands, shown exactly before they run and
+ * run only after the user confirms.
+ */
+export interface ActionDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** What the user will see happen (e.g. the laptop restarts and the wizard resumes). */
+  readonly after: string;
+  readonly commands: readonly Invocation<unknown>[];
+  /** Offered only when the step's check results call for it. */
+  readonly offeredWhen: (checks: Readonly<Record<string, CheckStatus>>) => boolean;
+}
+
 export interface StepDefinition {
   readonly id: string;
   readonly title: string;
@@ -63,4 +78,5 @@ export interface StepDefinition {
   readonly illustration: string | null;
   readonly checklist: readonly ChecklistItem[];
   readonly checks: readonly CheckDefinition[];
+  readonly actions: readonly ActionDefinition[];
 }

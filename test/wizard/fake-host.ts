@@ -14,7 +14,7 @@ export class FakeHost implements Host {
 
   constructor(
     readonly spec: string,
-    private readonly table: Record<string, Canned>,
+    readonly table: Record<string, Canned>,
   ) {}
 
   async exec(request: ExecRequest): Promise<ExecResult> {

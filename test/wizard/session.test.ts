@@ -24,8 +24,26 @@ const unameCheck = (id: string) =>
   });
 
 const steps: StepDefinition[] = [
-  { id: 'one', title: 't', intro: 'i', instructions: [], illustration: null, checklist: [{ id: 'tick', label: 'l' }], checks: [unameCheck('a'), unameCheck('b')] },
-  { id: 'two', title: 't', intro: 'i', instructions: [], illustration: null, checklist: [], checks: [unameCheck('c')] },
+  { id: 'one', title: 't', intro: 'i', instructions: [], illustration: null, checklist: [{ id: 'tick', label: 'l' }], checks: [unameCheck('a'), unameCheck('b')], actions: [] },
+  {
+    id: 'two',
+    title: 't',
+    intro: 'i',
+    instructions: [],
+    illustration: null,
+    checklist: [],
+    checks: [unameCheck('c')],
+    actions: [
+      {
+        id: 'restart',
+        title: 't',
+        description: 'd',
+        after: 'a',
+        commands: [invoke('restart', {})],
+        offeredWhen: (checks) => checks.c === 'fail',
+      },
+    ],
+  },
 ];
 
 async function open(table: Record<string, Canned>, dataDir?: string) {
@@ -114,6 +132,30 @@ describe('WizardSession', () => {
     expect(session.cancel()).toBe(1);
     await running;
     expect(session.currentView().checks.map((c) => c.status)).toEqual(['skip', 'skip']);
+  });
+
+  it('offers an action only when the checks call for it, shows its exact argv, and records its run', async () => {
+    const { session, host, audit } = await open({
+      'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n' },
+      'id -u': { stdout: '0\n' },
+      'shutdown -r now': { stdout: 'Shutdown NOW!\n' },
+    });
+    await session.setChecklistItem('one', 'tick', true);
+    await session.runChecks('one');
+    await session.next('one', false);
+    const action = () => session.currentView().actions[0];
+    expect(action()).toMatchObject({ id: 'restart', offered: false, commands: [{ argv: ['shutdown', '-r', 'now'], privileged: true }] });
+    await expect(session.runAction('two', 'restart')).rejects.toThrow(/not offered/);
+    expect(host.calls.some((argv) => argv[0] === 'shutdown')).toBe(false);
+
+    host.table['uname -rsm'] = { stdout: 'Linux 6.1 x86_64\n' };
+    await session.runChecks('two');
+    expect(action()?.offered).toBe(true);
+    // Nobody chose an elevation method yet: the privileged command is refused, not run.
+    await session.runAction('two', 'restart');
+    expect(action()?.lastRun).toMatchObject({ status: 'failed' });
+    expect(host.calls.some((argv) => argv[0] === 'shutdown')).toBe(false);
+    expect(audit.recent(1)[0]).toMatchObject({ outcome: 'refused', argv: ['shutdown', '-r', 'now'], privileged: true });
   });
 
   it('records every command in the audit log file', async () => {

@@ -88,6 +88,7 @@ const responseParsers: ResponseParsers = {
   'wizard:state': (d) => channels['wizard:state'].response.safeParse(d),
   'host:select': (d) => channels['host:select'].response.safeParse(d),
   'wizard:runChecks': (d) => channels['wizard:runChecks'].response.safeParse(d),
+  'wizard:runAction': (d) => channels['wizard:runAction'].response.safeParse(d),
   'wizard:setChecklistItem': (d) => channels['wizard:setChecklistItem'].response.safeParse(d),
   'wizard:goTo': (d) => channels['wizard:goTo'].response.safeParse(d),
   'wizard:next': (d) => channels['wizard:next'].response.safeParse(d),

@@ -9,6 +9,7 @@ export type Action =
   | 'next'
   | 'continueAnyway'
   | 'runChecks'
+  | 'runAction'
   | 'cancel'
   | 'checklist'
   | 'password'
@@ -25,6 +26,7 @@ export const actionFailedKey: Record<Action, UiKey> = {
   next: 'ui.error.action.next',
   continueAnyway: 'ui.error.action.next',
   runChecks: 'ui.error.action.runChecks',
+  runAction: 'ui.error.action.runAction',
   cancel: 'ui.error.action.cancel',
   checklist: 'ui.error.action.checklist',
   password: 'ui.error.action.password',
@@ -75,7 +77,7 @@ export class WizardModel {
 
   /** Checks are running (as the backend says, or as far as this window knows). */
   get busy(): boolean {
-    return this.state?.busy === true || this.pending.has('runChecks');
+    return this.state?.busy === true || this.pending.has('runChecks') || this.pending.has('runAction');
   }
 
   /** Some request is in flight that changes where the user is; navigation waits for it. */
@@ -146,6 +148,13 @@ export class WizardModel {
     const stepId = this.state?.current.id;
     if (stepId === undefined) return Promise.resolve(false);
     return this.perform('runChecks', () => this.bridge.invoke('wizard:runChecks', { stepId }), true);
+  }
+
+  /** Called only from the confirmation dialog, after the user has seen the exact commands. */
+  runAction(actionId: string): Promise<boolean> {
+    const stepId = this.state?.current.id;
+    if (stepId === undefined) return Promise.resolve(false);
+    return this.perform('runAction', () => this.bridge.invoke('wizard:runAction', { stepId, actionId, confirmed: true }), false);
   }
 
   cancel(): Promise<boolean> {

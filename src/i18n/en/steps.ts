@@ -53,6 +53,9 @@ export const stepsEn = {
   'steps.adapter.memory.none': 'pciconf lists no memory ranges (BARs) for the GPU at {selector}.',
   'steps.adapter.memory.unassigned': 'The GPU at {selector} is visible, but its memory ranges {bars} got no address. This is the failure Windows calls “Error 12”: the laptop left too little PCI address space for the card.',
   'steps.adapter.memory.advice': 'Ask FreeBSD to place the ranges itself at boot: add the line hw.pci.realloc_bars=1 to /boot/loader.conf, shut down, power the adapter and cold-boot. Until the ranges have addresses, the driver cannot use the card.',
+  'steps.adapter.action.restart.title': 'Restart the laptop',
+  'steps.adapter.action.restart.description': 'If you powered the adapter after the laptop started, the laptop has not looked for the GPU since. Power the adapter first, then restart.',
+  'steps.adapter.action.restart.after': 'The laptop shuts down cleanly and starts again. Open the wizard when it is back: it resumes at this step.',
   'steps.adapter.memory.noGpu': 'No GPU found, so there are no memory ranges to check.',
 
   // Power supply and cooling

@@ -60,6 +60,15 @@ export const uiEn = {
   'ui.evidence.lineNumber': 'Line ',
   'ui.evidence.noLines': 'This verdict does not rest on particular output lines.',
 
+  'ui.actions.title': 'What the wizard can do for you',
+  'ui.actions.hint': 'Nothing runs until you have seen the exact commands and confirmed.',
+  'ui.action.commands': 'Commands that will run',
+  'ui.action.review': 'Review and run…',
+  'ui.action.confirmRun': 'Run now',
+  'ui.action.cancel': 'Cancel',
+  'ui.action.lastOk': 'Ran at {time}: finished without errors.',
+  'ui.action.lastFailed': 'Ran at {time}: failed (exit code {code}). The command log has the output.',
+
   'ui.nav.back': 'Back',
   'ui.nav.next': 'Next',
   'ui.nav.finish': 'Finish',
@@ -126,6 +135,7 @@ export const uiEn = {
   'ui.error.action.goTo': 'That step could not be opened.',
   'ui.error.action.next': 'Could not move on to the next step.',
   'ui.error.action.runChecks': 'The checks could not be run.',
+  'ui.error.action.runAction': 'The action could not be run.',
   'ui.error.action.cancel': 'The running checks could not be cancelled.',
   'ui.error.action.checklist': 'Your tick was not saved.',
   'ui.error.action.password': 'The password could not be passed on.',

@@ -61,6 +61,15 @@ export const uiZhCN = {
   'ui.evidence.lineNumber': '行 ',
   'ui.evidence.noLines': '这一结论不依赖特定的输出行。',
 
+  'ui.actions.title': '向导可以代你完成的操作',
+  'ui.actions.hint': '在你看过将要执行的完整命令并确认之前，不会执行任何操作。',
+  'ui.action.commands': '将要执行的命令',
+  'ui.action.review': '查看并执行…',
+  'ui.action.confirmRun': '立即执行',
+  'ui.action.cancel': '取消',
+  'ui.action.lastOk': '{time} 已执行，没有出错。',
+  'ui.action.lastFailed': '{time} 执行失败（退出码 {code}），详细输出见命令日志。',
+
   'ui.nav.back': '上一步',
   'ui.nav.next': '下一步',
   'ui.nav.finish': '完成',
@@ -125,6 +134,7 @@ export const uiZhCN = {
   'ui.error.action.goTo': '无法打开这一步。',
   'ui.error.action.next': '无法进入下一步。',
   'ui.error.action.runChecks': '无法运行检查。',
+  'ui.error.action.runAction': '无法执行该操作。',
   'ui.error.action.cancel': '无法取消正在运行的检查。',
   'ui.error.action.checklist': '勾选状态没有保存。',
   'ui.error.action.password': '密码未能提交。',

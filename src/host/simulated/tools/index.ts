@@ -10,6 +10,7 @@ import { nvidiaSmi } from './nvidia-smi';
 import { pciconf } from './pciconf';
 import { pkg } from './pkg';
 import { reboot } from './reboot';
+import { shutdown } from './shutdown';
 import { sudo } from './sudo';
 import { sysctl } from './sysctl';
 import type { Tool } from './tool';
@@ -19,7 +20,7 @@ import { makeWhich } from './which';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [cat, dmesg, doas, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, sudo, sysctl, trueTool, uname, which];
+export const tools: readonly Tool[] = [cat, dmesg, doas, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {
