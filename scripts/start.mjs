@@ -16,6 +16,6 @@ if (status.ok) {
   if (code === 0) code = await run(status.binary, ['.', ...passThrough]);
 } else {
   console.log(`eGPU Wizard: cannot start the desktop app: ${status.why}. Starting browser mode instead.`);
-  code = await run(process.execPath, ['bin/egpu-wizard.mjs', 'serve', ...passThrough]);
+  code = await run('npm', ['run', '--silent', 'serve', '--', ...passThrough]);
 }
 process.exit(code);

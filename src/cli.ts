@@ -139,11 +139,19 @@ async function serveCommand(argv: string[]): Promise<number> {
   createHost(values.host); // fail fast with a clear message before building anything
   const rendererDir = await ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
   const dataDir = values.data ?? defaultDataDir();
-  const server = await startServer({
-    rendererDir,
-    port,
-    createBackend: (emit) => Backend.create({ dataDir, hostSpec: values.host, mode: 'browser', version, emit }),
-  });
+  let server;
+  try {
+    server = await startServer({
+      rendererDir,
+      port,
+      createBackend: (emit) => Backend.create({ dataDir, hostSpec: values.host, mode: 'browser', version, emit }),
+    });
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new UsageError(`port ${port} is already in use: choose another with --port, or 0 for any free port`);
+    }
+    throw error;
+  }
   process.stdout.write(`eGPU Wizard is running in browser mode (host ${values.host}).\nOpen: ${server.url}\n`);
   process.stdout.write(`Data folder: ${dataDir}\nStop with Ctrl+C.\n`);
   await new Promise<void>((resolvePromise) => {

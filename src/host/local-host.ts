@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { DEFAULT_MAX_OUTPUT_BYTES, type ExecRequest, type ExecResult, type Host, type OutputStream } from './types';
+import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from './types';
 
 export const DEFAULT_PATH = '/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin';
 
@@ -103,19 +103,8 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /** A result for a process that never ran: refused, already cancelled, or failed to spawn. */
-function notRun(started: number, fields: Pick<ExecResult, 'spawnError'> & Partial<ExecResult>): ExecResult {
-  return {
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    durationMs: performance.now() - started,
-    timedOut: false,
-    cancelled: false,
-    truncated: false,
-    ...fields,
-  };
-}
+const notRun = (started: number, fields: Pick<ExecResult, 'spawnError'> & Partial<ExecResult>): ExecResult =>
+  notRunResult(started, fields);
 
 /** Runs programs on this machine. Never through a shell, never rejects: every failure is in the result. */
 export class LocalHost implements Host {

@@ -34,3 +34,19 @@ export interface Host {
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+/** The result for a process that never ran (refused, already cancelled, not found); `fields` says which. */
+export function notRunResult(started: number, fields: Partial<ExecResult>): ExecResult {
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs: performance.now() - started,
+    timedOut: false,
+    cancelled: false,
+    truncated: false,
+    spawnError: null,
+    ...fields,
+  };
+}

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_MAX_OUTPUT_BYTES, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
+import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
 import type { Scenario } from './scenario';
 import { findTool } from './tools';
 import { ran, type Ran, type ToolResult } from './tools/tool';
@@ -83,18 +83,7 @@ export class SimulatedHost implements Host {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     const started = performance.now();
-    const notRun = (fields: Partial<ExecResult>): ExecResult => ({
-      exitCode: null,
-      signal: null,
-      stdout: '',
-      stderr: '',
-      durationMs: performance.now() - started,
-      timedOut: false,
-      cancelled: false,
-      truncated: false,
-      spawnError: null,
-      ...fields,
-    });
+    const notRun = (fields: Partial<ExecResult>): ExecResult => notRunResult(started, fields);
     try {
       if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
       if (request.signal?.aborted) return notRun({ cancelled: true });
