@@ -102,3 +102,33 @@ describe('the installed command', () => {
     expect(run.stdout).toContain('egpu-wizard parse <kind>');
   });
 });
+
+describe('egpu-wizard estimate', () => {
+  it('prints the X220 figures as JSON', async () => {
+    expect(await main(['estimate', '--model-size', '6GB', '--json'])).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({
+      modelBytes: 6e9,
+      link: { width: 1, gts: 5, bytesPerSecond: 500e6 },
+      loadSeconds: { theoretical: 12, practicalHigh: 15 },
+      generationCeilingTokensPerSecond: 32,
+    });
+  });
+
+  it('takes the size of a model file, and shows a Gen1 link next to the full one', async () => {
+    const file = resolve(import.meta.dirname, '..', 'package-lock.json');
+    expect(await main(['estimate', '--model', file, '--link', 'x1@2.5'])).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('x1 at 2.5 GT/s = 250 MB/s');
+    expect(text).toMatch(/this link +█+ /);
+  });
+
+  it.each([
+    [['estimate']],
+    [['estimate', '--model-size', 'lots']],
+    [['estimate', '--model-size', '6GB', '--link', 'x3@5.0']],
+    [['estimate', '--model', '/no/such/model.gguf']],
+  ])('refuses %j with a usage error', async (argv) => {
+    expect(await main(argv)).toBe(2);
+    expect(err.join('')).toMatch(/^egpu-wizard: /);
+  });
+});

@@ -9,6 +9,7 @@ import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv
 import { parsePciconf } from './parsers/pciconf';
 import { parsePkgQuery } from './parsers/pkg-query';
 import { parseSysctlValue } from './parsers/sysctl';
+import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
 import { parseWhich } from './parsers/which';
 import type { CommandOutput, CommandSpec } from './types';
@@ -103,6 +104,15 @@ export const catalogue = {
       if (out.exitCode !== 0 && /unknown oid/.test(out.stderr)) return { ok: true, value: { value: null } };
       return onSuccess(parseSysctlValue)(out);
     },
+  }),
+  sysctlTree: define({
+    id: 'sysctlTree',
+    description: 'The device tree under the named nodes (parents, locations, descriptions)',
+    args: z.object({ roots: z.array(z.enum(['dev.pci', 'dev.pcib', 'dev.vgapci', 'dev.nvidia'])).min(1).max(4) }).strict(),
+    argv: (a) => ['sysctl', ...a.roots],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess(parseSysctlTree),
   }),
   pkgQuery: define({
     id: 'pkgQuery',

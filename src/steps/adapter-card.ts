@@ -3,6 +3,7 @@ import type { Evidence } from '../contract/state';
 import type { PciconfOutput } from '../commands/parsers/pciconf';
 import type { CommandRun } from '../commands/runner';
 import { evidenceAt, evidenceOf } from '../wizard/evidence';
+import { findRootPort, judgeLink, mbPerSecond } from '../hardware/pcie-link';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
 
 type PciDevice = PciconfOutput['devices'][number];
@@ -117,6 +118,78 @@ const memoryCheck = defineCheck({
   },
 });
 
+const linkLines = (t: string): boolean => /^\s+link x/.test(t);
+
+const linkCheck = defineCheck({
+  id: 'pcie-link',
+  title: 'steps.adapter.check.link',
+  readOnly: true,
+  commands: {
+    // The link lines come with -c only, which needs root.
+    pci: invoke('pciconfCaps', {}),
+    tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+  },
+  evaluate: ({ pci, tree }): Verdict => {
+    if (pci.refusal === 'no-elevation' || pci.refusal === 'password-required') {
+      return { status: 'skip', reason: msg('steps.adapter.link.needsRoot'), advice: [], evidence: [] };
+    }
+    if (!pci.parsed.ok) {
+      return { status: 'error', reason: msg('steps.adapter.pciconfUnreadable', { detail: pci.parsed.error.message }), advice: [], evidence: [evidenceOf(pci)] };
+    }
+    const out = pci.parsed.value;
+    const gpu = findNvidiaGpu(out);
+    if (!gpu) return { status: 'skip', reason: msg('steps.adapter.link.noGpu'), advice: [], evidence: [] };
+    const { rootPort, chain } = findRootPort(gpu, out, tree.parsed.ok ? tree.parsed.value.values : {});
+    const evidence = [
+      evidenceAt(pci, [
+        ...deviceLines(out, gpu, pci, linkLines),
+        ...(rootPort ? deviceLines(out, rootPort, pci, linkLines) : []),
+      ]),
+      evidenceOf(tree, (line) => chain.some((name) => line.startsWith(`dev.${name.replace(/(\d+)$/, '.$1')}.%parent:`))),
+    ];
+    const portParam = rootPort ? `${rootPort.name} (${rootPort.selector})` : '—';
+    const verdict = judgeLink(gpu, rootPort);
+    switch (verdict.kind) {
+      case 'full':
+        return {
+          status: 'pass',
+          reason: msg('steps.adapter.link.full', { width: verdict.width, gts: verdict.gts.toFixed(1), mbps: mbPerSecond(verdict.bytesPerSecond), port: portParam }),
+          advice: rootPort ? [] : [msg('steps.adapter.link.portUnknown')],
+          evidence,
+        };
+      case 'slow':
+        return {
+          status: 'warn',
+          reason: msg('steps.adapter.link.slow', {
+            gts: verdict.gts.toFixed(1),
+            possible: verdict.possibleGts.toFixed(1),
+            mbps: mbPerSecond(verdict.bytesPerSecond),
+            possibleMbps: mbPerSecond(verdict.possibleBytesPerSecond),
+            port: portParam,
+          }),
+          advice: [msg('steps.adapter.link.advice.reseat'), msg('steps.adapter.link.advice.cable'), msg('steps.adapter.link.advice.switches')],
+          evidence,
+        };
+      case 'narrow':
+        return {
+          status: 'warn',
+          reason: msg('steps.adapter.link.narrow', {
+            width: verdict.width,
+            possible: verdict.possibleWidth,
+            mbps: mbPerSecond(verdict.bytesPerSecond),
+            port: portParam,
+          }),
+          advice: [msg('steps.adapter.link.advice.reseat'), msg('steps.adapter.link.advice.cable')],
+          evidence,
+        };
+      case 'down':
+        return { status: 'fail', reason: msg('steps.adapter.link.down', { port: portParam }), advice: [msg('steps.adapter.link.advice.reseat')], evidence };
+      case 'unknown':
+        return { status: 'warn', reason: msg('steps.adapter.link.unknown'), advice: [], evidence };
+    }
+  },
+});
+
 export const adapterCardStep: StepDefinition = {
   id: 'adapter-card',
   title: 'steps.adapter.title',
@@ -133,7 +206,7 @@ export const adapterCardStep: StepDefinition = {
     { id: 'power-first', label: 'steps.adapter.checklist.powerFirst' },
     { id: 'cold-boot', label: 'steps.adapter.checklist.coldBoot' },
   ],
-  checks: [enumeratedCheck, memoryCheck],
+  checks: [enumeratedCheck, memoryCheck, linkCheck],
   actions: [
     {
       id: 'restart',

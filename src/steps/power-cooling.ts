@@ -66,8 +66,8 @@ export const powerCoolingStep: StepDefinition = {
   id: 'power-cooling',
   title: 'steps.power.title',
   intro: 'steps.power.intro',
-  instructions: ['steps.power.instructions.supply', 'steps.power.instructions.order', 'steps.power.instructions.fan'],
-  illustration: null,
+  instructions: ['steps.power.instructions.supply', 'steps.power.instructions.fan', 'steps.power.instructions.order'],
+  illustration: 'power-cooling.svg',
   checklist: [
     { id: 'supply-rated', label: 'steps.power.checklist.supplyRated' },
     { id: 'power-before-cable', label: 'steps.power.checklist.powerBeforeCable' },
