@@ -102,6 +102,8 @@ export const catalogue = {
     // once a module is loaded.
     parse: (out) => {
       if (out.exitCode !== 0 && /unknown oid/.test(out.stderr)) return { ok: true, value: { value: null } };
+      // A name that exists with an empty value prints a blank line: an answer, not a parse failure.
+      if (out.exitCode === 0 && out.stdout.trim() === '') return { ok: true, value: { value: '' } };
       return onSuccess(parseSysctlValue)(out);
     },
   }),

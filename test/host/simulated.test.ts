@@ -35,6 +35,7 @@ const expressCardPort = (out: PciconfOutput) => out.devices.find((d) => d.select
 const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   pciconf: { verbose: true, bars: true },
   sysctl: { key: 'kern.osrelease' },
+  sysctlTree: { roots: ['dev.pci', 'dev.pcib', 'dev.vgapci'] },
   nvidiaSmiQuery: { fields: ['index', 'name', 'pci.bus_id', 'driver_version', 'memory.total', 'temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown', 'pstate'] },
   which: { program: 'sudo' },
 };

@@ -103,7 +103,120 @@ export function sysctlView(m: MachineView): Map<string, string> {
     view.set('hw.nvidia.gpus.0.vbios', state.gpu.vbios);
     view.set('hw.nvidia.gpus.0.type', 'PCIe');
   }
+  for (const [key, value] of deviceSysctls(m)) view.set(key, value);
   return view;
+}
+
+/** One device of the newbus tree, with what its `dev.<driver>.<unit>.` sysctl node shows. */
+export interface NewbusDevice {
+  /** The name and unit, `vgapci1`. */
+  name: string;
+  description: string;
+  /** The parent's name and unit (`pci2`), root0 for nexus0. */
+  parent: string;
+  location: string;
+  pnpinfo: string;
+  /** Leaves the driver adds itself (a PCI-PCI bridge's bus numbers), in the order it adds them. */
+  leaves: ReadonlyArray<readonly [string, string]>;
+}
+
+/** `sdhci_pci0` → devclass `sdhci_pci`, unit 0. */
+function splitNameUnit(name: string): { devclass: string; unit: number } {
+  const match = /^(.*?)(\d+)$/.exec(name);
+  return { devclass: match?.[1] ?? name, unit: Number(match?.[2] ?? 0) };
+}
+
+const busNumber = (selector: string): number => Number(selector.split(':')[1]);
+
+/** pciconf's selector `pci0:5:0:0` → domain 0, bus 5, slot 0, function 0. */
+function selectorParts(selector: string): { domain: number; bus: number; slot: number; func: number } {
+  const [domain = 0, bus = 0, slot = 0, func = 0] = selector.replace(/^pci/, '').split(':').map(Number);
+  return { domain, bus, slot, func };
+}
+
+/**
+ * The newbus tree in attach order, as FreeBSD builds it at boot: the platform devices down to the host
+ * bridge pcib0, then pci0 on it and every PCI device with a driver on its bus, in slot order. A PCI-PCI
+ * bridge gets a pci bus only when something is on its secondary bus (real X220 boots show none behind the
+ * empty ports, the ExpressCard slot included), and that bus attaches while the bridge does, before the
+ * bridge's siblings; so pci buses are numbered in attach order, not by bus number, exactly as the boot
+ * messages show them. Devices without a driver have no node. Only FreeBSD has this tree.
+ */
+export function newbusDevices(m: MachineView): NewbusDevice[] {
+  if (m.os.sysname !== 'FreeBSD') return [];
+  const nodes: NewbusDevice[] = m.platformDevices.map((d) => ({ ...d, leaves: [] }));
+  const host = m.platformDevices.find((d) => d.name === 'pcib0');
+  if (host === undefined) return nodes;
+  const visible = visibleDevices(m);
+  let nextBus = 0;
+  const attachBus = (bus: number, bridge: string, acpi: boolean): void => {
+    const name = `pci${nextBus++}`;
+    // acpi_pci takes a bus whose bridge has an ACPI node; plain pci the others.
+    nodes.push({ name, description: acpi ? 'ACPI PCI bus' : 'PCI bus', parent: bridge, location: '', pnpinfo: '', leaves: [] });
+    for (const device of visible.filter((d) => busNumber(d.selector) === bus)) {
+      if (device.driver === null) continue;
+      const { domain, slot, func } = selectorParts(device.selector);
+      const handle = device.acpiHandle === null ? '' : ` handle=${device.acpiHandle}`;
+      const { bridge: buses } = device;
+      nodes.push({
+        name: device.driver,
+        description: device.description ?? '',
+        parent: name,
+        location: `slot=${slot} function=${func} dbsf=${device.selector}${handle}`,
+        pnpinfo: `vendor=${device.vendorId} device=${device.deviceId} subvendor=${device.subvendorId} subdevice=${device.subdeviceId} class=${device.class}`,
+        leaves:
+          buses === null
+            ? []
+            : [
+                ['domain', String(domain)],
+                ['pribus', String(bus)],
+                ['secbus', String(buses.secondaryBus)],
+                ['subbus', String(buses.subordinateBus)],
+              ],
+      });
+      if (buses !== null && visible.some((d) => busNumber(d.selector) === buses.secondaryBus)) {
+        attachBus(buses.secondaryBus, device.driver, device.acpiHandle !== null);
+      }
+    }
+  };
+  attachBus(0, host.name, host.location.startsWith('handle='));
+  const state = nvidiaState(m);
+  if (state.status === 'attached' && state.device.driver !== null) {
+    nodes.push({ name: 'nvidia0', description: state.gpu.name, parent: state.device.driver, location: '', pnpinfo: '', leaves: [] });
+  }
+  return nodes;
+}
+
+/**
+ * The `dev.` sysctl tree in the order sysctl lists it: each driver's units newest first, in each unit the
+ * driver's own leaves and then %parent, %pnpinfo, %location, %driver, %desc (the reverse of the order they
+ * were added), and the driver's own `dev.<driver>.%parent` (empty) last. A driver whose only device failed to
+ * attach keeps that last node: the kernel adds it before attaching and never takes it away.
+ */
+function deviceSysctls(m: MachineView): Array<[string, string]> {
+  const nodes = newbusDevices(m);
+  const devclasses = [...new Set(nodes.map((n) => splitNameUnit(n.name).devclass))];
+  if (nvidiaState(m).status === 'bar-failure' && !devclasses.includes('nvidia')) devclasses.push('nvidia');
+  const entries: Array<[string, string]> = [];
+  for (const devclass of devclasses) {
+    const units = nodes
+      .map((node) => ({ node, unit: splitNameUnit(node.name) }))
+      .filter(({ unit }) => unit.devclass === devclass)
+      .sort((a, b) => b.unit.unit - a.unit.unit);
+    for (const { node, unit } of units) {
+      const prefix = `dev.${devclass}.${unit.unit}.`;
+      for (const [leaf, value] of [...node.leaves].reverse()) entries.push([`${prefix}${leaf}`, value]);
+      entries.push(
+        [`${prefix}%parent`, node.parent],
+        [`${prefix}%pnpinfo`, node.pnpinfo],
+        [`${prefix}%location`, node.location],
+        [`${prefix}%driver`, devclass],
+        [`${prefix}%desc`, node.description],
+      );
+    }
+    entries.push([`dev.${devclass}.%parent`, '']);
+  }
+  return entries;
 }
 
 /** The boot messages as saved in /var/run/dmesg.boot. */
@@ -128,6 +241,21 @@ export function loadModule(state: Scenario, file: string, origin: Scenario['modu
   const messages = [...mod.messages, ...(file === 'nvidia.ko' ? nvidiaAttachMessages(state) : [])];
   (origin === 'loader' ? state.messages.loader : state.messages.runtime).push(...messages);
   return true;
+}
+
+/**
+ * A fresh boot: the bus is enumerated again (the eGPU is there only if it has power now), the kernel and the
+ * modules the system always brings are back, then loader.conf's `*_load="YES"` and rc.conf's kld_list.
+ */
+export function bootMachine(state: Scenario): void {
+  state.egpu.enumerated = state.egpu.powered;
+  state.messages = { loader: [], runtime: [] };
+  const kept = state.modules.filter((row) => row.origin === 'boot');
+  const [kernel, ...devmatch] = kept;
+  state.modules = kernel ? [kernel] : [];
+  for (const file of loaderConfModules(state)) loadModule(state, file, 'loader');
+  for (const row of devmatch) if (!state.modules.some((m) => m.file === row.file)) state.modules.push(row);
+  for (const file of rcConfModules(state)) loadModule(state, file, 'rc');
 }
 
 /** `foo_load="YES"` lines of /boot/loader.conf, as module files. */

@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 const hex = (digits: number) => z.string().regex(new RegExp(`^0x[0-9a-f]{${digits}}$`));
 
+/** An ACPI path as FreeBSD's acpi_name() prints it: every segment padded to four characters with `_`. */
+const AcpiName = z.string().regex(/^\\[A-Z0-9_]{4}(?:\.[A-Z0-9_]{4})*$/, 'not an ACPI path like \\_SB_.PCI0');
+
 /** One line exactly as `pciconf -c` prints it: `    cap …`/`    ecap …`, continuations indented deeper. */
 const CapLine = z.string().regex(/^(?: {4}e?cap |\t| {5,}\S)/, 'not a pciconf capability line');
 
@@ -47,9 +50,46 @@ export const PciDevice = z
     egpu: z.boolean(),
     /** The capability lines while the eGPU is not enumerated (the ExpressCard root port's link goes down). */
     capsWithoutEgpu: z.array(CapLine).nullable(),
+    /**
+     * What the driver calls the device: the `<…>` of its dmesg attach line and its `dev.…%desc`. Null exactly
+     * when no driver attached.
+     */
+    description: z.string().min(1).nullable(),
+    /**
+     * The ACPI node the firmware declares for the device (`\_SB_.PCI0.VID_`), which FreeBSD appends to the
+     * device's `%location` as `handle=…`; null where the DSDT has none. A bridge with a handle gets an
+     * "ACPI PCI bus" behind it, one without a plain "PCI bus".
+     */
+    acpiHandle: AcpiName.nullable(),
+    /**
+     * A PCI-PCI bridge's bus number registers (`dev.pcib.N.secbus`/`subbus`): the devices on its secondary
+     * bus are its children. Set for type 1 headers (hdr 0x01) only.
+     */
+    bridge: z.object({ secondaryBus: z.number().int().min(1).max(255), subordinateBus: z.number().int().min(1).max(255) }).strict().nullable(),
+  })
+  .strict()
+  .refine((d) => (d.driver === null) === (d.description === null), 'a device has a description exactly when a driver attached')
+  .refine((d) => (d.hdr === '0x01') === (d.bridge !== null), 'bus numbers belong to PCI-PCI bridges (hdr 0x01), and every bridge has them')
+  .refine((d) => d.bridge === null || d.bridge.secondaryBus <= d.bridge.subordinateBus, 'a bridge\'s subordinate bus is at least its secondary bus');
+export type PciDevice = z.infer<typeof PciDevice>;
+
+/**
+ * A newbus device above the PCI host bridge (nexus0, acpi0, the host bridge pcib0), as the `dev.` sysctl
+ * tree shows it. The PCI part of the tree is derived from the PCI devices; pci0 attaches to pcib0.
+ */
+export const PlatformDevice = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*?[0-9]+$/),
+    /** `%desc`, empty for a device that set none (nexus0). */
+    description: z.string(),
+    /** `%parent`: nexus0's is root0, which has no sysctl node of its own. */
+    parent: z.string().regex(/^[a-z][a-z0-9_]*?[0-9]+$/),
+    /** `%location` and `%pnpinfo` as the parent bus formats them (acpi0's children: `handle=…`, `_HID=…`). */
+    location: z.string(),
+    pnpinfo: z.string(),
   })
   .strict();
-export type PciDevice = z.infer<typeof PciDevice>;
+export type PlatformDevice = z.infer<typeof PlatformDevice>;
 
 const ModuleFile = z.string().regex(/^[a-z0-9_-]+\.ko$/);
 
@@ -187,6 +227,7 @@ export const Scenario = z
       })
       .strict(),
     pciDevices: z.array(PciDevice),
+    platformDevices: z.array(PlatformDevice),
     modules: z.array(LoadedModule),
     availableModules: z.array(KernelModule),
     packages: z.array(Package),
@@ -200,7 +241,16 @@ export const Scenario = z
     nvidia: NvidiaGpu.nullable(),
     boots: z.number().int().positive(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Every device off bus 0 sits on some bridge's secondary bus, or newbus could not place it.
+    s.pciDevices.forEach((device, index) => {
+      const bus = Number(device.selector.split(':')[1]);
+      if (bus !== 0 && !s.pciDevices.some((b) => b.bridge?.secondaryBus === bus)) {
+        ctx.addIssue({ code: 'custom', path: ['pciDevices', index, 'selector'], message: `no bridge has bus ${bus} as its secondary bus` });
+      }
+    });
+  });
 export type Scenario = z.infer<typeof Scenario>;
 
 /** How tools see the machine: they describe changes in a commit instead of making them. */

@@ -23,6 +23,9 @@ export const coreEn = {
   'scenario.x220-error12': 'ThinkPad X220, GPU found but its memory ranges fail (“Error 12”)',
   'scenario.not-freebsd': 'A Linux laptop instead of FreeBSD',
   'scenario.no-privilege': 'ThinkPad X220 without sudo or doas',
+  'scenario.x220-gen1-link': 'ThinkPad X220, GPU link trained at only PCIe Gen1 (2.5 GT/s)',
+  'scenario.x220-hot': 'ThinkPad X220, NVIDIA driver working, GPU overheating (92 °C, thermal slowdown)',
+  'scenario.x220-hotplugged': 'ThinkPad X220, adapter powered on after boot: no GPU until a restart',
 
   'error.unknown-channel': 'The app asked for something the backend does not offer.',
   'error.invalid-payload': 'The app sent a request the backend refused as invalid.',

@@ -24,6 +24,9 @@ export const coreZhCN = {
   'scenario.x220-error12': 'ThinkPad X220，能识别显卡但内存地址范围分配失败（“错误代码 12”）',
   'scenario.not-freebsd': '一台运行 Linux 而非 FreeBSD 的笔记本',
   'scenario.no-privilege': '没有 sudo 也没有 doas 的 ThinkPad X220',
+  'scenario.x220-gen1-link': 'ThinkPad X220，显卡链路只协商到 PCIe Gen1（2.5 GT/s）',
+  'scenario.x220-hot': 'ThinkPad X220，NVIDIA 驱动工作正常，但显卡过热（92 °C，已触发温控降频）',
+  'scenario.x220-hotplugged': 'ThinkPad X220，开机后才给转接卡通电：重启前系统找不到显卡',
 
   'error.unknown-channel': '程序请求了后端不提供的功能。',
   'error.invalid-payload': '程序发送的请求无效，已被后端拒绝。',

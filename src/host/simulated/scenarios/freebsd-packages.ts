@@ -28,45 +28,56 @@ export const doasPkg = pkg('doas', '6.3p12', 'security/doas', 'Simple sudo alter
   programs: ['doas'],
 });
 
-const DRIVER = '550.127.05';
-
 export const libglvnd = pkg('libglvnd', '1.7.0', 'graphics/libglvnd', 'GL Vendor-Neutral Dispatch library', 4_372_000);
 
-/** The driver package: its kernel modules, nvidia-smi, and the hint it prints about loading the module. */
-export const nvidiaDriver = pkg('nvidia-driver', DRIVER, 'x11/nvidia-driver', 'NVIDIA graphics card binary drivers for hardware OpenGL rendering', 188_470_000, {
-  deps: ['libglvnd'],
-  programs: ['nvidia-smi', 'nvidia-modprobe'],
-  modules: [
-    {
-      file: 'nvidia.ko',
-      size: 0x2e07c58,
-      depends: [],
-      sysctls: { 'hw.nvidia.version': `NVIDIA UNIX x86_64 Kernel Module  ${DRIVER}  Tue Oct 22 23:21:57 UTC 2024` },
-      messages: [],
-    },
-    {
-      file: 'nvidia-modeset.ko',
-      size: 0x1a5d38,
-      depends: ['nvidia.ko'],
-      sysctls: {},
-      messages: [`nvidia-modeset: Loading NVIDIA Kernel Mode Setting Driver for UNIX platforms  ${DRIVER}  Tue Oct 22 23:08:27 UTC 2024`],
-    },
-  ],
-  message: [
-    'The NVIDIA driver is installed but not loaded. To load it now:',
-    '',
-    '        kldload nvidia-modeset',
-    '',
-    'and to load it at every boot, add it to kld_list in /etc/rc.conf:',
-    '',
-    '        sysrc kld_list+=nvidia-modeset',
-  ],
-});
+/**
+ * The driver package of one NVIDIA release: its kernel modules, nvidia-smi, and the hint it prints about
+ * loading the module. `built` is the build time the kernel module reports in hw.nvidia.version.
+ */
+export function nvidiaDriverPackage(version: string, built: { nvidia: string; modeset: string }): Package {
+  return pkg('nvidia-driver', version, 'x11/nvidia-driver', 'NVIDIA graphics card binary drivers for hardware OpenGL rendering', 188_470_000, {
+    deps: ['libglvnd'],
+    programs: ['nvidia-smi', 'nvidia-modprobe'],
+    modules: [
+      {
+        file: 'nvidia.ko',
+        size: 0x2e07c58,
+        depends: [],
+        sysctls: { 'hw.nvidia.version': `NVIDIA UNIX x86_64 Kernel Module  ${version}  ${built.nvidia}` },
+        messages: [],
+      },
+      {
+        file: 'nvidia-modeset.ko',
+        size: 0x1a5d38,
+        depends: ['nvidia.ko'],
+        sysctls: {},
+        messages: [`nvidia-modeset: Loading NVIDIA Kernel Mode Setting Driver for UNIX platforms  ${version}  ${built.modeset}`],
+      },
+    ],
+    message: [
+      'The NVIDIA driver is installed but not loaded. To load it now:',
+      '',
+      '        kldload nvidia-modeset',
+      '',
+      'and to load it at every boot, add it to kld_list in /etc/rc.conf:',
+      '',
+      '        sysrc kld_list+=nvidia-modeset',
+    ],
+  });
+}
+
+/** The Linux libraries (CUDA runs through the Linuxulator) of the same release as the driver. */
+export const linuxNvidiaLibsPackage = (version: string): Package =>
+  pkg('linux-nvidia-libs', version, 'x11/linux-nvidia-libs', 'NVIDIA graphics libraries and programs (Linux version)', 412_300_000, {
+    deps: ['linux_base-rl9'],
+  });
+
+/** The 2025Q1 driver, which the repository of the fresh scenarios offers. */
+const DRIVER = '550.127.05';
+export const nvidiaDriver = nvidiaDriverPackage(DRIVER, { nvidia: 'Tue Oct 22 23:21:57 UTC 2024', modeset: 'Tue Oct 22 23:08:27 UTC 2024' });
 
 export const linuxBase = pkg('linux_base-rl9', '9.4', 'emulators/linux_base-rl9', 'Base set of packages needed in Linux mode (Rocky Linux 9.4)', 287_600_000);
-export const linuxNvidiaLibs = pkg('linux-nvidia-libs', DRIVER, 'x11/linux-nvidia-libs', 'NVIDIA graphics libraries and programs (Linux version)', 412_300_000, {
-  deps: ['linux_base-rl9'],
-});
+export const linuxNvidiaLibs = linuxNvidiaLibsPackage(DRIVER);
 
 /** What `pkg install` can find in the FreeBSD repository of the simulated machines. */
 export const freebsdRepository: Package[] = [pkgTool, indexinfo, gettextRuntime, sudoPkg, doasPkg, libglvnd, nvidiaDriver, linuxBase, linuxNvidiaLibs];

@@ -10,6 +10,7 @@ export const notFreeBSD: Scenario = {
   elevation: { sudo: 'password', sudoPassword: 'demo', doas: 'absent' },
   egpu: { powered: false, enumerated: false },
   pciDevices: [],
+  platformDevices: [],
   modules: [],
   availableModules: [],
   packages: [],

@@ -9,6 +9,12 @@ import type { PciBar, PciDevice } from '../scenario';
 
 type Device = PciDevice;
 
+/** What newbus knows of a device besides its config space: the driver's description and the ACPI node. */
+interface Attach {
+  description: string | null;
+  acpiHandle: string | null;
+}
+
 const intel = (
   driver: string | null,
   selector: string,
@@ -16,6 +22,7 @@ const intel = (
   names: { device: string; classDesc: string; subclassDesc: string | null },
   bars: PciBar[],
   caps: string[],
+  attach: Attach,
 ): Device => ({
   driver,
   selector,
@@ -34,6 +41,9 @@ const intel = (
   caps,
   egpu: false,
   capsWithoutEgpu: null,
+  description: attach.description,
+  acpiHandle: attach.acpiHandle,
+  bridge: null,
 });
 
 const bar = (reg: string, type: PciBar['type'], range: PciBar['range'], base: string, size: number): PciBar => ({
@@ -55,22 +65,39 @@ const rootPortCaps = (link: string, slot: string, msi: string): string[] => [
   '    cap 01[a0] = powerspec 2  supports D0 D3  current D0',
 ];
 
-const rootPort = (unit: number, func: number, port: number, device: string, caps: string[]): Device =>
-  intel(
+/**
+ * Root Port N at pci0:0:28:(N-1), which the X220's DSDT names \\_SB_.PCI0.EXPN, with the buses the firmware
+ * numbered behind it: 2 behind Root Port 1, 3 behind Root Port 2, 4 for the disabled Root Port 3, 5-12
+ * reserved behind the ExpressCard port for whatever gets plugged in, and 13 behind Root Port 5.
+ */
+const rootPort = (unit: number, func: number, port: number, device: string, caps: string[], buses: [number, number]): Device => ({
+  ...intel(
     `pcib${unit}`,
     `pci0:0:28:${func}`,
     { class: '0x060400', rev: '0xb4', device },
     { device: `6 Series/C200 Series Chipset Family PCI Express Root Port ${port}`, classDesc: 'bridge', subclassDesc: 'PCI-PCI' },
     [],
     caps,
-  );
+    { description: 'ACPI PCI-PCI bridge', acpiHandle: `\\_SB_.PCI0.EXP${port}` },
+  ),
+  bridge: { secondaryBus: buses[0], subordinateBus: buses[1] },
+});
 
-/** The ExpressCard root port's PCI-Express lines with the adapter's link trained at 5 GT/s on its one lane. */
-const EXPRESSCARD_LINK_UP = rootPortCaps(
-  'link x1(x1) speed 5.0(5.0) ASPM disabled(L0s/L1)',
-  'slot 3 power limit 100 mW HotPlug(present) surprise',
-  'MSI supports 1 message enabled with 1 message',
-);
+/**
+ * The speed the adapter's one lane trained at: 5 GT/s (PCIe 2.0, the most the X220's port can do) or only
+ * 2.5 GT/s (Gen1), as a marginal ExpressCard cable or the adapter's Gen1 setting leaves it.
+ */
+export type LinkSpeed = 'gen2' | 'gen1';
+
+const GT_PER_S: Record<LinkSpeed, string> = { gen2: '5.0', gen1: '2.5' };
+
+/** The ExpressCard root port's PCI-Express lines with the adapter's link trained on its one lane. */
+const expressCardLinkUp = (speed: LinkSpeed): string[] =>
+  rootPortCaps(
+    `link x1(x1) speed ${GT_PER_S[speed]}(5.0) ASPM disabled(L0s/L1)`,
+    'slot 3 power limit 100 mW HotPlug(present) surprise',
+    'MSI supports 1 message enabled with 1 message',
+  );
 
 /**
  * The same port with the adapter's ExpressCard inserted but the adapter unpowered: the card's presence pin
@@ -90,6 +117,7 @@ const chipset: Device[] = [
     { device: '2nd Generation Core Processor Family DRAM Controller', classDesc: 'bridge', subclassDesc: 'HOST-PCI' },
     [],
     ['    cap 09[e0] = vendor (length 12) Intel cap 0 version 1'],
+    { description: 'Host to PCI bridge', acpiHandle: null },
   ),
   intel(
     'vgapci0',
@@ -106,6 +134,7 @@ const chipset: Device[] = [
       '    cap 01[d0] = powerspec 2  supports D0 D3  current D0',
       '    cap 13[a4] = PCI Advanced Features: FLR TP',
     ],
+    { description: 'VGA-compatible display', acpiHandle: '\\_SB_.PCI0.VID_' },
   ),
   intel(
     null,
@@ -114,6 +143,7 @@ const chipset: Device[] = [
     { device: '6 Series/C200 Series Chipset Family MEI Controller', classDesc: 'simple comms', subclassDesc: null },
     [bar('0x10', 'Memory', 64, '0xf2525000', 16)],
     ['    cap 01[50] = powerspec 3  supports D0 D3  current D3', '    cap 05[8c] = MSI supports 1 message, 64 bit '],
+    { description: null, acpiHandle: null },
   ),
   intel(
     'uart2',
@@ -122,6 +152,7 @@ const chipset: Device[] = [
     { device: '6 Series/C200 Series Chipset Family KT Controller', classDesc: 'simple comms', subclassDesc: 'UART' },
     [bar('0x10', 'I/O Port', 32, '0x50b0', 8), bar('0x14', 'Memory', 32, '0xf252c000', 4096)],
     ['    cap 01[c8] = powerspec 3  supports D0 D3  current D0', '    cap 05[d0] = MSI supports 1 message, 64 bit enabled with 1 message'],
+    { description: 'Intel AMT - KT Controller', acpiHandle: null },
   ),
   intel(
     'em0',
@@ -134,6 +165,7 @@ const chipset: Device[] = [
       '    cap 05[d0] = MSI supports 1 message, 64 bit enabled with 1 message',
       '    cap 13[e0] = PCI Advanced Features: FLR TP',
     ],
+    { description: 'Intel(R) 82579LM', acpiHandle: '\\_SB_.PCI0.IGBE' },
   ),
   intel(
     'ehci0',
@@ -146,6 +178,7 @@ const chipset: Device[] = [
       '    cap 0a[58] = EHCI Debug Port at offset 0xa0 in map 0x14',
       '    cap 13[98] = PCI Advanced Features: FLR TP',
     ],
+    { description: 'Intel Cougar Point USB 2.0 controller', acpiHandle: '\\_SB_.PCI0.EHC2' },
   ),
   intel(
     'hdac0',
@@ -161,6 +194,7 @@ const chipset: Device[] = [
       '    ecap 0002[100] = VC 1 max VC1',
       '    ecap 0005[130] = Root Complex Link Declaration 1',
     ],
+    { description: 'Intel Cougar Point HDA Controller', acpiHandle: '\\_SB_.PCI0.HDEF' },
   ),
   rootPort(
     1,
@@ -168,8 +202,9 @@ const chipset: Device[] = [
     1,
     '0x1c10',
     rootPortCaps('link x0(x1) speed 0.0(5.0) ASPM L0s/L1(L0s/L1)', 'slot 0 power limit 100 mW', 'MSI supports 1 message '),
+    [2, 2],
   ),
-  rootPort(2, 1, 2, '0x1c12', rootPortCaps('link x1(x1) speed 2.5(5.0) ASPM L1(L0s/L1)', 'slot 1 power limit 100 mW', 'MSI supports 1 message ')),
+  rootPort(2, 1, 2, '0x1c12', rootPortCaps('link x1(x1) speed 2.5(5.0) ASPM L1(L0s/L1)', 'slot 1 power limit 100 mW', 'MSI supports 1 message '), [3, 3]),
   // The ExpressCard slot: replaced per scenario by expressCardPort().
   rootPort(
     4,
@@ -177,6 +212,7 @@ const chipset: Device[] = [
     5,
     '0x1c18',
     rootPortCaps('link x1(x1) speed 2.5(5.0) ASPM L1(L0s/L1)', 'slot 4 power limit 100 mW HotPlug(present) surprise', 'MSI supports 1 message enabled with 1 message'),
+    [13, 13],
   ),
   intel(
     'ehci1',
@@ -189,6 +225,7 @@ const chipset: Device[] = [
       '    cap 0a[58] = EHCI Debug Port at offset 0xa0 in map 0x14',
       '    cap 13[98] = PCI Advanced Features: FLR TP',
     ],
+    { description: 'Intel Cougar Point USB 2.0 controller', acpiHandle: '\\_SB_.PCI0.EHC1' },
   ),
   intel(
     'isab0',
@@ -197,6 +234,7 @@ const chipset: Device[] = [
     { device: 'QM67 Express Chipset LPC Controller', classDesc: 'bridge', subclassDesc: 'PCI-ISA' },
     [],
     ['    cap 09[e0] = vendor (length 12) Intel cap 1 version 0', '\t\t features: AMT, 4 PCI-e x1 slots'],
+    { description: 'PCI-ISA bridge', acpiHandle: '\\_SB_.PCI0.LPC_' },
   ),
   intel(
     'ahci0',
@@ -217,6 +255,7 @@ const chipset: Device[] = [
       '    cap 12[a8] = SATA Index-Data Pair',
       '    cap 13[b0] = PCI Advanced Features: FLR TP',
     ],
+    { description: 'Intel Cougar Point AHCI SATA controller', acpiHandle: '\\_SB_.PCI0.SAT1' },
   ),
   intel(
     'ichsmb0',
@@ -225,6 +264,7 @@ const chipset: Device[] = [
     { device: '6 Series/C200 Series Chipset Family SMBus Controller', classDesc: 'serial bus', subclassDesc: 'SMBus' },
     [bar('0x10', 'Memory', 64, '0xf2524000', 256), bar('0x20', 'I/O Port', 32, '0xefa0', 32)],
     [],
+    { description: 'Intel Cougar Point SMBus controller', acpiHandle: '\\_SB_.PCI0.SMBU' },
   ),
   {
     ...intel(
@@ -242,6 +282,7 @@ const chipset: Device[] = [
         '    ecap 0001[100] = AER 1 0 fatal 0 non-fatal 0 corrected',
         '    ecap 0003[140] = Serial 1 6c88a3ffff1e42d7',
       ],
+      { description: 'Intel Centrino Advanced-N 6205', acpiHandle: null },
     ),
     subvendorId: '0x8086',
     subdeviceId: '0x1311',
@@ -272,12 +313,15 @@ const chipset: Device[] = [
     ],
     egpu: false,
     capsWithoutEgpu: null,
+    description: 'RICOH R5CE823 SD',
+    acpiHandle: null,
+    bridge: null,
   },
 ];
 
 /** pcib3, the ExpressCard root port; its link lines follow whether the eGPU is on the bus. */
-function expressCardPort(): Device {
-  return { ...rootPort(3, 3, 4, '0x1c16', EXPRESSCARD_LINK_UP), capsWithoutEgpu: EXPRESSCARD_LINK_DOWN };
+function expressCardPort(speed: LinkSpeed): Device {
+  return { ...rootPort(3, 3, 4, '0x1c16', expressCardLinkUp(speed), [5, 12]), capsWithoutEgpu: EXPRESSCARD_LINK_DOWN };
 }
 
 /**
@@ -296,8 +340,8 @@ export const P4_BARS_ASSIGNED: PciBar[] = [
 /** The same BARs when no address could be found for them: pciconf shows base 0 and decoding disabled. */
 export const P4_BARS_UNASSIGNED: PciBar[] = P4_BARS_ASSIGNED.map((b) => ({ ...b, base: '0x0', enabled: false }));
 
-/** The Tesla P4 as it enumerates behind the adapter: a one-lane link at 5 GT/s, of the sixteen 8 GT/s lanes it has. */
-export function teslaP4(bars: PciBar[]): Device {
+/** The Tesla P4 as it enumerates behind the adapter: one lane (at 5 GT/s, or 2.5), of the sixteen 8 GT/s lanes it has. */
+export function teslaP4(bars: PciBar[], speed: LinkSpeed = 'gen2'): Device {
   return {
     driver: 'vgapci1',
     selector: 'pci0:5:0:0',
@@ -318,7 +362,7 @@ export function teslaP4(bars: PciBar[]): Device {
       '    cap 05[68] = MSI supports 1 message, 64 bit ',
       '    cap 10[78] = PCI-Express 2 endpoint max data 128(256) RO NS',
       '                 max read 512',
-      '                 link x1(x16) speed 5.0(8.0) ASPM disabled(L0s/L1) ClockPM disabled',
+      `                 link x1(x16) speed ${GT_PER_S[speed]}(8.0) ASPM disabled(L0s/L1) ClockPM disabled`,
       '    ecap 0002[100] = VC 1 max VC0',
       '    ecap 0004[128] = Power Budgeting 1',
       '    ecap 0001[420] = AER 2 0 fatal 0 non-fatal 0 corrected',
@@ -327,10 +371,14 @@ export function teslaP4(bars: PciBar[]): Device {
     ],
     egpu: true,
     capsWithoutEgpu: null,
+    description: 'VGA-compatible display',
+    // The device the DSDT declares in the ExpressCard slot, under the port's node.
+    acpiHandle: '\\_SB_.PCI0.EXP4.SLOT',
+    bridge: null,
   };
 }
 
 /** All of the X220's devices plus the eGPU (listed in bus order by pciconf whatever the order here). */
-export function x220Devices(gpuBars: PciBar[]): Device[] {
-  return [...chipset, expressCardPort(), teslaP4(gpuBars)];
+export function x220Devices(gpuBars: PciBar[], speed: LinkSpeed = 'gen2'): Device[] {
+  return [...chipset, expressCardPort(speed), teslaP4(gpuBars, speed)];
 }

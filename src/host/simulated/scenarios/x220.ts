@@ -1,6 +1,7 @@
-import type { KernelModule, NvidiaGpu, Package, Scenario } from '../scenario';
+import { bootMachine } from '../machine';
+import type { KernelModule, NvidiaGpu, Package, PlatformDevice, Scenario } from '../scenario';
 import { freebsdRepository, gettextRuntime, indexinfo, pkgTool, sudoPkg } from './freebsd-packages';
-import { P4_BARS_ASSIGNED, P4_BARS_UNASSIGNED, x220Devices } from './x220-devices';
+import { P4_BARS_ASSIGNED, P4_BARS_UNASSIGNED, x220Devices, type LinkSpeed } from './x220-devices';
 import { x220Dmesg } from './x220-dmesg';
 
 /** The parts every ThinkPad X220 scenario shares; the scenarios differ in the eGPU's state and in privileges. */
@@ -138,11 +139,21 @@ const files: Record<string, string> = {
 };
 
 /**
+ * The newbus devices above the PCI bus: the ACPI host bridge \\_SB_.PCI0 (a PCI Express root, PNP0A08,
+ * compatible with plain PCI, PNP0A03) on acpi0, which names itself after the ACPI tables' OEM and table ids.
+ */
+const platformDevices: PlatformDevice[] = [
+  { name: 'nexus0', description: '', parent: 'root0', location: '', pnpinfo: '' },
+  { name: 'acpi0', description: 'LENOVO TP-8D', parent: 'nexus0', location: '', pnpinfo: '' },
+  { name: 'pcib0', description: 'ACPI Host-PCI bridge', parent: 'acpi0', location: 'handle=\\_SB_.PCI0', pnpinfo: '_HID=PNP0A08 _UID=0 _CID=PNP0A03' },
+];
+
+/**
  * What the Tesla P4 reports once the driver attaches: idle, 8 GiB board with ECC on (so 7680 MiB usable),
  * passively cooled but with the fan the user mounted. At idle (P8) the GPU drops its link to 2.5 GT/s, so
  * the current generation reads 1; the maximum is the X220 port's 5 GT/s (gen 2) on one lane.
  */
-const teslaP4: NvidiaGpu = {
+export const teslaP4: NvidiaGpu = {
   name: 'Tesla P4',
   selector: 'pci0:5:0:0',
   uuid: 'GPU-5b2f0c3a-9d41-7e6f-a8b1-3c2d4e5f6a7b',
@@ -169,17 +180,30 @@ export interface X220Options {
   description: string;
   /** healthy: the GPU's BARs get addresses; error12: they do not. */
   gpu: 'healthy' | 'error12';
-  /** The adapter had power at the last boot (and still has). */
+  /** The adapter has power now. */
   powered: boolean;
+  /** The GPU was on the bus at the last boot; by default, when the adapter has power. */
+  enumerated?: boolean;
+  /** The speed the adapter's link trained at; by default 5 GT/s. */
+  link?: LinkSpeed;
   user: Scenario['user'];
   elevation: Scenario['elevation'];
   /** Installed besides pkg itself. */
   packages: Package[];
+  /** What `pkg install` finds; by default the 2025Q1 repository. */
+  repository?: Package[];
+  /** Lines added to /etc/rc.conf, e.g. a kld_list. */
+  rcConf?: string[];
+  /** What nvidia-smi reports once the driver attaches; by default the idle P4. */
+  nvidia?: NvidiaGpu;
 }
 
-/** A ThinkPad X220 4291WF5 with FreeBSD 14.2 on ZFS, a Tesla P4 in the EXP GDC Beast on its ExpressCard slot. */
+/**
+ * A ThinkPad X220 4291WF5 with FreeBSD 14.2 on ZFS, a Tesla P4 in the EXP GDC Beast on its ExpressCard slot,
+ * just booted: the modules and their messages are those the boot brings (see bootMachine).
+ */
 export function x220Scenario(options: X220Options): Scenario {
-  return {
+  const scenario: Scenario = {
     name: options.name,
     description: options.description,
     os: { sysname: 'FreeBSD', release: '14.2-RELEASE', machine: 'amd64', hostname: 'x220' },
@@ -187,7 +211,8 @@ export function x220Scenario(options: X220Options): Scenario {
     user: options.user,
     elevation: options.elevation,
     egpu: { powered: options.powered, enumerated: options.powered },
-    pciDevices: x220Devices(options.gpu === 'healthy' ? P4_BARS_ASSIGNED : P4_BARS_UNASSIGNED),
+    pciDevices: x220Devices(options.gpu === 'healthy' ? P4_BARS_ASSIGNED : P4_BARS_UNASSIGNED, options.link),
+    platformDevices,
     modules: [
       { file: 'kernel', size: 0x1f4e5c0, refs: 23, origin: 'boot' },
       { file: 'cryptodev.ko', size: 0x7a50, refs: 1, origin: 'loader' },
@@ -197,15 +222,19 @@ export function x220Scenario(options: X220Options): Scenario {
     ],
     availableModules: baseModules,
     packages: [pkgTool, ...options.packages],
-    repository: freebsdRepository,
-    files,
+    repository: options.repository ?? freebsdRepository,
+    files: options.rcConf === undefined ? files : { ...files, '/etc/rc.conf': `${files['/etc/rc.conf'] ?? ''}${options.rcConf.join('\n')}\n` },
     sysctls,
     dmesg: x220Dmesg(options.gpu),
     messages: { loader: [], runtime: [] },
     failures: [],
-    nvidia: teslaP4,
+    nvidia: options.nvidia ?? teslaP4,
     boots: 1,
   };
+  bootMachine(scenario);
+  // Hot-plugged after the boot: the adapter has power, but the bus was scanned without it.
+  if (options.enumerated !== undefined) scenario.egpu.enumerated = options.enumerated;
+  return scenario;
 }
 
 /** sudo from packages, as a fresh install with sudo added has it. */

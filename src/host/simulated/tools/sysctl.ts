@@ -6,9 +6,16 @@ const USAGE = [
   '       sysctl [-bdehNnoqTtWx] [ -B <bufsize> ] -a',
 ].join('\n');
 
+/** The leaves a name stands for: itself, or everything under it when it names a node (`dev.pcib`). */
+function leaves(view: ReadonlyMap<string, string>, name: string): Array<[string, string]> {
+  const value = view.get(name);
+  if (value !== undefined) return [[name, value]];
+  return [...view].filter(([key]) => key.startsWith(`${name}.`));
+}
+
 /**
- * `sysctl [-n] NAME...` (reading only). FreeBSD says "unknown oid"; Linux's procps looks the name up under
- * /proc/sys and exits 255.
+ * `sysctl [-n] NAME...` (reading only); a node's name prints every leaf under it. FreeBSD says "unknown
+ * oid"; Linux's procps looks the name up under /proc/sys and exits 255.
  */
 export const sysctl: Tool = {
   program: 'sysctl',
@@ -22,9 +29,10 @@ export const sysctl: Tool = {
     const stdout: string[] = [];
     const stderr: string[] = [];
     for (const name of names) {
-      const value = view.get(name);
-      if (value !== undefined) stdout.push(valueOnly ? value : `${name}${freebsd ? ':' : ' ='} ${value}`);
-      else if (freebsd) stderr.push(`sysctl: unknown oid '${name}'`);
+      const found = leaves(view, name);
+      for (const [key, value] of found) stdout.push(valueOnly ? value : `${key}${freebsd ? ':' : ' ='} ${value}`);
+      if (found.length > 0) continue;
+      if (freebsd) stderr.push(`sysctl: unknown oid '${name}'`);
       else stderr.push(`sysctl: cannot stat /proc/sys/${name.replace(/\./g, '/')}: No such file or directory`);
     }
     return ran(stderr.length === 0 ? 0 : freebsd ? 1 : 255, stdout, stderr);

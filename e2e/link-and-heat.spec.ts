@@ -1,0 +1,83 @@
+import { expect, test } from './fixtures';
+import { bothLocales, inLocale } from './localized';
+
+for (const locale of bothLocales) {
+  test.describe(`${locale}`, () => {
+    const ui = inLocale(locale);
+
+    test.describe('a link trained at Gen1', () => {
+      test.use({ hostSpec: 'sim:x220-gen1-link' });
+
+      test('warns with half the bandwidth and lets the user continue anyway, which is logged', async ({ wizard }) => {
+        const { page } = wizard;
+        await ui.choose(page);
+        await ui.passPreflight(page);
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        const link = ui.check(page, 'steps.adapter.check.link');
+        await expect(link.getByText(ui.tr('steps.adapter.link.slow', { gts: '2.5', possible: '5.0', mbps: 250, possibleMbps: 500, port: 'pcib3 (pci0:0:28:3)' }))).toBeVisible();
+        await expect(link.getByText(ui.tr('steps.adapter.link.advice.switches'))).toBeVisible();
+        await expect(page.getByRole('button', { name: ui.tr('ui.nav.next'), exact: true })).toBeDisabled();
+
+        await page.getByRole('button', { name: ui.tr('ui.nav.continueAnyway') }).click();
+        await page.getByRole('dialog', { name: ui.tr('ui.confirm.title') }).getByRole('button', { name: ui.tr('ui.confirm.confirm') }).click();
+        await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.power.title') })).toBeVisible();
+        const log = await wizard.rawInvoke('log:recent', { limit: 200 });
+        expect(JSON.stringify(log.body)).toContain('decision:continue-anyway');
+      });
+    });
+
+    test.describe('a healthy link', () => {
+      test.use({ hostSpec: 'sim:x220-fresh' });
+
+      test('passes with the ~500 MB/s figure and names the root port it found', async ({ wizard }) => {
+        const { page } = wizard;
+        await ui.choose(page);
+        await ui.passPreflight(page);
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        const link = ui.check(page, 'steps.adapter.check.link');
+        await expect(link.getByText(ui.tr('steps.adapter.link.full', { width: 1, gts: '5.0', mbps: 500, port: 'pcib3 (pci0:0:28:3)' }))).toBeVisible();
+      });
+    });
+
+    test.describe('a GPU running hot', () => {
+      test.use({ hostSpec: 'sim:x220-hot' });
+
+      test('fails the thermal check with the cooling advice and blocks the step', async ({ wizard }) => {
+        const { page } = wizard;
+        await ui.choose(page);
+        await ui.passPreflight(page);
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        await ui.next(page, 'steps.power.title');
+        await expect(page.getByRole('img', { name: ui.tr('ui.step.illustrationAlt', { title: ui.tr('steps.power.title') }) })).toBeVisible();
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        const thermal = ui.check(page, 'steps.power.check.thermal');
+        await expect(thermal.getByText(ui.tr('steps.power.thermal.hot', { celsius: 92 }))).toBeVisible();
+        await expect(thermal.getByText(ui.tr('steps.power.thermal.advice.fan'))).toBeVisible();
+        await expect(page.getByRole('button', { name: ui.tr('ui.nav.finish') })).toBeDisabled();
+      });
+    });
+
+    test.describe('an adapter powered after boot', () => {
+      test.use({ hostSpec: 'sim:x220-hotplugged' });
+
+      test('finds the GPU after the restart the wizard offers', async ({ wizard }) => {
+        const { page } = wizard;
+        await ui.choose(page);
+        await ui.passPreflight(page);
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        await expect(ui.check(page, 'steps.adapter.check.enumerated').getByText(ui.tr('steps.adapter.enumerated.missing'))).toBeVisible();
+        const action = page.getByRole('article', { name: ui.tr('steps.adapter.action.restart.title') });
+        await action.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+        await page.getByRole('dialog', { name: ui.tr('steps.adapter.action.restart.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+        await expect(action.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible();
+        await ui.runChecks(page);
+        await expect(ui.check(page, 'steps.adapter.check.enumerated').getByText(ui.pattern('steps.adapter.enumerated.ok'))).toBeVisible();
+      });
+    });
+  });
+}

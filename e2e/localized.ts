@@ -1,0 +1,52 @@
+import { expect, type Page } from '@playwright/test';
+import { translate, type Locale } from '../src/i18n/translate';
+
+/** Specs that run in both languages take their expected texts from the same dictionaries the app uses. */
+export function inLocale(locale: Locale) {
+  const tr = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  /** A sentence whose values vary: the template with every placeholder matching anything. */
+  const pattern = (key: string) =>
+    new RegExp(
+      tr(key)
+        .split(/\{[a-zA-Z0-9_]+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*'),
+    );
+
+  async function choose(page: Page): Promise<void> {
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    if (locale !== 'en') await page.getByRole('combobox', { name: translate('en', 'ui.header.language') }).selectOption(locale);
+    await expect(page.getByRole('heading', { level: 1, name: tr('steps.preflight.title') })).toBeVisible();
+  }
+
+  async function runChecks(page: Page): Promise<void> {
+    const run = page.getByRole('button', { name: tr('ui.checks.run') });
+    await run.click();
+    await expect(run).toBeEnabled({ timeout: 20_000 });
+  }
+
+  async function next(page: Page, title: string): Promise<void> {
+    await page.getByRole('button', { name: tr('ui.nav.next'), exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: tr(title) })).toBeVisible();
+  }
+
+  /** Preflight on a simulated X220 whose sudo asks for the password "demo". */
+  async function passPreflight(page: Page): Promise<void> {
+    await runChecks(page);
+    await page.getByLabel(tr('ui.privilege.passwordLabel', { tool: 'sudo' })).fill('demo');
+    await page.getByRole('button', { name: tr('ui.privilege.use') }).click();
+    await expect(page.getByText(tr('steps.preflight.privileges.sudoPassword'))).toBeVisible();
+    await next(page, 'steps.adapter.title');
+  }
+
+  async function tickChecklist(page: Page): Promise<void> {
+    const boxes = page.getByRole('group', { name: tr('ui.checklist.title') }).getByRole('checkbox');
+    for (const box of await boxes.all()) await box.check();
+  }
+
+  const check = (page: Page, titleKey: string) => page.getByRole('article', { name: tr(titleKey) });
+
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, check };
+}
+
+export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];
