@@ -38,6 +38,19 @@ for (const locale of bothLocales) {
         await ui.runChecks(page);
         const link = ui.check(page, 'steps.adapter.check.link');
         await expect(link.getByText(ui.tr('steps.adapter.link.full', { width: 1, gts: '5.0', mbps: 500, port: 'pcib3 (pci0:0:28:3)' }))).toBeVisible();
+
+        // Through power and cooling (its thermal check waits for the driver) to Verify, with its figures.
+        await ui.next(page, 'steps.power.title');
+        await ui.tickChecklist(page);
+        await ui.runChecks(page);
+        await expect(ui.check(page, 'steps.power.check.thermal').getByText(ui.tr('steps.power.thermal.later'))).toBeVisible();
+        await ui.next(page, 'steps.verify.title');
+        await ui.runChecks(page);
+        const speed = ui.check(page, 'steps.verify.check.speed');
+        await expect(speed.getByText(ui.tr('steps.verify.speed.ok', { gb: 6, low: 13.3, high: 15, tokens: 32 }))).toBeVisible();
+        await expect(speed.getByRole('term').filter({ hasText: ui.tr('steps.verify.figure.link') })).toBeVisible();
+        await expect(speed.getByText(`500 ${ui.tr('ui.figure.mbps')}`, { exact: true })).toBeVisible();
+        await expect(page.getByRole('button', { name: ui.tr('ui.nav.finish') })).toBeEnabled();
       });
     });
 
@@ -57,7 +70,7 @@ for (const locale of bothLocales) {
         const thermal = ui.check(page, 'steps.power.check.thermal');
         await expect(thermal.getByText(ui.tr('steps.power.thermal.hot', { celsius: 92 }))).toBeVisible();
         await expect(thermal.getByText(ui.tr('steps.power.thermal.advice.fan'))).toBeVisible();
-        await expect(page.getByRole('button', { name: ui.tr('ui.nav.finish') })).toBeDisabled();
+        await expect(page.getByRole('button', { name: ui.tr('ui.nav.next'), exact: true })).toBeDisabled();
       });
     });
 

@@ -31,12 +31,25 @@ export type Evidence = z.infer<typeof Evidence>;
 export const CheckStatus = z.enum(['pending', 'running', 'pass', 'warn', 'fail', 'skip', 'error']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
+/** A measured or computed figure shown as a number and a bar against its limit (link speed, load time…). */
+export const Figure = z
+  .object({
+    label: Message,
+    value: z.number().nonnegative(),
+    /** What the hardware allows at best; null where there is no meaningful bound to draw. */
+    limit: z.number().nonnegative().nullable(),
+    unit: z.enum(['s', 'MB/s', 'tokens/s']),
+  })
+  .strict();
+export type Figure = z.infer<typeof Figure>;
+
 export const CheckResult = z
   .object({
     status: CheckStatus,
     reason: Message.nullable(),
     advice: z.array(Message),
     evidence: z.array(Evidence),
+    figures: z.array(Figure).default([]),
     ranAt: z.string().nullable(),
   })
   .strict();

@@ -27,7 +27,7 @@ function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unkn
 }
 
 /** Without -c: listing devices and BARs needs no root. */
-const pciconfLvb = invoke('pciconf', { verbose: true, bars: true });
+export const pciconfLvb = invoke('pciconf', { verbose: true, bars: true });
 
 const enumeratedCheck = defineCheck({
   id: 'gpu-enumerated',
@@ -120,7 +120,7 @@ const memoryCheck = defineCheck({
 
 const linkLines = (t: string): boolean => /^\s+link x/.test(t);
 
-const linkCheck = defineCheck({
+export const linkCheck = defineCheck({
   id: 'pcie-link',
   title: 'steps.adapter.check.link',
   readOnly: true,

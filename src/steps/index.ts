@@ -2,6 +2,7 @@ import type { StepDefinition } from '../wizard/step';
 import { adapterCardStep } from './adapter-card';
 import { powerCoolingStep } from './power-cooling';
 import { preflightStep } from './preflight';
+import { verifyStep } from './verify';
 
 /** The wizard's order. A new step is a module in this folder and one line here (see README). */
-export const wizardSteps: readonly StepDefinition[] = [preflightStep, adapterCardStep, powerCoolingStep];
+export const wizardSteps: readonly StepDefinition[] = [preflightStep, adapterCardStep, powerCoolingStep, verifyStep];

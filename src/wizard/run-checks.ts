@@ -65,5 +65,6 @@ export const toCheckResult = (verdict: Verdict, at: Date): CheckResult => ({
   reason: verdict.reason,
   advice: verdict.advice,
   evidence: verdict.evidence,
+  figures: verdict.figures ?? [],
   ranAt: at.toISOString(),
 });

@@ -33,7 +33,7 @@ export interface SessionOptions {
   onLine?: RunOptions['onLine'];
 }
 
-const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], ranAt: null });
+const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], ranAt: null });
 
 /**
  * One user's way through the steps on one host: what is ticked, what the checks said, where they are.

@@ -1,5 +1,5 @@
 import type { Message } from '../contract/messages';
-import type { CheckStatus, Evidence } from '../contract/state';
+import type { CheckStatus, Evidence, Figure } from '../contract/state';
 import type { Catalogue, CommandId } from '../commands/catalogue';
 import type { CommandRun } from '../commands/runner';
 import type { ArgsOf, ResultOf } from '../commands/types';
@@ -25,6 +25,7 @@ export interface Verdict {
   reason: Message;
   advice: Message[];
   evidence: Evidence[];
+  figures?: Figure[];
   /** Facts other parts of the wizard use (e.g. which elevation method the host offers). */
   facts?: Record<string, string | number | boolean | null>;
 }

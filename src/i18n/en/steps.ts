@@ -91,4 +91,16 @@ export const stepsEn = {
   'steps.power.thermal.hot': 'GPU at {celsius} °C or slowing down to protect itself: the cooling is not enough.',
   'steps.power.thermal.advice.fan': 'Mount a fan so that it blows along the heatsink fins, from one end of the card to the other.',
   'steps.power.thermal.advice.airflow': 'Give the card space: no closed box, nothing blocking the heatsink ends.',
+  // Verify
+  'steps.verify.title': 'Verify and measure',
+  'steps.verify.intro': 'The link the card trained at decides how fast models load; the card’s own memory decides how fast they generate. Here is what this machine allows.',
+  'steps.verify.instructions.link': 'A model is copied into the card once, over the ExpressCard link: about 500 MB/s at best, so a 6 GB model takes 12–15 seconds.',
+  'steps.verify.instructions.generation': 'After that the link hardly matters: every generated token reads the whole model from the card’s 192 GB/s memory, which caps generation at roughly 192 GB/s ÷ model size.',
+  'steps.verify.check.speed': 'Expected speed for a typical model',
+  'steps.verify.speed.ok': 'A {gb} GB model should load in {low}–{high} s, and generate at most about {tokens} tokens/s.',
+  'steps.verify.speed.slower': 'On this link a {gb} GB model takes {low}–{high} s to load, longer than the slot allows; generation (at most about {tokens} tokens/s) is not affected.',
+  'steps.verify.speed.noLink': 'No working link to the GPU, so there is nothing to estimate.',
+  'steps.verify.figure.link': 'Link bandwidth',
+  'steps.verify.figure.load': 'Load time, {gb} GB model',
+  'steps.verify.figure.generation': 'Generation ceiling, {gb} GB model',
 } as const;

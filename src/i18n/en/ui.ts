@@ -69,6 +69,10 @@ export const uiEn = {
   'ui.action.lastOk': 'Ran at {time}: finished without errors.',
   'ui.action.lastFailed': 'Ran at {time}: failed (exit code {code}). The command log has the output.',
 
+  'ui.figure.seconds': 's',
+  'ui.figure.mbps': 'MB/s',
+  'ui.figure.tokens': 'tokens/s',
+  'ui.figure.limit': 'best this slot allows: {value} {unit}',
   'ui.nav.back': 'Back',
   'ui.nav.next': 'Next',
   'ui.nav.finish': 'Finish',

@@ -93,4 +93,16 @@ export const stepsZhCN = {
   'steps.power.thermal.hot': '显卡温度已达 {celsius} °C，或正在降频自保：散热不足。',
   'steps.power.thermal.advice.fan': '安装一个风扇，让风顺着散热鳍片从卡的一端吹到另一端。',
   'steps.power.thermal.advice.airflow': '给显卡留出空间：不要放在封闭的盒子里，散热片两端不要有遮挡。',
+  // 验证与测量
+  'steps.verify.title': '验证与测量',
+  'steps.verify.intro': '显卡协商到的链路速度决定模型加载有多快，显卡自身的显存带宽决定生成有多快。下面是这台机器能达到的水平。',
+  'steps.verify.instructions.link': '模型只需经 ExpressCard 链路向显卡拷贝一次：最快约 500 MB/s，因此 6 GB 的模型需要 12–15 秒。',
+  'steps.verify.instructions.generation': '之后链路几乎不再影响速度：每生成一个 token 都要从显卡 192 GB/s 的显存中把整个模型读一遍，所以生成速度的上限约为 192 GB/s ÷ 模型大小。',
+  'steps.verify.check.speed': '典型模型的预期速度',
+  'steps.verify.speed.ok': '{gb} GB 的模型预计 {low}–{high} 秒加载完成，生成速度最多约 {tokens} token/s。',
+  'steps.verify.speed.slower': '在当前链路上，{gb} GB 的模型需要 {low}–{high} 秒加载，比插槽应有的速度慢；生成速度（最多约 {tokens} token/s）不受影响。',
+  'steps.verify.speed.noLink': '显卡没有可用的链路，无法估算。',
+  'steps.verify.figure.link': '链路带宽',
+  'steps.verify.figure.load': '{gb} GB 模型的加载时间',
+  'steps.verify.figure.generation': '{gb} GB 模型的生成速度上限',
 } satisfies Record<keyof typeof stepsEn, string>;

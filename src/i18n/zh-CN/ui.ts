@@ -70,6 +70,10 @@ export const uiZhCN = {
   'ui.action.lastOk': '{time} 已执行，没有出错。',
   'ui.action.lastFailed': '{time} 执行失败（退出码 {code}），详细输出见命令日志。',
 
+  'ui.figure.seconds': '秒',
+  'ui.figure.mbps': 'MB/s',
+  'ui.figure.tokens': 'token/s',
+  'ui.figure.limit': '此插槽的最佳值：{value} {unit}',
   'ui.nav.back': '上一步',
   'ui.nav.next': '下一步',
   'ui.nav.finish': '完成',
