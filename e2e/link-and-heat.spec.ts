@@ -10,10 +10,7 @@ for (const locale of bothLocales) {
 
       test('warns with half the bandwidth and lets the user continue anyway, which is logged', async ({ wizard }) => {
         const { page } = wizard;
-        await ui.choose(page);
-        await ui.passPreflight(page);
-        await ui.tickChecklist(page);
-        await ui.runChecks(page);
+        await ui.reachAdapterChecks(page);
         const link = ui.check(page, 'steps.adapter.check.link');
         await expect(link.getByText(ui.tr('steps.adapter.link.slow', { gts: '2.5', possible: '5.0', mbps: 250, possibleMbps: 500, port: 'pcib3 (pci0:0:28:3)' }))).toBeVisible();
         await expect(link.getByText(ui.tr('steps.adapter.link.advice.switches'))).toBeVisible();
@@ -32,10 +29,7 @@ for (const locale of bothLocales) {
 
       test('passes with the ~500 MB/s figure and names the root port it found', async ({ wizard }) => {
         const { page } = wizard;
-        await ui.choose(page);
-        await ui.passPreflight(page);
-        await ui.tickChecklist(page);
-        await ui.runChecks(page);
+        await ui.reachAdapterChecks(page);
         const link = ui.check(page, 'steps.adapter.check.link');
         await expect(link.getByText(ui.tr('steps.adapter.link.full', { width: 1, gts: '5.0', mbps: 500, port: 'pcib3 (pci0:0:28:3)' }))).toBeVisible();
 
@@ -59,10 +53,7 @@ for (const locale of bothLocales) {
 
       test('fails the thermal check with the cooling advice and blocks the step', async ({ wizard }) => {
         const { page } = wizard;
-        await ui.choose(page);
-        await ui.passPreflight(page);
-        await ui.tickChecklist(page);
-        await ui.runChecks(page);
+        await ui.reachAdapterChecks(page);
         await ui.next(page, 'steps.power.title');
         await expect(page.getByRole('img', { name: ui.tr('ui.step.illustrationAlt', { title: ui.tr('steps.power.title') }) })).toBeVisible();
         await ui.tickChecklist(page);
@@ -79,10 +70,7 @@ for (const locale of bothLocales) {
 
       test('finds the GPU after the restart the wizard offers', async ({ wizard }) => {
         const { page } = wizard;
-        await ui.choose(page);
-        await ui.passPreflight(page);
-        await ui.tickChecklist(page);
-        await ui.runChecks(page);
+        await ui.reachAdapterChecks(page);
         await expect(ui.check(page, 'steps.adapter.check.enumerated').getByText(ui.tr('steps.adapter.enumerated.missing'))).toBeVisible();
         const action = page.getByRole('article', { name: ui.tr('steps.adapter.action.restart.title') });
         await action.getByRole('button', { name: ui.tr('ui.action.review') }).click();
