@@ -123,7 +123,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       return refuse(res, 400, { code: 'invalid-payload', message: 'body is not JSON' });
     }
-    const envelope = await backend.dispatch(decodeURIComponent(channel), payload);
+    let name: string;
+    try {
+      name = decodeURIComponent(channel);
+    } catch {
+      return refuse(res, 404, { code: 'unknown-channel', message: 'malformed channel name' });
+    }
+    const envelope = await backend.dispatch(name, payload);
     const status = envelope.ok
       ? 200
       : envelope.error.code === 'unknown-channel'

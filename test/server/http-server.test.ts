@@ -97,6 +97,7 @@ describe('browser mode server', () => {
   it('validates payloads like the IPC side does', async () => {
     expect((await api('wizard:runChecks', { stepId: 7 })).status).toBe(400);
     expect((await api('no:such', {})).status).toBe(404);
+    expect((await api('%E0%A4%A', {})).status).toBe(404);
     const notJson = await send('/api/invoke/wizard:state', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Egpu-Token': server.token }, body: '{oops' });
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     const form = await send('/api/invoke/wizard:state', { method: 'POST', headers: { 'Content-Type': 'text/plain', 'X-Egpu-Token': server.token }, body: '{}' });
