@@ -89,3 +89,47 @@ describe('Backend.dispatch', () => {
     }
   });
 });
+
+describe('the sudo password', () => {
+  it('is used through stdin only and never reaches the audit log or the saved files', async () => {
+    const secret = 'S3cret-pw!';
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-backend-'));
+    const hosts: FakeHost[] = [];
+    const instance = await Backend.create({
+      dataDir,
+      hostSpec: 'sim:x220-fresh',
+      mode: 'browser',
+      version: '0.0.0',
+      hostFactory: (spec) => {
+        const host = new FakeHost(spec, {
+          'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n' },
+          'id -u': { stdout: '1001\n' },
+          'id -un': { stdout: 'demo\n' },
+          'which sudo': { stdout: '/usr/local/bin/sudo\n' },
+          'sudo -n true': { exitCode: 1, stderr: 'sudo: a password is required\n' },
+          'sudo -S -p  -k -- id -u': { stdout: '0\n' },
+        });
+        hosts.push(host);
+        return host;
+      },
+    });
+    await instance.dispatch('wizard:runChecks', { stepId: 'preflight' });
+    expect(instance.state().privilege).toMatchObject({ method: 'sudo', needsPassword: true, passwordHeld: false });
+    const reply = await instance.dispatch('auth:providePassword', { password: secret });
+    expect(reply.ok && (reply.data as { privilege: unknown }).privilege).toMatchObject({ passwordHeld: true });
+    await instance.close();
+
+    const host = hosts[0];
+    const probe = host?.calls.findIndex((argv) => argv.join(' ') === 'sudo -S -p  -k -- id -u') ?? -1;
+    expect(probe).toBeGreaterThanOrEqual(0);
+    expect(host?.stdins[probe]).toBe(`${secret}\n`);
+    const argvs = hosts.flatMap((h) => h.calls).flat();
+    expect(argvs.join(' ')).not.toContain(secret);
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = await readdir(dataDir, { recursive: true, withFileTypes: true });
+    for (const file of files.filter((f) => f.isFile())) {
+      expect(await readFile(join(file.parentPath, file.name), 'utf8'), file.name).not.toContain(secret);
+    }
+    expect(files.some((f) => f.name === 'audit.log')).toBe(true);
+  });
+});

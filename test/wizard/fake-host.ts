@@ -11,6 +11,8 @@ export interface Canned {
 export class FakeHost implements Host {
   readonly simulated = true;
   readonly calls: string[][] = [];
+  /** What each call received on stdin (undefined: none). */
+  readonly stdins: (string | undefined)[] = [];
 
   constructor(
     readonly spec: string,
@@ -19,6 +21,7 @@ export class FakeHost implements Host {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     this.calls.push([...request.argv]);
+    this.stdins.push(request.stdin);
     const canned = this.table[request.argv.join(' ')];
     const base = { signal: null, durationMs: 1, timedOut: false, truncated: false };
     if (!canned) return { ...base, exitCode: null, stdout: '', stderr: '', cancelled: false, spawnError: 'ENOENT' };
