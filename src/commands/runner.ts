@@ -35,10 +35,29 @@ export interface RunOptions {
   onLine?: (runId: string, commandId: CommandId, stream: OutputStream, line: string) => void;
 }
 
+/** A catalogue entry through the shape all entries share. */
+interface AnySpec<R> {
+  args: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } };
+  argv(a: unknown): string[];
+  privileged: boolean;
+  timeoutMs: number;
+  parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<R>;
+}
+
+/**
+ * The catalogue's entries differ in argument and result types; the id ties them together, which the
+ * compiler cannot follow through the lookup. Safe because every caller validates the arguments with the
+ * entry's own schema before `argv` sees them.
+ */
+const specOf = <C extends CommandId>(commandId: C): AnySpec<ResultOf<Catalogue[C]>> =>
+  catalogue[commandId] as unknown as AnySpec<ResultOf<Catalogue[C]>>;
+
 /** The argv a catalogue command will run with these arguments, for showing before it runs. */
 export function describeCommand(commandId: CommandId, rawArgs: unknown): { argv: string[]; privileged: boolean } {
-  const spec = catalogue[commandId] as unknown as { args: { parse(v: unknown): unknown }; argv(a: unknown): string[]; privileged: boolean };
-  return { argv: spec.argv(spec.args.parse(rawArgs)), privileged: spec.privileged };
+  const spec = specOf(commandId);
+  const args = spec.args.safeParse(rawArgs);
+  if (!args.success) throw new Error(`invalid arguments for ${commandId}`);
+  return { argv: spec.argv(args.data), privileged: spec.privileged };
 }
 
 /**
@@ -61,15 +80,7 @@ export class CommandRunner {
     rawArgs: ArgsOf<Catalogue[C]>,
     options: RunOptions = {},
   ): Promise<CommandRun<ResultOf<Catalogue[C]>>> {
-    // The catalogue's entries differ in argument and result types; the id ties them together, which the
-    // compiler cannot follow through the lookup, so the spec is handled through its common shape here.
-    const spec = catalogue[commandId] as unknown as {
-      args: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } };
-      argv(a: unknown): string[];
-      privileged: boolean;
-      timeoutMs: number;
-      parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<ResultOf<Catalogue[C]>>;
-    };
+    const spec = specOf(commandId);
     const runId = randomUUID();
     const started = new Date();
     const args = spec.args.safeParse(rawArgs);
