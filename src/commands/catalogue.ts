@@ -12,6 +12,7 @@ import { parseSysctlValue } from './parsers/sysctl';
 import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
 import { parseWhich } from './parsers/which';
+import { ManagedPath } from '../config/plan';
 import type { CommandOutput, CommandSpec } from './types';
 
 const NoArgs = z.object({}).strict();
@@ -43,6 +44,11 @@ export const PciconfArgs = z.object({ verbose: z.boolean().default(false), bars:
 
 export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
 export const PackageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]{0,100}$/, 'not a package name');
+
+/** Only the system files a plan may name; staged copies sit beside them (same file system, so mv is atomic). */
+const Managed = z.object({ path: ManagedPath }).strict();
+export const stagedPath = (path: string): string => `${path}.egpu-new`;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export const catalogue = {
   uname: define({
@@ -216,6 +222,79 @@ export const catalogue = {
     privileged: true,
     timeoutMs: 60 * SECOND,
     parse: (out) => ({ ok: true, value: { accepted: out.exitCode === 0 } }),
+  }),
+  readManaged: define({
+    id: 'readManaged',
+    description: 'Read a system file the wizard manages (all are world-readable)',
+    args: Managed,
+    argv: (a) => ['cat', a.path],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    // A missing file is an answer (it will be created), not a failure.
+    parse: (out) =>
+      out.exitCode === 0
+        ? { ok: true, value: { content: out.stdout as string | null } }
+        : /No such file or directory/.test(out.stderr)
+          ? { ok: true, value: { content: null } }
+          : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`),
+  }),
+  statManaged: define({
+    id: 'statManaged',
+    description: 'Owner, group and mode of a managed file',
+    args: Managed,
+    argv: (a) => ['stat', '-f', '%Su %Sg %Lp', a.path],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: onSuccess((text) => {
+      const m = /^([A-Za-z0-9_.-]+) ([A-Za-z0-9_.-]+) ([0-7]{3,4})\n?$/.exec(text);
+      return m ? { ok: true, value: { owner: m[1] ?? '', group: m[2] ?? '', mode: m[3] ?? '' } } : parseFailure('malformed', 'unexpected stat output');
+    }),
+  }),
+  stageManaged: define({
+    id: 'stageManaged',
+    description: 'Write the new content of a managed file beside it, as <file>.egpu-new',
+    args: z.object({ path: ManagedPath, content: z.string().max(MAX_CONFIG_BYTES) }).strict(),
+    argv: (a) => ['tee', stagedPath(a.path)],
+    stdin: (a) => a.content,
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { written: true } } : parseFailure('command-failed', out.stderr.trim())),
+  }),
+  ownStaged: define({
+    id: 'ownStaged',
+    description: 'Give the staged file the original owner and group',
+    args: z.object({ path: ManagedPath, owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/), group: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/) }).strict(),
+    argv: (a) => ['chown', `${a.owner}:${a.group}`, stagedPath(a.path)],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),
+  }),
+  modeStaged: define({
+    id: 'modeStaged',
+    description: 'Give the staged file the original permissions',
+    args: z.object({ path: ManagedPath, mode: z.string().regex(/^[0-7]{3,4}$/) }).strict(),
+    argv: (a) => ['chmod', a.mode, stagedPath(a.path)],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),
+  }),
+  commitStaged: define({
+    id: 'commitStaged',
+    description: 'Rename the staged file over the original (atomic)',
+    args: Managed,
+    argv: (a) => ['mv', '-f', stagedPath(a.path), a.path],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),
+  }),
+  discardStaged: define({
+    id: 'discardStaged',
+    description: 'Remove a staged file left by an interrupted change',
+    args: Managed,
+    argv: (a) => ['rm', '-f', stagedPath(a.path)],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),
   }),
   privilegeProbe: define({
     id: 'privilegeProbe',

@@ -41,6 +41,7 @@ interface AnySpec<R> {
   argv(a: unknown): string[];
   privileged: boolean;
   timeoutMs: number;
+  stdin?: (a: unknown) => string;
   parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<R>;
 }
 
@@ -87,13 +88,15 @@ export class CommandRunner {
     if (!args.success) return this.refused(runId, commandId, [], spec.privileged, 'invalid-arguments', started);
     const baseArgv = spec.argv(args.data);
     let argv = baseArgv;
-    let stdin: string | undefined;
+    const data = spec.stdin?.(args.data);
+    let stdin: string | undefined = data;
     if (spec.privileged) {
       const { method, password } = this.elevation();
       const elevated = elevate(baseArgv, method, password ?? undefined);
       if ('error' in elevated) return this.refused(runId, commandId, baseArgv, true, elevated.error, started);
       argv = elevated.argv;
-      stdin = elevated.stdin;
+      // sudo -S reads the password line first and hands the rest of stdin to the command.
+      stdin = elevated.stdin === undefined ? data : `${elevated.stdin}${data ?? ''}`;
     }
     const result = await this.host.exec({
       argv,

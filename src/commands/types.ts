@@ -18,6 +18,8 @@ export interface CommandSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly argv: (args: z.infer<A>) => string[];
   readonly privileged: boolean;
   readonly timeoutMs: number;
+  /** Data the command reads on stdin (a file's new content); never a password, which elevation adds. */
+  readonly stdin?: (args: z.infer<A>) => string;
   readonly parse: (output: CommandOutput, args: z.infer<A>) => ParseResult<R>;
 }
 

@@ -38,6 +38,13 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   sysctlTree: { roots: ['dev.pci', 'dev.pcib', 'dev.vgapci'] },
   nvidiaSmiQuery: { fields: ['index', 'name', 'pci.bus_id', 'driver_version', 'memory.total', 'temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown', 'pstate'] },
   which: { program: 'sudo' },
+  readManaged: { path: '/boot/loader.conf' },
+  statManaged: { path: '/boot/loader.conf' },
+  stageManaged: { path: '/boot/loader.conf', content: 'nvidia_load="YES"\n' },
+  ownStaged: { path: '/boot/loader.conf', owner: 'root', group: 'wheel' },
+  modeStaged: { path: '/boot/loader.conf', mode: '644' },
+  commitStaged: { path: '/boot/loader.conf' },
+  discardStaged: { path: '/boot/loader.conf' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

@@ -233,6 +233,13 @@ export const Scenario = z
     packages: z.array(Package),
     repository: z.array(Package),
     files: z.record(z.string().startsWith('/'), z.string()),
+    /** Owner, group and mode of files that differ from root:wheel 644. */
+    fileMeta: z
+      .record(
+        z.string().startsWith('/'),
+        z.object({ owner: z.string(), group: z.string(), mode: z.string().regex(/^[0-7]{3,4}$/) }).strict(),
+      )
+      .optional(),
     sysctls: z.record(z.string(), z.string()),
     dmesg: z.array(DmesgEntry),
     /** Kernel messages after the boot lines: from modules the loader brought in, then from later kldloads. */

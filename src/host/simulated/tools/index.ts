@@ -2,6 +2,7 @@ import type { MachineView } from '../scenario';
 import { cat } from './cat';
 import { dmesg } from './dmesg';
 import { doas } from './doas';
+import { chmod, chown, mv, rm, stat, tee } from './files';
 import { id } from './id';
 import { kenv } from './kenv';
 import { kldload } from './kldload';
@@ -20,7 +21,7 @@ import { makeWhich } from './which';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [cat, dmesg, doas, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which];
+export const tools: readonly Tool[] = [cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

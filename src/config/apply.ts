@@ -1,0 +1,150 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { CommandRunner } from '../commands/runner';
+import type { JsonFile } from '../storage/json-file';
+import type { Journal, JournalEntry } from './journal';
+import type { FileChange, ManagedPath } from './plan';
+
+export type ApplyOutcome =
+  | { status: 'applied'; paths: ManagedPath[] }
+  /** Nothing was written: the file changed since the plan was made, or a step failed before the rename. */
+  | { status: 'not-applied'; path: ManagedPath; reason: string }
+  /** The rename happened but the file did not read back as planned; the original was put back. */
+  | { status: 'restored'; path: ManagedPath; reason: string };
+
+const sha = (text: string | null): string => (text === null ? 'none' : createHash('sha256').update(text).digest('hex'));
+
+class StepFailed extends Error {}
+
+/**
+ * Replaces managed files one by one. Each file: check it still holds what the plan was made from, record
+ * the original in the journal, stage the new text beside it, copy owner and mode, rename over the original
+ * (atomic), read it back. A crash at any point leaves the old file or the new one, never a mix: only the
+ * rename touches the original.
+ */
+export class PlanApplier {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly journal: JsonFile<typeof Journal>,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private async must<T>(run: Promise<{ outcome: string; parsed: { ok: true; value: T } | { ok: false; error: { message: string } } }>, what: string): Promise<T> {
+    const result = await run;
+    if (result.outcome !== 'ok' || !result.parsed.ok) {
+      throw new StepFailed(`${what}: ${result.parsed.ok ? result.outcome : result.parsed.error.message}`);
+    }
+    return result.parsed.value;
+  }
+
+  private async record(update: (journal: Journal) => void): Promise<void> {
+    const loaded = await this.journal.load();
+    const journal: Journal = loaded.status === 'loaded' ? loaded.value : { version: 1, entries: [] };
+    update(journal);
+    await this.journal.save(journal);
+  }
+
+  private options() {
+    return this.signal ? { signal: this.signal } : {};
+  }
+
+  /** Writes `content` to `path` through a staged copy with the given ownership; returns what reads back. */
+  private async replace(path: ManagedPath, content: string, meta: { owner: string; group: string; mode: string }): Promise<string | null> {
+    await this.must(this.runner.run('stageManaged', { path, content }, this.options()), 'staging');
+    await this.must(this.runner.run('ownStaged', { path, owner: meta.owner, group: meta.group }, this.options()), 'setting the owner');
+    await this.must(this.runner.run('modeStaged', { path, mode: meta.mode }, this.options()), 'setting the mode');
+    await this.must(this.runner.run('commitStaged', { path }, this.options()), 'renaming into place');
+    return (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading back')).content;
+  }
+
+  async apply(changes: readonly FileChange[]): Promise<ApplyOutcome> {
+    const applied: ManagedPath[] = [];
+    for (const change of changes) {
+      const { path } = change;
+      let current: string | null;
+      try {
+        current = (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading')).content;
+      } catch (error) {
+        return { status: 'not-applied', path, reason: String(error instanceof Error ? error.message : error) };
+      }
+      if (sha(current) !== sha(change.before)) {
+        return { status: 'not-applied', path, reason: 'the file changed since the plan was made; make the plan again' };
+      }
+      const meta =
+        current === null
+          ? { owner: 'root', group: 'wheel', mode: '644' }
+          : await this.must(this.runner.run('statManaged', { path }, this.options()), 'reading owner and mode').catch(() => null);
+      if (!meta) return { status: 'not-applied', path, reason: 'could not read the owner and mode' };
+      const id = randomUUID();
+      const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
+      // The backup is on disk before anything on the host changes.
+      await this.record((j) => j.entries.push(entry));
+      const setState = (state: JournalEntry['state']) =>
+        this.record((j) => {
+          const found = j.entries.find((e) => e.id === id);
+          if (found) found.state = state;
+        });
+      let readBack: string | null;
+      try {
+        readBack = await this.replace(path, change.after, meta);
+      } catch (error) {
+        await this.runner.run('discardStaged', { path });
+        const reason = error instanceof Error ? error.message : String(error);
+        const now = (await this.runner.run('readManaged', { path })).parsed;
+        const unchanged = now.ok && sha(now.value.content) === sha(current);
+        await setState(unchanged ? 'failed' : 'applying');
+        if (unchanged) return { status: 'not-applied', path, reason };
+        return this.putBack(path, current, meta, setState, reason);
+      }
+      if (readBack !== change.after) {
+        return this.putBack(path, current, meta, setState, 'the file did not read back as written');
+      }
+      await setState('applied');
+      applied.push(path);
+    }
+    return { status: 'applied', paths: applied };
+  }
+
+  private async putBack(
+    path: ManagedPath,
+    original: string | null,
+    meta: { owner: string; group: string; mode: string },
+    setState: (state: JournalEntry['state']) => Promise<void>,
+    reason: string,
+  ): Promise<ApplyOutcome> {
+    if (original !== null) await this.replace(path, original, meta);
+    await setState('restored');
+    return { status: 'restored', path, reason };
+  }
+
+  /** Puts back every applied file, newest first; a file edited by hand since is left alone and reported. */
+  async undoAll(): Promise<{ restored: ManagedPath[]; skipped: { path: ManagedPath; reason: string }[] }> {
+    const loaded = await this.journal.load();
+    const entries = loaded.status === 'loaded' ? loaded.value.entries.filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec) : [];
+    const restored: ManagedPath[] = [];
+    const skipped: { path: ManagedPath; reason: string }[] = [];
+    for (const entry of [...entries].reverse()) {
+      const now = (await this.runner.run('readManaged', { path: entry.path }, this.options())).parsed;
+      if (!now.ok || sha(now.value.content) !== sha(entry.after)) {
+        skipped.push({ path: entry.path, reason: 'changed since the wizard wrote it' });
+        continue;
+      }
+      if (entry.before === null) {
+        skipped.push({ path: entry.path, reason: 'the wizard created it; remove it by hand if unwanted' });
+        continue;
+      }
+      try {
+        const back = await this.replace(entry.path, entry.before, entry);
+        if (back !== entry.before) throw new StepFailed('did not read back');
+      } catch (error) {
+        skipped.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      await this.record((j) => {
+        const found = j.entries.find((e) => e.id === entry.id);
+        if (found) found.state = 'restored';
+      });
+      restored.push(entry.path);
+    }
+    return { restored, skipped };
+  }
+}

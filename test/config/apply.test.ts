@@ -1,0 +1,116 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/audit-log';
+import { PlanApplier } from '../../src/config/apply';
+import { journalFile } from '../../src/config/journal';
+import { fileChange, type FileChange } from '../../src/config/plan';
+import { CommandRunner, type Elevation } from '../../src/commands/runner';
+import { loadScenario } from '../../src/host/simulated/scenarios';
+import { SimulatedHost } from '../../src/host/simulated/simulated-host';
+import type { ExecRequest, ExecResult, Host } from '../../src/host/types';
+
+const LOADER = '/boot/loader.conf';
+const sudo: Elevation = { method: 'sudo', password: 'demo' };
+
+/** Stands for the wizard being killed: from the `killAt`-th command on, nothing runs any more. */
+class DyingHost implements Host {
+  readonly simulated = true;
+  private count = 0;
+  constructor(
+    private readonly inner: SimulatedHost,
+    private readonly killAt: number,
+  ) {}
+  get spec() {
+    return this.inner.spec;
+  }
+  async exec(request: ExecRequest): Promise<ExecResult> {
+    this.count++;
+    if (this.count >= this.killAt) {
+      return { exitCode: null, signal: 'SIGKILL', stdout: '', stderr: '', durationMs: 0, timedOut: false, cancelled: true, truncated: false, spawnError: null };
+    }
+    return this.inner.exec(request);
+  }
+}
+
+async function setup(host: Host, elevation: Elevation = sudo) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-apply-'));
+  const runner = new CommandRunner(host, new AuditLog(null), () => elevation);
+  return { runner, journal: journalFile(dataDir), applier: new PlanApplier(runner, journalFile(dataDir)) };
+}
+
+const fresh = () => new SimulatedHost(loadScenario('x220-fresh'), { timeScale: 0 });
+const loaderOf = (host: SimulatedHost) => host.snapshot().files[LOADER] ?? null;
+
+function plan(host: SimulatedHost): FileChange {
+  const before = loaderOf(host);
+  const change = fileChange(LOADER, before, `${before ?? ''}hw.pci.realloc_bars="1"\n`, []);
+  if (!change) throw new Error('no change');
+  return change;
+}
+
+describe('PlanApplier', () => {
+  it('replaces the file, keeps owner and mode, leaves no staged copy and journals the original', async () => {
+    const host = fresh();
+    const change = plan(host);
+    const { applier, journal } = await setup(host);
+    expect(await applier.apply([change])).toEqual({ status: 'applied', paths: [LOADER] });
+    const state = host.snapshot();
+    expect(state.files[LOADER]).toBe(change.after);
+    expect(state.files[`${LOADER}.egpu-new`]).toBeUndefined();
+    expect(state.fileMeta?.[LOADER]).toEqual({ owner: 'root', group: 'wheel', mode: '644' });
+    const saved = await journal.load();
+    expect(saved.status === 'loaded' && saved.value.entries).toMatchObject([{ path: LOADER, before: change.before, state: 'applied' }]);
+  });
+
+  it('refuses a plan made from an older version of the file, changing nothing', async () => {
+    const host = fresh();
+    const change = plan(host);
+    const { applier } = await setup(host);
+    await applier.apply([change]);
+    expect(await applier.apply([change])).toMatchObject({ status: 'not-applied', path: LOADER });
+    expect(loaderOf(host)).toBe(change.after);
+  });
+
+  it('changes nothing without a way to become root', async () => {
+    const host = fresh();
+    const before = loaderOf(host);
+    const { applier } = await setup(host, { method: 'none', password: null });
+    expect(await applier.apply([plan(host)])).toMatchObject({ status: 'not-applied' });
+    expect(loaderOf(host)).toBe(before);
+  });
+
+  it('leaves the old file or the new one, never anything else, wherever it is killed', async () => {
+    for (let killAt = 1; killAt <= 12; killAt++) {
+      const inner = fresh();
+      const change = plan(inner);
+      const { applier } = await setup(new DyingHost(inner, killAt));
+      await applier.apply([change]).catch(() => undefined);
+      expect([change.before, change.after], `killed at command ${killAt}`).toContain(loaderOf(inner));
+    }
+  });
+
+  it('undoes every change, newest first, and leaves files edited by hand alone', async () => {
+    const host = fresh();
+    const original = loaderOf(host);
+    const { applier, runner, journal } = await setup(host);
+    const first = plan(host);
+    await applier.apply([first]);
+    const second = fileChange(LOADER, first.after, `${first.after}nvidia_load="YES"\n`, []);
+    if (!second) throw new Error('no change');
+    expect(await applier.apply([second])).toMatchObject({ status: 'applied' });
+    expect(await applier.undoAll()).toEqual({ restored: [LOADER, LOADER], skipped: [] });
+    expect(loaderOf(host)).toBe(original);
+    expect(await applier.undoAll()).toEqual({ restored: [], skipped: [] });
+
+    // Applied again, then edited by hand (as root, outside the wizard): undo must not overwrite that.
+    await applier.apply([plan(host)]);
+    const handEdited = `${loaderOf(host) ?? ''}# edited by hand\n`;
+    await runner.run('stageManaged', { path: LOADER, content: handEdited });
+    await runner.run('commitStaged', { path: LOADER });
+    expect(await applier.undoAll()).toEqual({ restored: [], skipped: [{ path: LOADER, reason: 'changed since the wizard wrote it' }] });
+    expect(loaderOf(host)).toBe(handEdited);
+    expect((await journal.load()).status).toBe('loaded');
+  });
+});
