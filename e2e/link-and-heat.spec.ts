@@ -38,6 +38,17 @@ for (const locale of bothLocales) {
         await ui.tickChecklist(page);
         await ui.runChecks(page);
         await expect(ui.check(page, 'steps.power.check.thermal').getByText(ui.tr('steps.power.thermal.later'))).toBeVisible();
+
+        // loader.conf and rc.conf: the diff is shown, applied after confirmation, in force after a restart.
+        await ui.next(page, 'steps.boot.title');
+        await ui.runChecks(page);
+        const apply = page.getByRole('article', { name: ui.tr('steps.boot.action.apply.title') });
+        await expect(apply.getByText('+linux_enable="YES"')).toBeVisible();
+        await ui.runAction(page, 'steps.boot.action.apply.title');
+        await expect(ui.check(page, 'steps.boot.check.inForce').getByText(ui.pattern('steps.boot.inForce.waiting'))).toBeVisible();
+        await ui.runAction(page, 'steps.adapter.action.restart.title');
+        await ui.runChecks(page);
+        await expect(ui.check(page, 'steps.boot.check.inForce').getByText(ui.tr('steps.boot.inForce.ok'))).toBeVisible();
         await ui.next(page, 'steps.verify.title');
         await ui.runChecks(page);
         const speed = ui.check(page, 'steps.verify.check.speed');
@@ -72,10 +83,7 @@ for (const locale of bothLocales) {
         const { page } = wizard;
         await ui.reachAdapterChecks(page);
         await expect(ui.check(page, 'steps.adapter.check.enumerated').getByText(ui.tr('steps.adapter.enumerated.missing'))).toBeVisible();
-        const action = page.getByRole('article', { name: ui.tr('steps.adapter.action.restart.title') });
-        await action.getByRole('button', { name: ui.tr('ui.action.review') }).click();
-        await page.getByRole('dialog', { name: ui.tr('steps.adapter.action.restart.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-        await expect(action.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible();
+        await ui.runAction(page, 'steps.adapter.action.restart.title');
         await ui.runChecks(page);
         await expect(ui.check(page, 'steps.adapter.check.enumerated').getByText(ui.pattern('steps.adapter.enumerated.ok'))).toBeVisible();
       });

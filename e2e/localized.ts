@@ -52,9 +52,19 @@ export function inLocale(locale: Locale) {
     await runChecks(page);
   }
 
+  /** Opens an action's confirmation, checks it names the same commands, runs it and waits for its result. */
+  async function runAction(page: Page, titleKey: string): Promise<void> {
+    const card = page.getByRole('article', { name: tr(titleKey) });
+    await card.getByRole('button', { name: tr('ui.action.review') }).click();
+    const dialog = page.getByRole('dialog', { name: tr(titleKey) });
+    await expect(dialog.getByText(/^\$ /).first()).toBeVisible();
+    await dialog.getByRole('button', { name: tr('ui.action.confirmRun') }).click();
+    await expect(card.getByText(pattern('ui.action.lastOk'))).toBeVisible({ timeout: 20_000 });
+  }
+
   const check = (page: Page, titleKey: string) => page.getByRole('article', { name: tr(titleKey) });
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, check };
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

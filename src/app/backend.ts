@@ -16,6 +16,7 @@ import type { AppInfo, Locale, WizardState } from '../contract/state';
 import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
 import type { Host } from '../host/types';
 import { wizardSteps } from '../steps';
+import { journalFile } from '../config/journal';
 import { progressFile } from '../wizard/progress';
 import { SessionError, WizardSession } from '../wizard/session';
 import type { StepDefinition } from '../wizard/step';
@@ -71,6 +72,7 @@ export class Backend {
       steps: this.options.steps ?? wizardSteps,
       audit: this.audit,
       store: progressFile(this.options.dataDir, spec),
+      journal: journalFile(this.options.dataDir),
       onChange: () => this.queueState(),
       onLine: (runId, commandId, stream, line) => this.options.emit?.('log:line', { runId, commandId, stream, line }),
     });

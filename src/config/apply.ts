@@ -69,11 +69,14 @@ export class PlanApplier {
       if (sha(current) !== sha(change.before)) {
         return { status: 'not-applied', path, reason: 'the file changed since the plan was made; make the plan again' };
       }
-      const meta =
-        current === null
-          ? { owner: 'root', group: 'wheel', mode: '644' }
-          : await this.must(this.runner.run('statManaged', { path }, this.options()), 'reading owner and mode').catch(() => null);
-      if (!meta) return { status: 'not-applied', path, reason: 'could not read the owner and mode' };
+      // The owner and mode shown in the plan are the ones used; if they changed meanwhile, stop.
+      const meta = change.meta;
+      if (current !== null) {
+        const now = await this.must(this.runner.run('statManaged', { path }, this.options()), 'reading owner and mode').catch(() => null);
+        if (!now || now.owner !== meta.owner || now.group !== meta.group || now.mode !== meta.mode) {
+          return { status: 'not-applied', path, reason: 'the owner or mode differ from the plan; make the plan again' };
+        }
+      }
       const id = randomUUID();
       const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
       // The backup is on disk before anything on the host changes.

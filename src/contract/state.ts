@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Message } from './messages';
+import { FileChange } from './plan';
 
 export const StepId = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
 export const ItemId = z.string().regex(/^[a-z][a-z0-9-]{0,60}$/);
@@ -50,6 +51,8 @@ export const CheckResult = z
     advice: z.array(Message),
     evidence: z.array(Evidence),
     figures: z.array(Figure).default([]),
+    /** File changes this check proposes; an action of the step applies them. */
+    plan: z.array(FileChange).default([]),
     ranAt: z.string().nullable(),
   })
   .strict();
@@ -73,6 +76,8 @@ export const ActionView = z
     description: Message,
     after: Message,
     commands: z.array(z.object({ argv: z.array(z.string()), privileged: z.boolean() }).strict()),
+    /** For an action that changes files: each file's diff and the reasons, shown before it runs. */
+    files: z.array(z.object({ path: z.string(), diff: z.string(), reasons: z.array(Message) }).strict()),
     offered: z.boolean(),
     lastRun: ActionRun.nullable(),
   })

@@ -4,15 +4,9 @@ import type { PciconfOutput } from '../commands/parsers/pciconf';
 import type { CommandRun } from '../commands/runner';
 import { evidenceAt, evidenceOf } from '../wizard/evidence';
 import { findRootPort, judgeLink, mbPerSecond } from '../hardware/pcie-link';
+import { findNvidiaGpu, isDisplay, pciconfLvb, type PciDevice } from './gpu-on-bus';
+import { reallocBarsChange } from './realloc-bars';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
-
-type PciDevice = PciconfOutput['devices'][number];
-
-const NVIDIA = '0x10de';
-const isDisplay = (d: PciDevice): boolean => d.class.startsWith('0x03');
-export const isNvidiaGpu = (d: PciDevice): boolean => d.vendorId === NVIDIA && isDisplay(d);
-
-export const findNvidiaGpu = (out: PciconfOutput): PciDevice | undefined => out.devices.find(isNvidiaGpu);
 
 /** The header line and the lines that belong to one device in `pciconf -l…` output, as 1-based numbers. */
 function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unknown>, keep: (text: string) => boolean): number[] {
@@ -26,8 +20,6 @@ function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unkn
   return numbers;
 }
 
-/** Without -c: listing devices and BARs needs no root. */
-export const pciconfLvb = invoke('pciconf', { verbose: true, bars: true });
 
 const enumeratedCheck = defineCheck({
   id: 'gpu-enumerated',
@@ -87,8 +79,13 @@ const memoryCheck = defineCheck({
   id: 'gpu-memory',
   title: 'steps.adapter.check.memory',
   readOnly: true,
-  commands: { pci: pciconfLvb },
-  evaluate: ({ pci }): Verdict => {
+  commands: {
+    pci: pciconfLvb,
+    // Read so that the fix (hw.pci.realloc_bars in loader.conf) can be shown as an exact diff.
+    loader: invoke('readManaged', { path: '/boot/loader.conf' }),
+    loaderStat: invoke('statManaged', { path: '/boot/loader.conf' }),
+  },
+  evaluate: ({ pci, loader, loaderStat }): Verdict => {
     const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
     if (!pci.parsed.ok || !gpu) {
       return { status: 'skip', reason: msg('steps.adapter.memory.noGpu'), advice: [], evidence: [] };
@@ -101,11 +98,14 @@ const memoryCheck = defineCheck({
     }
     const bad = gpu.bars.filter(unassigned);
     if (bad.length > 0) {
+      const change = reallocBarsChange(loader, loaderStat, gpu.selector);
       return {
         status: 'fail',
         reason: msg('steps.adapter.memory.unassigned', { selector: gpu.selector, bars: bad.map((b) => b.reg).join(', ') }),
-        advice: [msg('steps.adapter.memory.advice')],
+        // Already set and still failing: the tunable did not help on this machine.
+        advice: [msg(change ? 'steps.adapter.memory.advice' : 'steps.adapter.memory.reallocDidNotHelp')],
         evidence,
+        ...(change ? { plan: [change] } : {}),
       };
     }
     const total = gpu.bars.filter((b) => b.type !== 'I/O Port').reduce((sum, b) => sum + b.size, 0);
@@ -214,8 +214,20 @@ export const adapterCardStep: StepDefinition = {
       description: 'steps.adapter.action.restart.description',
       after: 'steps.adapter.action.restart.after',
       commands: [invoke('restart', {})],
-      // A GPU that is not on the bus is most often one that was powered after the laptop booted.
-      offeredWhen: (checks) => checks['gpu-enumerated'] === 'fail',
+      // A GPU that is not on the bus is most often one that was powered after the laptop booted; a
+      // loader.conf change needs a boot too.
+      offeredWhen: (checks) => checks['gpu-enumerated'] === 'fail' || checks['gpu-memory'] === 'fail',
+    },
+    {
+      id: 'realloc-bars',
+      title: 'steps.adapter.action.realloc.title',
+      description: 'steps.adapter.action.realloc.description',
+      after: 'steps.adapter.action.realloc.after',
+      commands: [],
+      appliesPlanOf: 'gpu-memory',
+      offeredWhen: (checks) => checks['gpu-memory'] === 'fail',
     },
   ],
 };
+
+export { findNvidiaGpu, isNvidiaGpu, pciconfLvb } from './gpu-on-bus';

@@ -1,7 +1,7 @@
 import { msg } from '../contract/messages';
 import { evidenceOf } from '../wizard/evidence';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
-import { findNvidiaGpu } from './adapter-card';
+import { findNvidiaGpu } from './gpu-on-bus';
 
 /** Tesla P4 limits: NVIDIA rates it for 75 W; it slows itself down when hot and shuts down near 90 °C. */
 export const WARN_TEMPERATURE_C = 80;

@@ -66,5 +66,6 @@ export const toCheckResult = (verdict: Verdict, at: Date): CheckResult => ({
   advice: verdict.advice,
   evidence: verdict.evidence,
   figures: verdict.figures ?? [],
+  plan: verdict.plan ?? [],
   ranAt: at.toISOString(),
 });

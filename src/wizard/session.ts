@@ -5,9 +5,12 @@ import { CommandRunner, describeCommand, type RunOptions } from '../commands/run
 import type { ElevationMethod } from '../host/elevation';
 import type { Host } from '../host/types';
 import type { JsonFile } from '../storage/json-file';
+import { PlanApplier } from '../config/apply';
+import type { Journal } from '../config/journal';
+import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
-import type { StepDefinition } from './step';
+import type { ActionDefinition, StepDefinition } from './step';
 
 export class SessionError extends Error {
   constructor(
@@ -29,11 +32,21 @@ export interface SessionOptions {
   steps: readonly StepDefinition[];
   audit: AuditLog;
   store: JsonFile<typeof SavedProgress>;
+  /** Where file changes record their backups; without it, steps cannot change files. */
+  journal?: JsonFile<typeof Journal>;
   onChange?: () => void;
   onLine?: RunOptions['onLine'];
 }
 
-const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], ranAt: null });
+/** The exact commands applying one file change runs, for the preview (the applier runs these). */
+const planCommands = (change: FileChange) => [
+  describeCommand('stageManaged', { path: change.path, content: change.after }),
+  describeCommand('ownStaged', { path: change.path, owner: change.meta.owner, group: change.meta.group }),
+  describeCommand('modeStaged', { path: change.path, mode: change.meta.mode }),
+  describeCommand('commitStaged', { path: change.path }),
+];
+
+const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], ranAt: null });
 
 /**
  * One user's way through the steps on one host: what is ticked, what the checks said, where they are.
@@ -163,15 +176,19 @@ export class WizardSession {
       return { id: check.id, title: msg(check.title), ...result };
     });
     const statusById: Record<string, CheckStatus> = Object.fromEntries(checks.map((c) => [c.id, c.status]));
-    const actions: ActionView[] = step.actions.map((action) => ({
-      id: action.id,
-      title: msg(action.title),
-      description: msg(action.description),
-      after: msg(action.after),
-      commands: action.commands.map((c) => describeCommand(c.command, c.args)),
-      offered: !this.busy && action.offeredWhen(statusById),
-      lastRun: entry.actions[action.id] ?? null,
-    }));
+    const actions: ActionView[] = step.actions.map((action) => {
+      const plan = this.planOf(step, action);
+      return {
+        id: action.id,
+        title: msg(action.title),
+        description: msg(action.description),
+        after: msg(action.after),
+        commands: [...action.commands.map((c) => describeCommand(c.command, c.args)), ...plan.flatMap(planCommands)],
+        files: plan.map((change) => ({ path: change.path, diff: change.diff, reasons: change.reasons })),
+        offered: !this.busy && action.offeredWhen(statusById) && (action.appliesPlanOf === undefined || plan.length > 0),
+        lastRun: entry.actions[action.id] ?? null,
+      };
+    });
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
     const allPass = statuses.every((s) => s === 'pass' || s === 'skip');
@@ -273,6 +290,12 @@ export class WizardSession {
     await this.changed();
   }
 
+  /** The file changes an action would apply: those its check proposed when it last ran. */
+  private planOf(step: StepDefinition, action: ActionDefinition): FileChange[] {
+    if (action.appliesPlanOf === undefined) return [];
+    return this.progress.steps[step.id]?.checks[action.appliesPlanOf]?.plan ?? [];
+  }
+
   /** Runs a fix's commands in order, stopping at the first that fails; only when the step offers it now. */
   async runAction(stepId: string, actionId: string): Promise<void> {
     if (this.busy) throw new SessionError('busy', 'a task is already running');
@@ -289,8 +312,18 @@ export class WizardSession {
     this.running.add(key);
     this.options.onChange?.();
     let result: { status: 'ok' | 'failed'; exitCode: number | null } = { status: 'ok', exitCode: 0 };
+    const plan = this.planOf(step, action);
     try {
+      if (plan.length > 0) {
+        if (!this.options.journal) throw new SessionError('invalid-state', 'no change journal to record the backup in');
+        const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan);
+        if (outcome.status !== 'applied') {
+          result = { status: 'failed', exitCode: null };
+          this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
+        }
+      }
       for (const invocation of action.commands) {
+        if (result.status === 'failed') break;
         const run = await this.runner.run(invocation.command, invocation.args as never, {
           signal: controller.signal,
           ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
@@ -306,6 +339,8 @@ export class WizardSession {
     }
     this.stepProgress(stepId).actions[actionId] = { ...result, at: new Date().toISOString() };
     await this.changed();
+    // What the files now say is the new truth: check again, so the proposal and its action update.
+    if (plan.length > 0) await this.runChecks(stepId);
   }
 
   private adoptElevation(facts: Record<string, string | number | boolean | null>): void {

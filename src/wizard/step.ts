@@ -1,4 +1,5 @@
 import type { Message } from '../contract/messages';
+import type { FileChange } from '../contract/plan';
 import type { CheckStatus, Evidence, Figure } from '../contract/state';
 import type { Catalogue, CommandId } from '../commands/catalogue';
 import type { CommandRun } from '../commands/runner';
@@ -26,6 +27,7 @@ export interface Verdict {
   advice: Message[];
   evidence: Evidence[];
   figures?: Figure[];
+  plan?: FileChange[];
   /** Facts other parts of the wizard use (e.g. which elevation method the host offers). */
   facts?: Record<string, string | number | boolean | null>;
 }
@@ -67,6 +69,8 @@ export interface ActionDefinition {
   /** What the user will see happen (e.g. the laptop restarts and the wizard resumes). */
   readonly after: string;
   readonly commands: readonly Invocation<unknown>[];
+  /** Applies the file changes the named check of this step proposed (through backup, staging and rename). */
+  readonly appliesPlanOf?: string;
   /** Offered only when the step's check results call for it. */
   readonly offeredWhen: (checks: Readonly<Record<string, CheckStatus>>) => boolean;
 }

@@ -256,6 +256,20 @@ export function bootMachine(state: Scenario): void {
   for (const file of loaderConfModules(state)) loadModule(state, file, 'loader');
   for (const row of devmatch) if (!state.modules.some((m) => m.file === row.file)) state.modules.push(row);
   for (const file of rcConfModules(state)) loadModule(state, file, 'rc');
+  // The loader hands loader.conf's tunables (names with a dot) to the kernel environment.
+  for (const [key, value] of loaderConfTunables(state)) state.kenv[key] = value;
+  // rc(8)'s linux service loads the Linux ABI when linux_enable="YES".
+  if (/^\s*linux_enable\s*=\s*"?yes"?\s*(?:#.*)?$/im.test(state.files['/etc/rc.conf'] ?? '')) loadModule(state, 'linux64.ko', 'rc');
+}
+
+/** `name.with.dots=value` lines of /boot/loader.conf, quotes removed. */
+export function loaderConfTunables(m: MachineView): [string, string][] {
+  const found: [string, string][] = [];
+  for (const line of (m.files['/boot/loader.conf'] ?? '').split('\n')) {
+    const match = /^\s*([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)\s*=\s*"?([^"#\s]*)"?\s*(?:#.*)?$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) found.push([match[1], match[2]]);
+  }
+  return found;
 }
 
 /** `foo_load="YES"` lines of /boot/loader.conf, as module files. */

@@ -10,6 +10,8 @@ export const coreEn = {
 
   'notice.progressSetAside': 'Your saved progress could not be read ({problem}). It was moved to {file} and the wizard started afresh; nothing on the computer was changed.',
   'notice.progressNotSaved': 'Progress could not be saved to {file}. The wizard keeps working, but will not remember this session after a restart.',
+  'notice.changeNotApplied': 'Nothing was changed in {path}: {reason}.',
+  'notice.changeRestored': 'Writing {path} did not work ({reason}), so the original was put back.',
   'notice.passwordRejected': 'sudo did not accept that password. Nothing was run as root.',
 
   'host.local.label': 'This computer',

@@ -63,6 +63,7 @@ export const uiEn = {
   'ui.actions.title': 'What the wizard can do for you',
   'ui.actions.hint': 'Nothing runs until you have seen the exact commands and confirmed.',
   'ui.action.commands': 'Commands that will run',
+  'ui.action.fileChange': 'Changes to {path}',
   'ui.action.review': 'Review and run…',
   'ui.action.confirmRun': 'Run now',
   'ui.action.cancel': 'Cancel',

@@ -11,6 +11,8 @@ export const coreZhCN = {
 
   'notice.progressSetAside': '无法读取已保存的进度（{problem}）。原文件已移至 {file}，向导已重新开始；电脑上的任何设置都没有改动。',
   'notice.progressNotSaved': '无法把进度保存到 {file}。向导仍可继续使用，但重启后不会记得本次进度。',
+  'notice.changeNotApplied': '{path} 没有任何改动：{reason}。',
+  'notice.changeRestored': '写入 {path} 失败（{reason}），已恢复为原文件。',
   'notice.passwordRejected': 'sudo 没有接受这个密码，没有以 root 身份执行任何命令。',
 
   'host.local.label': '本机',
