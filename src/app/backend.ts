@@ -16,6 +16,7 @@ import type { AppInfo, Locale, WizardState } from '../contract/state';
 import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
 import type { Host } from '../host/types';
 import { wizardSteps } from '../steps';
+import { PlanApplier } from '../config/apply';
 import { journalFile } from '../config/journal';
 import { progressFile } from '../wizard/progress';
 import { SessionError, WizardSession } from '../wizard/session';
@@ -163,6 +164,14 @@ export class Backend {
       this.session.forgetPassword();
       return this.state();
     },
+    'changes:list': async () => ({ changes: await this.applier().applied() }),
+    'changes:undo': async () => {
+      if (this.session.busy) throw new SessionError('busy', 'a task is running');
+      const result = await this.applier().undoAll();
+      // The files changed back: what the checks said about them is stale now.
+      await this.session.runChecks(this.session.currentView().id);
+      return result;
+    },
     'log:recent': async ({ limit }) => ({ entries: this.audit.recent(limit) }),
     'settings:get': async () => ({ locale: this.settingsValue.locale }),
     'settings:setLocale': async ({ locale }: { locale: Locale }) => {
@@ -171,6 +180,10 @@ export class Backend {
       return { locale };
     },
   };
+
+  private applier(): PlanApplier {
+    return new PlanApplier(this.session.runner, journalFile(this.options.dataDir));
+  }
 
   /** The single entry point for untrusted input. Never throws; every refusal is a typed error. */
   async dispatch(channel: unknown, payload: unknown): Promise<Envelope> {

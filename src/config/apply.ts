@@ -3,6 +3,7 @@ import type { CommandRunner } from '../commands/runner';
 import type { JsonFile } from '../storage/json-file';
 import type { Journal, JournalEntry } from './journal';
 import type { FileChange, ManagedPath } from './plan';
+import { unifiedDiff } from './unified-diff';
 
 export type ApplyOutcome =
   | { status: 'applied'; paths: ManagedPath[] }
@@ -119,7 +120,20 @@ export class PlanApplier {
     return { status: 'restored', path, reason };
   }
 
-  /** Puts back every applied file, newest first; a file edited by hand since is left alone and reported. */
+  /** The changes undo would revert, newest first, each with the diff that reverting shows. */
+  async applied(): Promise<{ id: string; path: ManagedPath; at: string; undoDiff: string }[]> {
+    const loaded = await this.journal.load();
+    if (loaded.status !== 'loaded') return [];
+    return loaded.value.entries
+      .filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec)
+      .reverse()
+      .map((e) => ({ id: e.id, path: e.path, at: e.at, undoDiff: unifiedDiff(e.path, e.after, e.before ?? '') }));
+  }
+
+  /**
+   * Puts back every applied file, newest first. A file edited by hand since (`changed-since`) or created by
+   * the wizard (`created-by-wizard`) is left alone and reported; any other reason is what went wrong.
+   */
   async undoAll(): Promise<{ restored: ManagedPath[]; skipped: { path: ManagedPath; reason: string }[] }> {
     const loaded = await this.journal.load();
     const entries = loaded.status === 'loaded' ? loaded.value.entries.filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec) : [];
@@ -128,11 +142,11 @@ export class PlanApplier {
     for (const entry of [...entries].reverse()) {
       const now = (await this.runner.run('readManaged', { path: entry.path }, this.options())).parsed;
       if (!now.ok || sha(now.value.content) !== sha(entry.after)) {
-        skipped.push({ path: entry.path, reason: 'changed since the wizard wrote it' });
+        skipped.push({ path: entry.path, reason: 'changed-since' });
         continue;
       }
       if (entry.before === null) {
-        skipped.push({ path: entry.path, reason: 'the wizard created it; remove it by hand if unwanted' });
+        skipped.push({ path: entry.path, reason: 'created-by-wizard' });
         continue;
       }
       try {

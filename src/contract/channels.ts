@@ -33,6 +33,25 @@ export const channels = {
     response: WizardState,
   },
   'auth:forgetPassword': { request: Empty, response: WizardState },
+  'changes:list': {
+    request: Empty,
+    response: z
+      .object({
+        changes: z.array(
+          z.object({ id: z.string(), path: z.string(), at: z.string(), undoDiff: z.string() }).strict(),
+        ),
+      })
+      .strict(),
+  },
+  'changes:undo': {
+    request: z.object({ confirmed: z.literal(true) }).strict(),
+    response: z
+      .object({
+        restored: z.array(z.string()),
+        skipped: z.array(z.object({ path: z.string(), reason: z.string() }).strict()),
+      })
+      .strict(),
+  },
   'log:recent': {
     request: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
     response: z.object({ entries: z.array(LogEntry) }).strict(),

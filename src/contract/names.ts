@@ -15,6 +15,8 @@ export const channelNameList = [
   'wizard:cancel',
   'auth:providePassword',
   'auth:forgetPassword',
+  'changes:list',
+  'changes:undo',
   'log:recent',
   'settings:get',
   'settings:setLocale',

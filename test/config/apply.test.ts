@@ -109,7 +109,7 @@ describe('PlanApplier', () => {
     const handEdited = `${loaderOf(host) ?? ''}# edited by hand\n`;
     await runner.run('stageManaged', { path: LOADER, content: handEdited });
     await runner.run('commitStaged', { path: LOADER });
-    expect(await applier.undoAll()).toEqual({ restored: [], skipped: [{ path: LOADER, reason: 'changed since the wizard wrote it' }] });
+    expect(await applier.undoAll()).toEqual({ restored: [], skipped: [{ path: LOADER, reason: 'changed-since' }] });
     expect(loaderOf(host)).toBe(handEdited);
     expect((await journal.load()).status).toBe('loaded');
   });
