@@ -8,6 +8,7 @@ import { NvidiaSmiQueryField } from './commands/parsers/nvidia-smi-csv';
 import { decodeUtf8 } from './commands/parse-result';
 import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
 import { CommandRunner } from './commands/runner';
+import { configure, undo } from './cli-changes';
 import { estimate, parseLinkSpec, parseSize } from './hardware/estimate';
 import { createHost, UnknownHostError } from './host/create-host';
 import { pickLocale, translateMessage, type Locale } from './i18n/translate';
@@ -26,6 +27,10 @@ Usage:
                                          run every read-only check and print the verdicts
   egpu-wizard estimate --model-size 6GiB [--model FILE] [--link x1@5.0] [--json]
                                          model load time over the link and the generation ceiling
+  egpu-wizard configure [--host H] [--dry-run] [--password-stdin]
+                                         show (and apply) the file changes the checks propose
+  egpu-wizard undo [--host H] [--dry-run] [--password-stdin]
+                                         put back the files the wizard changed, newest first
   egpu-wizard serve [--host H] [--port N]
                                          start browser mode on 127.0.0.1
   egpu-wizard <command> --help           help for one command
@@ -49,6 +54,16 @@ speed its 192 GB/s memory allows (tokens/s ≤ bandwidth ÷ model size).
 --model-size  e.g. 6GiB, 4.7GB, 4096MiB      --model  a model file (its size is used)
 --link        the negotiated link, e.g. x1@5.0 (the X220's ExpressCard slot, the default) or x1@2.5
 --json        the figures as JSON`,
+  configure: `Usage: egpu-wizard configure [--host local|sim:NAME] [--dry-run] [--password-stdin] [--data DIR] [--lang en|zh-CN]
+
+Shows the changes to /boot/loader.conf and /etc/rc.conf that the checks propose, each with its reason,
+its diff and the exact commands; without --dry-run, applies them (originals kept in the change journal).
+Needs root: run as root, with sudo or doas configured without a password, or give the sudo password on
+standard input with --password-stdin (never on the command line).`,
+  undo: `Usage: egpu-wizard undo [--host local|sim:NAME] [--dry-run] [--password-stdin] [--data DIR]
+
+Shows the diff that reverting each change makes, newest first; without --dry-run, puts the originals back.
+A file edited by hand since the wizard wrote it is left alone and reported.`,
   serve: `Usage: egpu-wizard serve [--host local|sim:NAME] [--port N] [--data DIR]
 
 Starts the wizard in browser mode on 127.0.0.1 and prints the address (with its session token).
@@ -190,6 +205,38 @@ async function estimateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function readPassword(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const password = Buffer.concat(chunks).toString('utf8').split('\n')[0] ?? '';
+  if (password === '') throw new UsageError('--password-stdin: no password on standard input');
+  return password;
+}
+
+async function changesCommand(kind: 'configure' | 'undo', argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean' },
+      host: { type: 'string', default: 'local' },
+      'dry-run': { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+      data: { type: 'string' },
+      lang: { type: 'string' },
+    },
+  });
+  if (values.help) return print(HELP[kind]);
+  const options = {
+    host: createHost(values.host),
+    dataDir: values.data,
+    dryRun: values['dry-run'] === true,
+    password: values['password-stdin'] ? await readPassword() : null,
+    locale: localeOf(values.lang),
+    out: (text: string) => void process.stdout.write(text),
+  };
+  return kind === 'configure' ? configure(options) : undo(options);
+}
+
 async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -247,6 +294,9 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'estimate':
         return await estimateCommand(rest);
+      case 'configure':
+      case 'undo':
+        return await changesCommand(command, rest);
       case undefined:
       case '--help':
       case '-h':

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli';
 import { sharedFixtureFiles } from './fixtures-path';
@@ -130,5 +131,34 @@ describe('egpu-wizard estimate', () => {
   ])('refuses %j with a usage error', async (argv) => {
     expect(await main(argv)).toBe(2);
     expect(err.join('')).toMatch(/^egpu-wizard: /);
+  });
+});
+
+describe('egpu-wizard configure and undo', () => {
+  const bin = resolve(import.meta.dirname, '..', 'bin', 'egpu-wizard.mjs');
+
+  it('shows the proposed diffs, reasons and exact commands with --dry-run, changing nothing', async () => {
+    expect(await main(['configure', '--host', 'sim:x220-error12', '--dry-run'])).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('+hw.pci.realloc_bars="1"');
+    expect(text).toContain('+linux_enable="YES"');
+    expect(text).toContain('# mv -f /boot/loader.conf.egpu-new /boot/loader.conf');
+    expect(text).not.toContain('Applied');
+  });
+
+  it('applies with the sudo password from stdin, and refuses without a way to become root', () => {
+    const data = mkdtempSync(join(tmpdir(), 'egpu-cli-'));
+    const refused = spawnSync(process.execPath, [bin, 'configure', '--host', 'sim:x220-fresh', '--data', data], { encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('Not applied: this needs root');
+    const applied = spawnSync(process.execPath, [bin, 'configure', '--host', 'sim:x220-fresh', '--data', data, '--password-stdin'], { input: 'demo\n', encoding: 'utf8' });
+    expect(applied.stdout).toContain('Applied: /etc/rc.conf');
+    expect(applied.status).toBe(0);
+    // The journal remembers the change; a new simulated machine no longer holds it, so undo leaves it alone.
+    const undoDry = spawnSync(process.execPath, [bin, 'undo', '--host', 'sim:x220-fresh', '--data', data, '--dry-run'], { encoding: 'utf8' });
+    expect(undoDry.stdout).toContain('-linux_enable="YES"');
+    const undone = spawnSync(process.execPath, [bin, 'undo', '--host', 'sim:x220-fresh', '--data', data, '--password-stdin'], { input: 'demo\n', encoding: 'utf8' });
+    expect(undone.stdout).toContain('Left as it is: /etc/rc.conf (changed-since)');
+    expect(undone.status).toBe(1);
   });
 });

@@ -1,0 +1,107 @@
+import { AuditLog } from './audit/audit-log';
+import { defaultDataDir } from './app/data-dir';
+import { PlanApplier } from './config/apply';
+import { journalFile } from './config/journal';
+import type { FileChange } from './contract/plan';
+import { CommandRunner, describeCommand, type Elevation } from './commands/runner';
+import type { Host } from './host/types';
+import { translateMessage, type Locale } from './i18n/translate';
+import { adapterCardStep } from './steps/adapter-card';
+import { bootConfigStep } from './steps/boot-config';
+import { CheckRound } from './wizard/run-checks';
+
+export interface ChangeOptions {
+  host: Host;
+  dataDir: string | undefined;
+  dryRun: boolean;
+  password: string | null;
+  locale: Locale;
+  out: (text: string) => void;
+}
+
+/** How this CLI run can become root: as root already, sudo/doas without a password, or sudo with --password-stdin. */
+async function elevationFor(host: Host, password: string | null): Promise<Elevation> {
+  const probe = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
+  const uid = await probe.run('idUid', {});
+  if (uid.parsed.ok && uid.parsed.value.uid === 0) return { method: 'root', password: null };
+  if (password !== null) return { method: 'sudo', password };
+  const sudo = await probe.run('sudoProbe', {});
+  if (sudo.parsed.ok && sudo.parsed.value.works) return { method: 'sudo', password: null };
+  const doas = await probe.run('doasProbe', {});
+  if (doas.parsed.ok && doas.parsed.value.works) return { method: 'doas', password: null };
+  return { method: 'none', password: null };
+}
+
+/** The file changes the wizard's checks propose on this host now (the same ones the app shows). */
+async function proposedChanges(runner: CommandRunner): Promise<FileChange[]> {
+  const round = new CheckRound(runner, {});
+  const checks = [...adapterCardStep.checks, ...bootConfigStep.checks];
+  const changes = new Map<string, FileChange>();
+  for (const check of checks) {
+    const { verdict } = await round.check(check, { passwordVerified: false });
+    // Both steps may propose loader.conf; the boot step's proposal already includes the adapter's fix.
+    for (const change of verdict.plan ?? []) changes.set(change.path, change);
+  }
+  return [...changes.values()];
+}
+
+function printChange(change: FileChange, options: ChangeOptions): void {
+  for (const reason of change.reasons) options.out(`# ${translateMessage(options.locale, reason)}\n`);
+  options.out(change.diff);
+  for (const command of [
+    describeCommand('stageManaged', { path: change.path, content: change.after }),
+    describeCommand('ownStaged', { path: change.path, owner: change.meta.owner, group: change.meta.group }),
+    describeCommand('modeStaged', { path: change.path, mode: change.meta.mode }),
+    describeCommand('commitStaged', { path: change.path }),
+  ]) {
+    options.out(`${command.privileged ? '#' : '$'} ${command.argv.join(' ')}\n`);
+  }
+  options.out('\n');
+}
+
+/** `egpu-wizard configure`: shows (and unless --dry-run, applies) what the checks propose. Exit 0 when done. */
+export async function configure(options: ChangeOptions): Promise<number> {
+  const elevation = await elevationFor(options.host, options.password);
+  const runner = new CommandRunner(options.host, new AuditLog(null), () => elevation);
+  const changes = await proposedChanges(runner);
+  if (changes.length === 0) {
+    options.out('Nothing to change: the configuration is already in place.\n');
+    return 0;
+  }
+  for (const change of changes) printChange(change, options);
+  if (options.dryRun) return 0;
+  if (elevation.method === 'none') {
+    options.out('Not applied: this needs root. Run as root, configure sudo or doas, or pass the sudo password with --password-stdin.\n');
+    return 1;
+  }
+  const applier = new PlanApplier(runner, journalFile(options.dataDir ?? defaultDataDir()));
+  const outcome = await applier.apply(changes);
+  if (outcome.status === 'applied') {
+    options.out(`Applied: ${outcome.paths.join(', ')}. The originals are in the change journal; "egpu-wizard undo" puts them back.\n`);
+    return 0;
+  }
+  options.out(`${outcome.status === 'restored' ? 'Restored the original' : 'Not applied'} (${outcome.path}): ${outcome.reason}\n`);
+  return 1;
+}
+
+/** `egpu-wizard undo`: shows (and unless --dry-run, reverts) the wizard's changes on this host, newest first. */
+export async function undo(options: ChangeOptions): Promise<number> {
+  const elevation = await elevationFor(options.host, options.password);
+  const runner = new CommandRunner(options.host, new AuditLog(null), () => elevation);
+  const applier = new PlanApplier(runner, journalFile(options.dataDir ?? defaultDataDir()));
+  const applied = await applier.applied();
+  if (applied.length === 0) {
+    options.out('Nothing to undo: the wizard has not changed any file on this host.\n');
+    return 0;
+  }
+  for (const change of applied) options.out(`# ${change.path}, changed ${change.at}\n${change.undoDiff}\n`);
+  if (options.dryRun) return 0;
+  if (elevation.method === 'none') {
+    options.out('Not undone: this needs root. Run as root, configure sudo or doas, or pass the sudo password with --password-stdin.\n');
+    return 1;
+  }
+  const result = await applier.undoAll();
+  options.out(`Undone: ${result.restored.length} change(s).\n`);
+  for (const skip of result.skipped) options.out(`Left as it is: ${skip.path} (${skip.reason})\n`);
+  return result.skipped.length === 0 ? 0 : 1;
+}
