@@ -47,6 +47,9 @@ for (const locale of bothLocales) {
         await ui.runAction(page, 'steps.boot.action.apply.title');
         await expect(ui.check(page, 'steps.boot.check.inForce').getByText(ui.pattern('steps.boot.inForce.waiting'))).toBeVisible();
         await ui.runAction(page, 'steps.adapter.action.restart.title');
+        // After the (simulated) reboot the wizard is opened again and resumes at the same step.
+        await page.reload();
+        await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
         await ui.runChecks(page);
         await expect(ui.check(page, 'steps.boot.check.inForce').getByText(ui.tr('steps.boot.inForce.ok'))).toBeVisible();
         await ui.next(page, 'steps.verify.title');

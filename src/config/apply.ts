@@ -7,10 +7,15 @@ import { unifiedDiff } from './unified-diff';
 
 export type ApplyOutcome =
   | { status: 'applied'; paths: ManagedPath[] }
-  /** Nothing was written: the file changed since the plan was made, or a step failed before the rename. */
-  | { status: 'not-applied'; path: ManagedPath; reason: string }
-  /** The rename happened but the file did not read back as planned; the original was put back. */
-  | { status: 'restored'; path: ManagedPath; reason: string };
+  /**
+   * `path` was not changed (it changed since the plan was made, or a step failed before the rename); the
+   * files of the plan applied before it were put back (`rolledBack`), so the plan is all or nothing.
+   */
+  | { status: 'not-applied'; path: ManagedPath; reason: string; rolledBack: ManagedPath[] }
+  /** The rename happened but the file did not read back as planned; it and the earlier ones were put back. */
+  | { status: 'restored'; path: ManagedPath; reason: string; rolledBack: ManagedPath[] };
+
+type Failed = { status: 'not-applied' | 'restored'; path: ManagedPath; reason: string };
 
 const sha = (text: string | null): string => (text === null ? 'none' : createHash('sha256').update(text).digest('hex'));
 
@@ -58,54 +63,71 @@ export class PlanApplier {
   }
 
   async apply(changes: readonly FileChange[]): Promise<ApplyOutcome> {
-    const applied: ManagedPath[] = [];
+    const done: { change: FileChange; setState: (state: JournalEntry['state']) => Promise<void> }[] = [];
     for (const change of changes) {
-      const { path } = change;
-      let current: string | null;
-      try {
-        current = (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading')).content;
-      } catch (error) {
-        return { status: 'not-applied', path, reason: String(error instanceof Error ? error.message : error) };
-      }
-      if (sha(current) !== sha(change.before)) {
-        return { status: 'not-applied', path, reason: 'the file changed since the plan was made; make the plan again' };
-      }
-      // The owner and mode shown in the plan are the ones used; if they changed meanwhile, stop.
-      const meta = change.meta;
-      if (current !== null) {
-        const now = await this.must(this.runner.run('statManaged', { path }, this.options()), 'reading owner and mode').catch(() => null);
-        if (!now || now.owner !== meta.owner || now.group !== meta.group || now.mode !== meta.mode) {
-          return { status: 'not-applied', path, reason: 'the owner or mode differ from the plan; make the plan again' };
+      const result = await this.applyOne(change);
+      if ('failed' in result) {
+        const rolledBack: ManagedPath[] = [];
+        for (const earlier of [...done].reverse()) {
+          await this.putBack(earlier.change.path, earlier.change.before, earlier.change.meta, earlier.setState, 'rolled back');
+          rolledBack.push(earlier.change.path);
         }
+        return { ...result.failed, rolledBack };
       }
-      const id = randomUUID();
-      const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
-      // The backup is on disk before anything on the host changes.
-      await this.record((j) => j.entries.push(entry));
-      const setState = (state: JournalEntry['state']) =>
-        this.record((j) => {
-          const found = j.entries.find((e) => e.id === id);
-          if (found) found.state = state;
-        });
-      let readBack: string | null;
-      try {
-        readBack = await this.replace(path, change.after, meta);
-      } catch (error) {
-        await this.runner.run('discardStaged', { path });
-        const reason = error instanceof Error ? error.message : String(error);
-        const now = (await this.runner.run('readManaged', { path })).parsed;
-        const unchanged = now.ok && sha(now.value.content) === sha(current);
-        await setState(unchanged ? 'failed' : 'applying');
-        if (unchanged) return { status: 'not-applied', path, reason };
-        return this.putBack(path, current, meta, setState, reason);
-      }
-      if (readBack !== change.after) {
-        return this.putBack(path, current, meta, setState, 'the file did not read back as written');
-      }
-      await setState('applied');
-      applied.push(path);
+      done.push({ change, setState: result.setState });
     }
-    return { status: 'applied', paths: applied };
+    return { status: 'applied', paths: done.map((d) => d.change.path) };
+  }
+
+  private async applyOne(
+    change: FileChange,
+  ): Promise<{ failed: Failed } | { setState: (state: JournalEntry['state']) => Promise<void> }> {
+    const { path } = change;
+    let current: string | null;
+    try {
+      current = (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading')).content;
+    } catch (error) {
+      return { failed: { status: 'not-applied', path, reason: String(error instanceof Error ? error.message : error) } };
+    }
+    if (sha(current) !== sha(change.before)) {
+      return { failed: { status: 'not-applied', path, reason: 'the file changed since the plan was made; make the plan again' } };
+    }
+    // The owner and mode shown in the plan are the ones used; if they changed meanwhile, stop.
+    const meta = change.meta;
+    if (current !== null) {
+      const now = await this.must(this.runner.run('statManaged', { path }, this.options()), 'reading owner and mode').catch(() => null);
+      if (!now || now.owner !== meta.owner || now.group !== meta.group || now.mode !== meta.mode) {
+        return { failed: { status: 'not-applied', path, reason: 'the owner or mode differ from the plan; make the plan again' } };
+      }
+    }
+    const id = randomUUID();
+    const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
+    // The backup is on disk before anything on the host changes.
+    await this.record((j) => j.entries.push(entry));
+    const setState = (state: JournalEntry['state']) =>
+      this.record((j) => {
+        const found = j.entries.find((e) => e.id === id);
+        if (found) found.state = state;
+      });
+    let readBack: string | null;
+    try {
+      readBack = await this.replace(path, change.after, meta);
+    } catch (error) {
+      await this.runner.run('discardStaged', { path });
+      const reason = error instanceof Error ? error.message : String(error);
+      const now = (await this.runner.run('readManaged', { path })).parsed;
+      const unchanged = now.ok && sha(now.value.content) === sha(current);
+      if (unchanged) {
+        await setState('failed');
+        return { failed: { status: 'not-applied', path, reason } };
+      }
+      return { failed: await this.putBack(path, current, meta, setState, reason) };
+    }
+    if (readBack !== change.after) {
+      return { failed: await this.putBack(path, current, meta, setState, 'the file did not read back as written') };
+    }
+    await setState('applied');
+    return { setState };
   }
 
   private async putBack(
@@ -114,7 +136,7 @@ export class PlanApplier {
     meta: { owner: string; group: string; mode: string },
     setState: (state: JournalEntry['state']) => Promise<void>,
     reason: string,
-  ): Promise<ApplyOutcome> {
+  ): Promise<Failed> {
     if (original !== null) await this.replace(path, original, meta);
     await setState('restored');
     return { status: 'restored', path, reason };

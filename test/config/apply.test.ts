@@ -50,6 +50,39 @@ function plan(host: SimulatedHost): FileChange {
   return change;
 }
 
+describe('PlanApplier on the harder hosts', () => {
+  it('rolls the whole plan back when sudo refuses halfway through it', async () => {
+    const host = new SimulatedHost(loadScenario('x220-sudo-fails'), { timeScale: 0 });
+    const loader = loaderOf(host);
+    const rc = host.snapshot().files['/etc/rc.conf'] ?? null;
+    const changes = [plan(host), fileChange('/etc/rc.conf', rc, `${rc ?? ''}linux_enable="YES"\n`, []) as FileChange];
+    const { applier, journal } = await setup(host);
+    const outcome = await applier.apply(changes);
+    expect(outcome).toMatchObject({ path: '/etc/rc.conf', rolledBack: [LOADER] });
+    expect(loaderOf(host)).toBe(loader);
+    expect(host.snapshot().files['/etc/rc.conf']).toBe(rc);
+    const saved = await journal.load();
+    expect(saved.status === 'loaded' && saved.value.entries.map((e) => e.state)).toEqual(['restored', 'failed']);
+    // Nothing is left for undo to do.
+    expect(await applier.applied()).toEqual([]);
+  });
+
+  it('keeps every byte of a hand-written loader.conf, and undo restores it exactly', async () => {
+    const host = new SimulatedHost(loadScenario('x220-custom-loader'), { timeScale: 0 });
+    const original = loaderOf(host) ?? '';
+    const { applier } = await setup(host);
+    const { parseShellVars, renderShellVars, setValue } = await import('../../src/config/formats/shell-vars');
+    const doc = parseShellVars(original, { dialect: 'loader' });
+    if (!doc.ok) throw new Error(doc.error.message);
+    const after = renderShellVars(setValue(doc.value, 'hw.pci.realloc_bars', '1'));
+    expect(after.startsWith(original)).toBe(true); // only appended: the user's lines are untouched
+    await applier.apply([fileChange(LOADER, original, after, []) as FileChange]);
+    expect(loaderOf(host)).toBe(after);
+    expect(await applier.undoAll()).toMatchObject({ restored: [LOADER] });
+    expect(loaderOf(host)).toBe(original);
+  });
+});
+
 describe('PlanApplier', () => {
   it('replaces the file, keeps owner and mode, leaves no staged copy and journals the original', async () => {
     const host = fresh();

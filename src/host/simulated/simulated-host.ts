@@ -149,7 +149,7 @@ export class SimulatedHost implements Host {
     return {
       exitCode: result.exitCode,
       signal: null,
-      stdout: output.stdout,
+      stdout: result.rawStdout !== undefined && !output.truncated ? result.rawStdout : output.stdout,
       stderr: output.stderr,
       durationMs: performance.now() - started,
       timedOut: false,

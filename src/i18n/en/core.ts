@@ -23,6 +23,8 @@ export const coreEn = {
   'scenario.x220-fresh': 'ThinkPad X220, fresh FreeBSD 14.2, GPU connected and powered',
   'scenario.x220-unpowered': 'ThinkPad X220, adapter inserted but without power',
   'scenario.x220-error12': 'ThinkPad X220, GPU found but its memory ranges fail (“Error 12”)',
+  'scenario.x220-custom-loader': 'ThinkPad X220 with a hand-written loader.conf (GPU memory ranges unassigned)',
+  'scenario.x220-sudo-fails': 'ThinkPad X220 where sudo refuses once, halfway through a change',
   'scenario.not-freebsd': 'A Linux laptop instead of FreeBSD',
   'scenario.no-privilege': 'ThinkPad X220 without sudo or doas',
   'scenario.x220-gen1-link': 'ThinkPad X220, GPU link trained at only PCIe Gen1 (2.5 GT/s)',

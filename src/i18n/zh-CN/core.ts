@@ -24,6 +24,8 @@ export const coreZhCN = {
   'scenario.x220-fresh': 'ThinkPad X220，全新安装的 FreeBSD 14.2，显卡已连接并通电',
   'scenario.x220-unpowered': 'ThinkPad X220，已插入转接卡但未通电',
   'scenario.x220-error12': 'ThinkPad X220，能识别显卡但内存地址范围分配失败（“错误代码 12”）',
+  'scenario.x220-custom-loader': 'ThinkPad X220，loader.conf 由用户手写（显卡内存地址范围未分配）',
+  'scenario.x220-sudo-fails': 'ThinkPad X220，修改进行到一半时 sudo 拒绝了一次',
   'scenario.not-freebsd': '一台运行 Linux 而非 FreeBSD 的笔记本',
   'scenario.no-privilege': '没有 sudo 也没有 doas 的 ThinkPad X220',
   'scenario.x220-gen1-link': 'ThinkPad X220，显卡链路只协商到 PCIe Gen1（2.5 GT/s）',

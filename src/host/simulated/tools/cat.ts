@@ -25,6 +25,9 @@ export const cat: Tool = {
       if (lines === null) stderr.push(`cat: ${path}: No such file or directory`);
       else stdout.push(...lines);
     }
-    return ran(stderr.length === 0 ? 0 : 1, stdout, stderr);
+    const result = ran(stderr.length === 0 ? 0 : 1, stdout, stderr);
+    // cat prints a file's bytes exactly, final newline or not; the wizard compares them byte for byte.
+    const only = args.length === 1 && args[0] !== undefined && Object.hasOwn(machine.files, args[0]) ? machine.files[args[0]] : undefined;
+    return only === undefined ? result : { ...result, rawStdout: only };
   },
 };

@@ -14,6 +14,8 @@ export interface Ran {
   durationMs: number;
   /** Applied only when the command runs to its end: a cancelled or timed-out command changes nothing. */
   commit: ((state: Scenario) => void) | null;
+  /** Exact standard output, where lines cannot say it (a file without a final newline, printed by cat). */
+  rawStdout?: string;
 }
 
 /** The program does not exist on this machine (the host reports spawnError ENOENT). */
