@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { CommandRunner } from '../commands/runner';
 import type { JsonFile } from '../storage/json-file';
 import type { Journal, JournalEntry } from './journal';
@@ -47,6 +49,12 @@ export class PlanApplier {
     const journal: Journal = loaded.status === 'loaded' ? loaded.value : { version: 1, entries: [] };
     update(journal);
     await this.journal.save(journal);
+  }
+
+  private async writeBackup(at: string, path: ManagedPath, content: string): Promise<void> {
+    const dir = join(dirname(this.journal.path), 'backups');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${at.replace(/[:.]/g, '-')}${path.replace(/\//g, '_')}`), content, { mode: 0o600, flag: 'wx' });
   }
 
   private options() {
@@ -102,8 +110,10 @@ export class PlanApplier {
     }
     const id = randomUUID();
     const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
-    // The backup is on disk before anything on the host changes.
+    // The backup is on disk before anything on the host changes: in the journal, and as a plain file
+    // beside it that a person can copy back by hand.
     await this.record((j) => j.entries.push(entry));
+    if (current !== null) await this.writeBackup(entry.at, path, current);
     const setState = (state: JournalEntry['state']) =>
       this.record((j) => {
         const found = j.entries.find((e) => e.id === id);

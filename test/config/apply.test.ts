@@ -1,6 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log';
 import { PlanApplier } from '../../src/config/apply';
@@ -95,6 +95,10 @@ describe('PlanApplier', () => {
     expect(state.fileMeta?.[LOADER]).toEqual({ owner: 'root', group: 'wheel', mode: '644' });
     const saved = await journal.load();
     expect(saved.status === 'loaded' && saved.value.entries).toMatchObject([{ path: LOADER, before: change.before, state: 'applied' }]);
+    const backups = join(dirname(journal.path), 'backups');
+    const [backup] = await readdir(backups);
+    expect(backup).toMatch(/^\d{4}-\d{2}-\d{2}T.*_boot_loader\.conf$/);
+    expect(await readFile(join(backups, backup ?? ''), 'utf8')).toBe(change.before);
   });
 
   it('refuses a plan made from an older version of the file, changing nothing', async () => {
