@@ -52,7 +52,7 @@ export const stepsEn = {
   'steps.adapter.memory.ok': 'All {count} memory ranges (BARs) of the GPU have addresses ({mib} MiB in total).',
   'steps.adapter.memory.none': 'pciconf lists no memory ranges (BARs) for the GPU at {selector}.',
   'steps.adapter.memory.unassigned': 'The GPU at {selector} is visible, but its memory ranges {bars} got no address. This is the failure Windows calls “Error 12”: the laptop left too little PCI address space for the card.',
-  'steps.adapter.memory.advice': 'Ask FreeBSD to place the ranges itself at boot: add the line hw.pci.realloc_bars=1 to /boot/loader.conf, shut down, power the adapter and cold-boot. Until the ranges have addresses, the driver cannot use the card.',
+  'steps.adapter.memory.advice': 'Let FreeBSD place the ranges itself at boot: the fix below adds hw.pci.realloc_bars=1 to /boot/loader.conf (you see the diff first). Then restart with the adapter powered. Until the ranges have addresses, the driver cannot use the card.',
   'steps.adapter.action.restart.title': 'Restart the laptop',
   'steps.adapter.action.restart.description': 'If you powered the adapter after the laptop started, the laptop has not looked for the GPU since. Power the adapter first, then restart.',
   'steps.adapter.action.restart.after': 'The laptop shuts down cleanly and starts again. Open the wizard when it is back: it resumes at this step.',

@@ -54,7 +54,7 @@ export const stepsZhCN = {
   'steps.adapter.memory.ok': '显卡的 {count} 个内存地址范围（BAR）都已分配地址（共 {mib} MiB）。',
   'steps.adapter.memory.none': 'pciconf 没有列出 {selector} 处显卡的任何内存地址范围（BAR）。',
   'steps.adapter.memory.unassigned': '{selector} 处的显卡能被识别，但内存地址范围 {bars} 没有分配到地址。这就是 Windows 上所说的“错误代码 12”：笔记本留给 PCI 设备的地址空间不够这张卡使用。',
-  'steps.adapter.memory.advice': '让 FreeBSD 在启动时自行重新分配地址范围：在 /boot/loader.conf 中加入一行 hw.pci.realloc_bars=1，关机后先给转接板通电，再冷启动。地址范围分配成功之前，驱动无法使用这张卡。',
+  'steps.adapter.memory.advice': '让 FreeBSD 在启动时自行分配地址范围：下方的修复操作会在 /boot/loader.conf 中加入 hw.pci.realloc_bars=1（执行前会先显示差异）。之后在转接板通电的状态下重启。地址范围分配成功之前，驱动无法使用这张卡。',
   'steps.adapter.action.restart.title': '重启笔记本',
   'steps.adapter.action.restart.description': '如果是在笔记本开机之后才给转接板通电，笔记本此后不会再去查找显卡。请先给转接板通电，再重启。',
   'steps.adapter.action.restart.after': '笔记本会正常关机并重新启动。开机后再次打开向导，会从这一步继续。',
