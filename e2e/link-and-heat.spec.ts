@@ -93,3 +93,32 @@ for (const locale of bothLocales) {
     });
   });
 }
+
+test.describe('Verify with the user’s own model size', () => {
+  test.use({ hostSpec: 'sim:x220-fresh' });
+
+  test('recalculates the load time and the generation ceiling for a 4 GB model, and refuses a size out of range', async ({ wizard }) => {
+    const ui = inLocale('en');
+    const { page } = wizard;
+    await ui.reachAdapterChecks(page);
+    await ui.next(page, 'steps.power.title');
+    await ui.tickChecklist(page);
+    await ui.runChecks(page);
+    await ui.next(page, 'steps.boot.title');
+    await ui.runChecks(page);
+    await ui.runAction(page, 'steps.boot.action.apply.title');
+    await ui.runAction(page, 'steps.adapter.action.restart.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'steps.verify.title');
+    const size = page.getByLabel(ui.tr('steps.verify.input.modelSize'));
+    await size.fill('200');
+    await expect(page.getByRole('button', { name: ui.tr('ui.input.apply') })).toBeDisabled();
+    await size.fill('4');
+    await page.getByRole('button', { name: ui.tr('ui.input.apply') }).click();
+    const speed = ui.check(page, 'steps.verify.check.speed');
+    await expect(speed.getByText(ui.tr('steps.verify.speed.ok', { gb: 4, low: 8.9, high: 10, tokens: 48 }))).toBeVisible();
+    // The value is saved with the progress: a reload shows it again.
+    await page.reload();
+    await expect(page.getByLabel(ui.tr('steps.verify.input.modelSize'))).toHaveValue('4');
+  });
+});

@@ -141,6 +141,10 @@ export class Backend {
       await this.session.setChecklistItem(stepId, itemId, done);
       return this.state();
     },
+    'wizard:setInput': async ({ stepId, inputId, value }) => {
+      await this.session.setInput(stepId, inputId, value);
+      return this.state();
+    },
     'wizard:goTo': async ({ stepId }) => {
       await this.session.goTo(stepId);
       return this.state();

@@ -17,6 +17,10 @@ export const channels = {
     request: z.object({ stepId: StepId, itemId: ItemId, done: z.boolean() }).strict(),
     response: WizardState,
   },
+  'wizard:setInput': {
+    request: z.object({ stepId: StepId, inputId: ItemId, value: z.number().finite() }).strict(),
+    response: WizardState,
+  },
   'wizard:goTo': { request: z.object({ stepId: StepId }).strict(), response: WizardState },
   'wizard:next': {
     request: z.object({ stepId: StepId, continueAnyway: z.boolean() }).strict(),

@@ -9,6 +9,7 @@ export const channelNameList = [
   'host:select',
   'wizard:runChecks',
   'wizard:setChecklistItem',
+  'wizard:setInput',
   'wizard:goTo',
   'wizard:next',
   'wizard:runAction',

@@ -101,6 +101,19 @@ export const StepView = z
     checklist: z.array(ChecklistItemView),
     checks: z.array(CheckView),
     actions: z.array(ActionView),
+    inputs: z.array(
+      z
+        .object({
+          id: ItemId,
+          label: Message,
+          unit: z.string(),
+          min: z.number(),
+          max: z.number(),
+          step: z.number(),
+          value: z.number(),
+        })
+        .strict(),
+    ),
     canContinue: z.boolean(),
     canContinueAnyway: z.boolean(),
     blockedBy: Message.nullable(),

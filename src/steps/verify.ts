@@ -18,7 +18,8 @@ const expectedSpeedCheck = defineCheck({
     pci: invoke('pciconfCaps', {}),
     tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
   },
-  evaluate: ({ pci, tree }): Verdict => {
+  evaluate: ({ pci, tree }, context): Verdict => {
+    const modelBytes = (context.inputs?.['model-size'] ?? EXAMPLE_MODEL_BYTES / 1e9) * 1e9;
     if (pci.refusal !== null) return { status: 'skip', reason: msg('steps.adapter.link.needsRoot'), advice: [], evidence: [] };
     const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
     if (!pci.parsed.ok || !gpu) return { status: 'skip', reason: msg('steps.adapter.link.noGpu'), advice: [], evidence: [evidenceOf(pci, (t) => /^\S+@pci/.test(t))] };
@@ -27,18 +28,18 @@ const expectedSpeedCheck = defineCheck({
     if (link.kind === 'down' || link.kind === 'unknown') {
       return { status: 'skip', reason: msg('steps.verify.speed.noLink'), advice: [], evidence: [] };
     }
-    const measured = estimate(EXAMPLE_MODEL_BYTES, { width: link.width, gts: link.gts });
-    const best = estimate(EXAMPLE_MODEL_BYTES, SLOT);
+    const measured = estimate(modelBytes, { width: link.width, gts: link.gts });
+    const best = estimate(modelBytes, SLOT);
     const figures = [
       { label: msg('steps.verify.figure.link'), value: mbPerSecond(measured.link.bytesPerSecond), limit: mbPerSecond(linkBytesPerSecond(SLOT.width, SLOT.gts)), unit: 'MB/s' as const },
-      { label: msg('steps.verify.figure.load', { gb: EXAMPLE_MODEL_BYTES / 1e9 }), value: round1(measured.loadSeconds.practicalHigh), limit: round1(best.loadSeconds.practicalHigh), unit: 's' as const },
-      { label: msg('steps.verify.figure.generation', { gb: EXAMPLE_MODEL_BYTES / 1e9 }), value: round1(measured.generationCeilingTokensPerSecond), limit: null, unit: 'tokens/s' as const },
+      { label: msg('steps.verify.figure.load', { gb: round1(modelBytes / 1e9) }), value: round1(measured.loadSeconds.practicalHigh), limit: round1(best.loadSeconds.practicalHigh), unit: 's' as const },
+      { label: msg('steps.verify.figure.generation', { gb: round1(modelBytes / 1e9) }), value: round1(measured.generationCeilingTokensPerSecond), limit: null, unit: 'tokens/s' as const },
     ];
     const params = {
       low: round1(measured.loadSeconds.practicalLow),
       high: round1(measured.loadSeconds.practicalHigh),
       tokens: Math.round(measured.generationCeilingTokensPerSecond),
-      gb: EXAMPLE_MODEL_BYTES / 1e9,
+      gb: round1(modelBytes / 1e9),
     };
     const slower = measured.link.bytesPerSecond < best.link.bytesPerSecond;
     return {
@@ -62,4 +63,15 @@ export const verifyStep: StepDefinition = {
   checklist: [],
   checks: [linkCheck, expectedSpeedCheck],
   actions: [],
+  inputs: [
+    {
+      id: 'model-size',
+      label: 'steps.verify.input.modelSize',
+      unit: 'GB',
+      min: 0.1,
+      max: 64,
+      step: 0.1,
+      defaultValue: EXAMPLE_MODEL_BYTES / 1e9,
+    },
+  ],
 };

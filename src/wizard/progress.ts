@@ -9,6 +9,7 @@ export const StepProgress = z
     checklist: z.record(z.string(), z.boolean()),
     checks: z.record(z.string(), CheckResult),
     actions: z.record(z.string(), ActionRun).default({}),
+    inputs: z.record(z.string(), z.number()).default({}),
     completed: z.boolean(),
     continuedAnyway: z.boolean(),
   })
@@ -26,7 +27,7 @@ export const SavedProgress = z
   .strict();
 export type SavedProgress = z.infer<typeof SavedProgress>;
 
-export const emptyStepProgress = (): StepProgress => ({ checklist: {}, checks: {}, actions: {}, completed: false, continuedAnyway: false });
+export const emptyStepProgress = (): StepProgress => ({ checklist: {}, checks: {}, actions: {}, inputs: {}, completed: false, continuedAnyway: false });
 
 /** One progress file per host, so a demo run never overwrites the real machine's progress. */
 export function progressFile(dataDir: string, hostSpec: string): JsonFile<typeof SavedProgress> {

@@ -189,6 +189,15 @@ export class WizardSession {
         lastRun: entry.actions[action.id] ?? null,
       };
     });
+    const inputs = (step.inputs ?? []).map((input) => ({
+      id: input.id,
+      label: msg(input.label),
+      unit: input.unit,
+      min: input.min,
+      max: input.max,
+      step: input.step,
+      value: entry.inputs[input.id] ?? input.defaultValue,
+    }));
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
     const allPass = statuses.every((s) => s === 'pass' || s === 'skip');
@@ -208,6 +217,7 @@ export class WizardSession {
       checklist: step.checklist.map((item) => ({ id: item.id, label: msg(item.label), done: entry.checklist[item.id] === true })),
       checks,
       actions,
+      inputs,
       canContinue: blockedBy === null,
       canContinueAnyway: !this.busy && checklistDone && noBlocker && !allPass,
       blockedBy,
@@ -221,6 +231,16 @@ export class WizardSession {
     if (!step?.checklist.some((item) => item.id === itemId)) throw new SessionError('invalid-state', `no checklist item ${itemId}`);
     this.stepProgress(stepId).checklist[itemId] = done;
     await this.changed();
+  }
+
+  /** Sets a step's input, within its range, and checks the step again, since its verdicts depend on it. */
+  async setInput(stepId: string, inputId: string, value: number): Promise<void> {
+    const input = this.steps[this.stepIndex(stepId)]?.inputs?.find((i) => i.id === inputId);
+    if (!input) throw new SessionError('invalid-state', `no input ${inputId}`);
+    if (!(value >= input.min && value <= input.max)) throw new SessionError('invalid-state', `${inputId} must be between ${input.min} and ${input.max}`);
+    this.stepProgress(stepId).inputs[inputId] = value;
+    await this.changed();
+    if (stepId === this.progress.currentStepId && !this.busy) await this.runChecks(stepId);
   }
 
   async goTo(stepId: string): Promise<void> {
@@ -272,7 +292,7 @@ export class WizardSession {
       signal: controller.signal,
       ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
     });
-    const context = { passwordVerified: this.password !== null };
+    const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs } };
     try {
       await Promise.all(
         step.checks.map(async (check) => {

@@ -35,6 +35,19 @@ export interface Verdict {
 /** What an evaluation may know besides its own command runs. */
 export interface EvaluationContext {
   passwordVerified: boolean;
+  /** The step's numeric inputs as the user set them (absent: not set, use the default). */
+  inputs?: Readonly<Record<string, number>>;
+}
+
+/** A number the user can give a step (e.g. the size of their model), validated against its range. */
+export interface InputDefinition {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+  readonly defaultValue: number;
 }
 
 export interface CheckDefinition<M extends Record<string, Invocation<unknown>> = Record<string, Invocation<unknown>>> {
@@ -84,4 +97,5 @@ export interface StepDefinition {
   readonly checklist: readonly ChecklistItem[];
   readonly checks: readonly CheckDefinition[];
   readonly actions: readonly ActionDefinition[];
+  readonly inputs?: readonly InputDefinition[];
 }

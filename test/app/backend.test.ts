@@ -133,3 +133,19 @@ describe('the sudo password', () => {
     expect(files.some((f) => f.name === 'audit.log')).toBe(true);
   });
 });
+
+describe('step inputs', () => {
+  it('accept a value inside the range, refuse one outside it or an unknown input', async () => {
+    const { instance } = await backend();
+    expect(await instance.dispatch('wizard:setInput', { stepId: 'verify', inputId: 'model-size', value: 1000 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-state' },
+    });
+    expect(await instance.dispatch('wizard:setInput', { stepId: 'verify', inputId: 'nope', value: 1 })).toMatchObject({ ok: false });
+    expect(await instance.dispatch('wizard:setInput', { stepId: 'verify', inputId: 'model-size', value: Number.NaN })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect((await instance.dispatch('wizard:setInput', { stepId: 'verify', inputId: 'model-size', value: 4 })).ok).toBe(true);
+  });
+});

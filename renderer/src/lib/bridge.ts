@@ -89,6 +89,7 @@ const responseParsers: ResponseParsers = {
   'host:select': (d) => channels['host:select'].response.safeParse(d),
   'wizard:runChecks': (d) => channels['wizard:runChecks'].response.safeParse(d),
   'wizard:runAction': (d) => channels['wizard:runAction'].response.safeParse(d),
+  'wizard:setInput': (d) => channels['wizard:setInput'].response.safeParse(d),
   'changes:list': (d) => channels['changes:list'].response.safeParse(d),
   'changes:undo': (d) => channels['changes:undo'].response.safeParse(d),
   'wizard:setChecklistItem': (d) => channels['wizard:setChecklistItem'].response.safeParse(d),

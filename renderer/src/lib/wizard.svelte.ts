@@ -10,6 +10,7 @@ export type Action =
   | 'continueAnyway'
   | 'runChecks'
   | 'runAction'
+  | 'setInput'
   | 'cancel'
   | 'checklist'
   | 'password'
@@ -27,6 +28,7 @@ export const actionFailedKey: Record<Action, UiKey> = {
   continueAnyway: 'ui.error.action.next',
   runChecks: 'ui.error.action.runChecks',
   runAction: 'ui.error.action.runAction',
+  setInput: 'ui.error.action.setInput',
   cancel: 'ui.error.action.cancel',
   checklist: 'ui.error.action.checklist',
   password: 'ui.error.action.password',
@@ -77,7 +79,7 @@ export class WizardModel {
 
   /** Checks are running (as the backend says, or as far as this window knows). */
   get busy(): boolean {
-    return this.state?.busy === true || this.pending.has('runChecks') || this.pending.has('runAction');
+    return this.state?.busy === true || this.pending.has('runChecks') || this.pending.has('runAction') || this.pending.has('setInput');
   }
 
   /** Some request is in flight that changes where the user is; navigation waits for it. */
@@ -155,6 +157,12 @@ export class WizardModel {
     const stepId = this.state?.current.id;
     if (stepId === undefined) return Promise.resolve(false);
     return this.perform('runAction', () => this.bridge.invoke('wizard:runAction', { stepId, actionId, confirmed: true }), false);
+  }
+
+  setInput(inputId: string, value: number): Promise<boolean> {
+    const stepId = this.state?.current.id;
+    if (stepId === undefined) return Promise.resolve(false);
+    return this.perform('setInput', () => this.bridge.invoke('wizard:setInput', { stepId, inputId, value }), true);
   }
 
   cancel(): Promise<boolean> {

@@ -100,6 +100,7 @@ export const stepsEn = {
   'steps.verify.intro': 'The link the card trained at decides how fast models load; the card’s own memory decides how fast they generate. Here is what this machine allows.',
   'steps.verify.instructions.link': 'A model is copied into the card once, over the ExpressCard link: about 500 MB/s at best, so a 6 GB model takes 12–15 seconds.',
   'steps.verify.instructions.generation': 'After that the link hardly matters: every generated token reads the whole model from the card’s 192 GB/s memory, which caps generation at roughly 192 GB/s ÷ model size.',
+  'steps.verify.input.modelSize': 'Size of your model file',
   'steps.verify.check.speed': 'Expected speed for a typical model',
   'steps.verify.speed.ok': 'A {gb} GB model should load in {low}–{high} s, and generate at most about {tokens} tokens/s.',
   'steps.verify.speed.slower': 'On this link a {gb} GB model takes {low}–{high} s to load, longer than the slot allows; generation (at most about {tokens} tokens/s) is not affected.',

@@ -102,6 +102,7 @@ export const stepsZhCN = {
   'steps.verify.intro': '显卡协商到的链路速度决定模型加载有多快，显卡自身的显存带宽决定生成有多快。下面是这台机器能达到的水平。',
   'steps.verify.instructions.link': '模型只需经 ExpressCard 链路向显卡拷贝一次：最快约 500 MB/s，因此 6 GB 的模型需要 12–15 秒。',
   'steps.verify.instructions.generation': '之后链路几乎不再影响速度：每生成一个 token 都要从显卡 192 GB/s 的显存中把整个模型读一遍，所以生成速度的上限约为 192 GB/s ÷ 模型大小。',
+  'steps.verify.input.modelSize': '你的模型文件大小',
   'steps.verify.check.speed': '典型模型的预期速度',
   'steps.verify.speed.ok': '{gb} GB 的模型预计 {low}–{high} 秒加载完成，生成速度最多约 {tokens} token/s。',
   'steps.verify.speed.slower': '在当前链路上，{gb} GB 的模型需要 {low}–{high} 秒加载，比插槽应有的速度慢；生成速度（最多约 {tokens} token/s）不受影响。',
