@@ -1,9 +1,9 @@
 import { AuditLog } from './audit/audit-log';
 import { defaultDataDir } from './app/data-dir';
-import { PlanApplier } from './config/apply';
+import { PlanApplier, replacementCommands } from './config/apply';
 import { journalFile } from './config/journal';
 import type { FileChange } from './contract/plan';
-import { CommandRunner, describeCommand, type Elevation } from './commands/runner';
+import { CommandRunner, type Elevation } from './commands/runner';
 import type { Host } from './host/types';
 import { translateMessage, type Locale } from './i18n/translate';
 import { adapterCardStep } from './steps/adapter-card';
@@ -48,12 +48,7 @@ async function proposedChanges(runner: CommandRunner): Promise<FileChange[]> {
 function printChange(change: FileChange, options: ChangeOptions): void {
   for (const reason of change.reasons) options.out(`# ${translateMessage(options.locale, reason)}\n`);
   options.out(change.diff);
-  for (const command of [
-    describeCommand('stageManaged', { path: change.path, content: change.after }),
-    describeCommand('ownStaged', { path: change.path, owner: change.meta.owner, group: change.meta.group }),
-    describeCommand('modeStaged', { path: change.path, mode: change.meta.mode }),
-    describeCommand('commitStaged', { path: change.path }),
-  ]) {
+  for (const command of replacementCommands(change)) {
     options.out(`${command.privileged ? '#' : '$'} ${command.argv.join(' ')}\n`);
   }
   options.out('\n');

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CommandRunner } from '../commands/runner';
+import { describeCommand, type CommandRunner } from '../commands/runner';
+import { invoke, type Invocation } from '../wizard/step';
 import type { JsonFile } from '../storage/json-file';
 import type { Journal, JournalEntry } from './journal';
 import type { FileChange, ManagedPath } from './plan';
@@ -22,6 +23,22 @@ type Failed = { status: 'not-applied' | 'restored'; path: ManagedPath; reason: s
 const sha = (text: string | null): string => (text === null ? 'none' : createHash('sha256').update(text).digest('hex'));
 
 class StepFailed extends Error {}
+
+type FileMeta = { owner: string; group: string; mode: string };
+
+/** The commands that put `content` in place of `path`, in order. The preview and the applier both use this list. */
+export function replacementSteps(path: ManagedPath, content: string, meta: FileMeta): { invocation: Invocation<unknown>; what: string }[] {
+  return [
+    { invocation: invoke('stageManaged', { path, content }), what: 'staging' },
+    { invocation: invoke('ownStaged', { path, owner: meta.owner, group: meta.group }), what: 'setting the owner' },
+    { invocation: invoke('modeStaged', { path, mode: meta.mode }), what: 'setting the mode' },
+    { invocation: invoke('commitStaged', { path }), what: 'renaming into place' },
+  ];
+}
+
+/** The exact argv applying one file change runs, for showing before it runs. */
+export const replacementCommands = (change: FileChange): { argv: string[]; privileged: boolean }[] =>
+  replacementSteps(change.path, change.after, change.meta).map((step) => describeCommand(step.invocation.command, step.invocation.args));
 
 /**
  * Replaces managed files one by one. Each file: check it still holds what the plan was made from, record
@@ -62,11 +79,11 @@ export class PlanApplier {
   }
 
   /** Writes `content` to `path` through a staged copy with the given ownership; returns what reads back. */
-  private async replace(path: ManagedPath, content: string, meta: { owner: string; group: string; mode: string }): Promise<string | null> {
-    await this.must(this.runner.run('stageManaged', { path, content }, this.options()), 'staging');
-    await this.must(this.runner.run('ownStaged', { path, owner: meta.owner, group: meta.group }, this.options()), 'setting the owner');
-    await this.must(this.runner.run('modeStaged', { path, mode: meta.mode }, this.options()), 'setting the mode');
-    await this.must(this.runner.run('commitStaged', { path }, this.options()), 'renaming into place');
+  private async replace(path: ManagedPath, content: string, meta: FileMeta): Promise<string | null> {
+    for (const step of replacementSteps(path, content, meta)) {
+      // Built by `invoke`, which checked the arguments' type; the runner validates them again.
+      await this.must(this.runner.run(step.invocation.command, step.invocation.args as never, this.options()), step.what);
+    }
     return (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading back')).content;
   }
 

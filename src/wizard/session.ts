@@ -5,7 +5,7 @@ import { CommandRunner, describeCommand, type RunOptions } from '../commands/run
 import type { ElevationMethod } from '../host/elevation';
 import type { Host } from '../host/types';
 import type { JsonFile } from '../storage/json-file';
-import { PlanApplier } from '../config/apply';
+import { PlanApplier, replacementCommands } from '../config/apply';
 import type { Journal } from '../config/journal';
 import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
@@ -37,14 +37,6 @@ export interface SessionOptions {
   onChange?: () => void;
   onLine?: RunOptions['onLine'];
 }
-
-/** The exact commands applying one file change runs, for the preview (the applier runs these). */
-const planCommands = (change: FileChange) => [
-  describeCommand('stageManaged', { path: change.path, content: change.after }),
-  describeCommand('ownStaged', { path: change.path, owner: change.meta.owner, group: change.meta.group }),
-  describeCommand('modeStaged', { path: change.path, mode: change.meta.mode }),
-  describeCommand('commitStaged', { path: change.path }),
-];
 
 const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], ranAt: null });
 
@@ -183,7 +175,7 @@ export class WizardSession {
         title: msg(action.title),
         description: msg(action.description),
         after: msg(action.after),
-        commands: [...action.commands.map((c) => describeCommand(c.command, c.args)), ...plan.flatMap(planCommands)],
+        commands: [...action.commands.map((c) => describeCommand(c.command, c.args)), ...plan.flatMap(replacementCommands)],
         files: plan.map((change) => ({ path: change.path, diff: change.diff, reasons: change.reasons })),
         offered: !this.busy && action.offeredWhen(statusById) && (action.appliesPlanOf === undefined || plan.length > 0),
         lastRun: entry.actions[action.id] ?? null,
