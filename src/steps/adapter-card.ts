@@ -230,4 +230,3 @@ export const adapterCardStep: StepDefinition = {
   ],
 };
 
-export { findNvidiaGpu, isNvidiaGpu, pciconfLvb } from './gpu-on-bus';

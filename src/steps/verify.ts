@@ -3,7 +3,8 @@ import { estimate } from '../hardware/estimate';
 import { findRootPort, judgeLink, linkBytesPerSecond, mbPerSecond } from '../hardware/pcie-link';
 import { evidenceOf } from '../wizard/evidence';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
-import { findNvidiaGpu, linkCheck } from './adapter-card';
+import { linkCheck } from './adapter-card';
+import { findNvidiaGpu } from './gpu-on-bus';
 
 /** A 7–8 B parameter model quantised to 5–6 bits: what most people load first on an 8 GB card. */
 export const EXAMPLE_MODEL_BYTES = 6e9;

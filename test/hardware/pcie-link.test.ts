@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePciconf, type PciconfOutput } from '../../src/commands/parsers/pciconf';
 import { findRootPort, judgeLink, laneBytesPerSecond, linkBytesPerSecond } from '../../src/hardware/pcie-link';
-import { isNvidiaGpu } from '../../src/steps/adapter-card';
+import { isNvidiaGpu } from '../../src/steps/gpu-on-bus';
 import { sharedFixtureFiles } from '../fixtures-path';
 
 const parsed = (file: string): PciconfOutput | null => {
