@@ -7,7 +7,8 @@ import { parseKldstat } from './parsers/kldstat';
 import { parseNvidiaSmi } from './parsers/nvidia-smi';
 import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
 import { parsePciconf } from './parsers/pciconf';
-import { parsePkgQuery } from './parsers/pkg-query';
+import { parsePkgQuery, parsePkgRquery } from './parsers/pkg-query';
+import { pkgProgress } from './pkg/progress';
 import { parseSysctlValue } from './parsers/sysctl';
 import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
@@ -43,6 +44,8 @@ function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A,
 export const PciconfArgs = z.object({ verbose: z.boolean().default(false), bars: z.boolean().default(false) }).strict();
 
 export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
+/** The packages the driver step may install or upgrade: a driver branch and its Linux libraries. */
+export const DriverPackageName = z.string().regex(/^(?:nvidia-driver|linux-nvidia-libs)(?:-\d{3})?$/, 'not an NVIDIA driver package');
 export const PackageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]{0,100}$/, 'not a package name');
 
 /** Only the system files a plan may name; staged copies sit beside them (same file system, so mv is atomic). */
@@ -130,6 +133,50 @@ export const catalogue = {
     privileged: false,
     timeoutMs: 30 * SECOND,
     parse: onSuccess(parsePkgQuery),
+  }),
+  pkgRquery: define({
+    id: 'pkgRquery',
+    description: 'NVIDIA driver packages the package repository offers, with versions',
+    args: NoArgs,
+    argv: () => ['pkg', 'rquery', '-g', '%n\t%v', 'nvidia-driver*', 'linux-nvidia-libs*'],
+    // As root pkg refreshes its repository catalogue first when it is stale (or absent on a fresh system);
+    // as a user it would answer from an old catalogue or none.
+    privileged: true,
+    timeoutMs: 180 * SECOND,
+    // Exit 1 with nothing printed means no package matched: an answer, not a failure.
+    parse: (out) =>
+      out.exitCode === 1 && out.stdout.trim() === '' && out.stderr.trim() === ''
+        ? { ok: true, value: { packages: [] } }
+        : onSuccess(parsePkgRquery)(out),
+  }),
+  pkgInstall: define({
+    id: 'pkgInstall',
+    description: 'Install NVIDIA driver packages (and what they depend on) from the package repository',
+    args: z.object({ packages: z.array(DriverPackageName).min(1).max(4) }).strict(),
+    argv: (a) => ['pkg', 'install', '-y', ...a.packages],
+    privileged: true,
+    timeoutMs: 45 * 60 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
+    progress: pkgProgress,
+  }),
+  pkgUpgrade: define({
+    id: 'pkgUpgrade',
+    description: 'Upgrade NVIDIA driver packages to the version the repository offers',
+    args: z.object({ packages: z.array(DriverPackageName).min(1).max(4) }).strict(),
+    argv: (a) => ['pkg', 'upgrade', '-y', ...a.packages],
+    privileged: true,
+    timeoutMs: 45 * 60 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
+    progress: pkgProgress,
+  }),
+  kldload: define({
+    id: 'kldload',
+    description: 'Load an NVIDIA kernel module now (nvidia-modeset brings nvidia with it)',
+    args: z.object({ module: z.enum(['nvidia', 'nvidia-modeset']) }).strict(),
+    argv: (a) => ['kldload', '-n', a.module],
+    privileged: true,
+    timeoutMs: 60 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { loaded: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
   }),
   nvidiaSmi: define({
     id: 'nvidiaSmi',

@@ -5,7 +5,7 @@ import { elevate, type ElevationMethod } from '../host/elevation';
 import type { Host, OutputStream } from '../host/types';
 import { catalogue, type Catalogue, type CommandId } from './catalogue';
 import { parseFailure, type ParseResult } from './parse-result';
-import type { ArgsOf, ResultOf } from './types';
+import type { ArgsOf, CommandProgress, ResultOf } from './types';
 
 export type RunOutcome = LogEntry['outcome'];
 
@@ -33,6 +33,8 @@ export interface Elevation {
 export interface RunOptions {
   signal?: AbortSignal;
   onLine?: (runId: string, commandId: CommandId, stream: OutputStream, line: string) => void;
+  /** Called when a line of a long command says how far it has got (see the entry's `progress`). */
+  onProgress?: (commandId: CommandId, progress: CommandProgress) => void;
 }
 
 /** A catalogue entry through the shape all entries share. */
@@ -43,6 +45,7 @@ interface AnySpec<R> {
   timeoutMs: number;
   stdin?: (a: unknown) => string;
   parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<R>;
+  progress?: (line: string) => CommandProgress | null;
 }
 
 /**
@@ -103,7 +106,11 @@ export class CommandRunner {
       timeoutMs: spec.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(stdin !== undefined ? { stdin } : {}),
-      onLine: (stream, line) => options.onLine?.(runId, commandId, stream, line),
+      onLine: (stream, line) => {
+        options.onLine?.(runId, commandId, stream, line);
+        const progress = stream === 'stdout' ? spec.progress?.(line) : null;
+        if (progress) options.onProgress?.(commandId, progress);
+      },
     });
     const outcome: RunOutcome = result.spawnError
       ? 'not-found'

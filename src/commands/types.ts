@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import type { ParseResult } from './parse-result';
 
+/** How far a long command has got, read from its own output lines. */
+export interface CommandProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
 export interface CommandOutput {
   stdout: string;
   stderr: string;
@@ -21,6 +28,8 @@ export interface CommandSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   /** Data the command reads on stdin (a file's new content); never a password, which elevation adds. */
   readonly stdin?: (args: z.infer<A>) => string;
   readonly parse: (output: CommandOutput, args: z.infer<A>) => ParseResult<R>;
+  /** For long work: reads progress off one output line, null for lines that say nothing about it. */
+  readonly progress?: (line: string) => CommandProgress | null;
 }
 
 export type ArgsOf<C> = C extends CommandSpec<infer A, unknown> ? z.input<A> : never;

@@ -129,7 +129,7 @@ describe('the device tree in sysctl dev.', () => {
     it(`agrees with every attach line of the boot messages on ${name}`, async () => {
       const h = host(name);
       // Install and load the driver where that works, so that nvidia0's line is there to check too.
-      await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+      await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
       await sudo(h, ['kldload', '-n', 'nvidia']);
       const tree = await devTree(h);
       const messages = (await run(h, ['dmesg'])).stdout.split('\n');

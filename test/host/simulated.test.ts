@@ -45,6 +45,9 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   modeStaged: { path: '/boot/loader.conf', mode: '644' },
   commitStaged: { path: '/boot/loader.conf' },
   discardStaged: { path: '/boot/loader.conf' },
+  pkgInstall: { packages: ['nvidia-driver-580', 'linux-nvidia-libs-580'] },
+  pkgUpgrade: { packages: ['nvidia-driver-580'] },
+  kldload: { module: 'nvidia-modeset' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */
@@ -141,7 +144,7 @@ describe('tool formats', () => {
 
   it('draws the nvidia-smi table 91 columns wide', async () => {
     const h = host('x220-fresh');
-    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     await sudo(h, ['kldload', 'nvidia']);
     const lines = (await run(h, ['nvidia-smi'])).stdout.split('\n').filter((l) => /^[|+]/.test(l));
     expect(lines.length).toBeGreaterThan(10);
@@ -203,23 +206,23 @@ describe('packages', () => {
 
   it('installs from the repository as root, dependencies first, streaming pkg output', async () => {
     const h = host('x220-fresh');
-    expect(await names(h)).not.toContain('nvidia-driver');
+    expect(await names(h)).not.toContain('nvidia-driver-580');
     const seen: string[] = [];
-    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver'], { onLine: (_s, line) => seen.push(line) });
+    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580'], { onLine: (_s, line) => seen.push(line) });
     expect(out.exitCode).toBe(0);
-    expect(out.stdout).toContain('\tnvidia-driver: 550.127.05 [FreeBSD]\n');
-    expect(out.stdout).toContain('[2/2] Installing nvidia-driver-550.127.05...\n');
+    expect(out.stdout).toContain('\tnvidia-driver-580: 580.105.08 [FreeBSD]\n');
+    expect(out.stdout).toContain('[2/2] Installing nvidia-driver-580-580.105.08...\n');
     expect(seen).toContain('[1/2] Installing libglvnd-1.7.0...');
-    expect(await names(h)).toEqual(expect.arrayContaining(['nvidia-driver', 'libglvnd']));
+    expect(await names(h)).toEqual(expect.arrayContaining(['nvidia-driver-580', 'libglvnd']));
     expect((await run(h, ['which', 'nvidia-smi'])).stdout).toBe('/usr/local/bin/nvidia-smi\n');
-    const again = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    const again = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     expect(again.stdout).toContain('The most recent versions of packages are already installed');
   });
 
   it('refuses without privileges and names a package it cannot find', async () => {
     const h = host('x220-fresh');
     const before = h.snapshot();
-    expect(await run(h, ['pkg', 'install', '-y', 'nvidia-driver'])).toMatchObject({
+    expect(await run(h, ['pkg', 'install', '-y', 'nvidia-driver-580'])).toMatchObject({
       exitCode: 77,
       stderr: 'pkg: Insufficient privileges to install packages\n',
     });
@@ -235,7 +238,7 @@ describe('kernel modules and the driver', () => {
     const h = host('x220-fresh');
     expect((await run(h, ['nvidia-smi'])).spawnError).toBe('ENOENT');
     expect(await sudo(h, ['kldload', 'nvidia'])).toMatchObject({ exitCode: 1, stderr: "kldload: can't load nvidia: No such file or directory\n" });
-    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
 
     const smi = await run(h, ['nvidia-smi']);
     expect(smi.exitCode).toBe(9);
@@ -249,7 +252,7 @@ describe('kernel modules and the driver', () => {
     expect((await sudo(h, ['kldload', 'nvidia'])).stderr).toBe("kldload: can't load nvidia: module already loaded or in kernel\n");
 
     const table = ok(parseNvidiaSmi((await run(h, ['nvidia-smi'])).stdout));
-    expect(table).toMatchObject({ status: 'ok', driverVersion: '550.127.05', cudaVersion: '12.4' });
+    expect(table).toMatchObject({ status: 'ok', driverVersion: '580.105.08', cudaVersion: '13.0' });
     expect(table.gpus[0]).toMatchObject({ name: 'Tesla P4', busId: '00000000:05:00.0', memoryTotalMiB: 7680, powerCapW: 75 });
 
     const fields: NvidiaSmiQueryField[] = ['name', 'temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown'];
@@ -267,7 +270,7 @@ describe('kernel modules and the driver', () => {
 
   it('on x220-error12 the module loads but no GPU attaches', async () => {
     const h = host('x220-error12');
-    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     expect((await sudo(h, ['kldload', 'nvidia'])).exitCode).toBe(0);
     const smi = await run(h, ['nvidia-smi']);
     expect(smi).toMatchObject({ exitCode: 6, stdout: 'No devices were found\n' });
@@ -286,7 +289,7 @@ describe('reboot', () => {
 
   it('with the adapter switched off, the GPU is gone and runtime-loaded modules with it', async () => {
     const h = host('x220-fresh');
-    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     await sudo(h, ['kldload', 'nvidia']);
     h.setEgpuPower(false);
     expect(gpuOf(await pciconf(h))).toBeDefined();
@@ -306,7 +309,7 @@ describe('reboot', () => {
     scenario.files['/boot/loader.conf'] += 'nvidia_load="YES"\n';
     scenario.files['/etc/rc.conf'] += 'kld_list="nvidia-modeset linux64"\n';
     const h = new SimulatedHost(scenario, { timeScale: 0 });
-    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     expect(gpuOf(await pciconf(h))).toBeUndefined();
     h.setEgpuPower(true);
     await sudo(h, ['reboot']);
@@ -393,7 +396,7 @@ describe('the host contract', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     setTimeout(() => controller.abort(), 400);
-    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver'], { signal: controller.signal, onLine: (_s, l) => seen.push(l) });
+    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580'], { signal: controller.signal, onLine: (_s, l) => seen.push(l) });
     expect(out).toMatchObject({ cancelled: true, timedOut: false, exitCode: null, spawnError: null });
     expect(out.durationMs).toBeGreaterThanOrEqual(350);
     expect(out.durationMs).toBeLessThan(1400);
@@ -405,7 +408,7 @@ describe('the host contract', () => {
   it('stops at the deadline without changing anything, and refuses an already-cancelled request', async () => {
     const h = host('x220-fresh', 1);
     const before = h.snapshot();
-    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver'], { timeoutMs: 200 });
+    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580'], { timeoutMs: 200 });
     expect(out).toMatchObject({ timedOut: true, cancelled: false, exitCode: null });
     expect(h.snapshot()).toEqual(before);
     const aborted = await run(h, ['uname', '-rsm'], { signal: AbortSignal.abort() });
@@ -414,10 +417,10 @@ describe('the host contract', () => {
 
   it('completes a long command when left alone', async () => {
     const h = host('x220-fresh', 0.2);
-    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    const out = await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver-580']);
     expect(out.exitCode).toBe(0);
     expect(out.durationMs).toBeGreaterThanOrEqual(250);
-    expect(h.snapshot().packages.map((p) => p.name)).toContain('nvidia-driver');
+    expect(h.snapshot().packages.map((p) => p.name)).toContain('nvidia-driver-580');
   });
 
   it('caps output, and survives a listener that throws', async () => {
@@ -444,5 +447,49 @@ describe('the host contract', () => {
     snap.modules.length = 0;
     expect((await run(h, ['pkg', 'query', '%n\t%v'])).stdout).toContain('sudo\t');
     expect((await run(h, ['kldstat'])).stdout).toContain('zfs.ko');
+  });
+});
+
+describe('driver branches in the repository', () => {
+  it('offers every branch to rquery, with globs, sorted by name', async () => {
+    const h = host('x220-fresh');
+    const out = await sudo(h, catalogue.pkgRquery.argv({}));
+    const offered = ok(catalogue.pkgRquery.parse(out, {})).packages;
+    expect(offered.map((p) => p.name)).toEqual([
+      'linux-nvidia-libs',
+      'linux-nvidia-libs-470',
+      'linux-nvidia-libs-580',
+      'nvidia-driver',
+      'nvidia-driver-470',
+      'nvidia-driver-580',
+    ]);
+    expect(offered).toContainEqual({ name: 'nvidia-driver-580', version: '580.105.08' });
+    const none = await run(h, ['pkg', 'rquery', '-g', '%n', 'cuda*']);
+    expect(none).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(ok(catalogue.pkgRquery.parse(none, {})).packages).toEqual([]);
+  });
+
+  it('a driver newer than the card\'s last branch prints the legacy notice and finds no GPU', async () => {
+    const h = host('x220-fresh');
+    await sudo(h, ['pkg', 'install', '-y', 'nvidia-driver']);
+    expect((await sudo(h, ['kldload', 'nvidia'])).exitCode).toBe(0);
+    const dmesg = (await run(h, ['dmesg'])).stdout;
+    expect(dmesg).toContain('NVRM:  supported through the NVIDIA 580.xx Legacy drivers. Please\n');
+    expect(dmesg).toContain('NVRM:  information.  The 595.58.03 NVIDIA driver will ignore\n');
+    expect(dmesg).not.toMatch(/^nvidia0: </m);
+    expect((await run(h, ['nvidia-smi'])).stdout).toBe('No devices were found\n');
+  });
+
+  it('upgrades an installed package to the repository\'s version, numbering the steps like pkg', async () => {
+    const h = host('x220-mismatch');
+    const before = ok(parsePkgQuery((await run(h, ['pkg', 'query', '%n\t%v'])).stdout)).packages;
+    expect(before).toContainEqual({ name: 'linux-nvidia-libs-580', version: '580.95.05' });
+    const out = await sudo(h, ['pkg', 'upgrade', '-y', 'linux-nvidia-libs-580']);
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain('\tlinux-nvidia-libs-580: 580.95.05 -> 580.105.08 [FreeBSD]\n');
+    expect(out.stdout).toContain('[1/1] Upgrading linux-nvidia-libs-580 from 580.95.05 to 580.105.08...\n');
+    const after = ok(parsePkgQuery((await run(h, ['pkg', 'query', '%n\t%v'])).stdout)).packages;
+    expect(after).toContainEqual({ name: 'linux-nvidia-libs-580', version: '580.105.08' });
+    expect((await sudo(h, ['pkg', 'upgrade', '-y', 'linux-nvidia-libs-580'])).stdout).toContain('Your packages are up to date.');
   });
 });

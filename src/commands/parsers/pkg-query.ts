@@ -23,7 +23,7 @@ export type PkgQueryOutput = z.infer<typeof PkgQueryOutput>;
 
 const LINE = /^([^\s]+)\t([^\s]+)$/;
 
-function parse(text: string): ParseResult<PkgQueryOutput> {
+function parse(text: string, repeats: 'refuse' | 'keep'): ParseResult<PkgQueryOutput> {
   if (typeof text !== 'string') return parseFailure('malformed', 'pkg query: input is not text');
   const lines = splitLines(text);
   const binary = firstBinaryLine(lines);
@@ -36,11 +36,17 @@ function parse(text: string): ParseResult<PkgQueryOutput> {
     const match = LINE.exec(line);
     if (!match) return lineFailure(lines, i, `not a "name<TAB>version" line: ${quote(line)}`, /^\S+(\t\S*)?$/.test(line));
     const [, name = '', version = ''] = match;
-    if (seen.has(name)) return lineFailure(lines, i, `package ${name} listed twice`);
+    if (seen.has(name) && repeats === 'refuse') return lineFailure(lines, i, `package ${name} listed twice`);
     seen.add(name);
     packages.push({ name, version });
   }
   return validated(PkgQueryOutput, { packages });
 }
 
-export const parsePkgQuery: (text: string) => ParseResult<PkgQueryOutput> = guarded('pkg query', parse);
+export const parsePkgQuery: (text: string) => ParseResult<PkgQueryOutput> = guarded('pkg query', (text) => parse(text, 'refuse'));
+
+/**
+ * `pkg rquery '%n\t%v' PATTERN…`: the same lines, for packages a repository offers. With several
+ * repositories configured a name can be offered more than once, so repeats are kept.
+ */
+export const parsePkgRquery: (text: string) => ParseResult<PkgQueryOutput> = guarded('pkg rquery', (text) => parse(text, 'keep'));

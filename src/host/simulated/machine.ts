@@ -55,6 +55,8 @@ const unassigned = (bar: DeepReadonly<PciBar>): boolean => bar.type !== 'I/O Por
 type NvidiaState =
   | { status: 'no-module' }
   | { status: 'no-device' }
+  /** The loaded driver is a branch newer than the last one that supports the card. */
+  | { status: 'unsupported'; device: DeviceView; gpu: DeepReadonly<NvidiaGpu>; branch: number }
   | { status: 'bar-failure'; device: DeviceView; bar: DeepReadonly<PciBar> }
   | { status: 'attached'; device: DeviceView; gpu: DeepReadonly<NvidiaGpu> };
 
@@ -71,6 +73,8 @@ export function nvidiaState(m: MachineView): NvidiaState {
   if (!isLoaded(m, 'nvidia.ko')) return { status: 'no-module' };
   const device = nvidiaDevice(m);
   if (device === undefined || m.nvidia === null || m.nvidia.selector !== device.selector) return { status: 'no-device' };
+  const branch = Number.parseInt(driverVersion(driverPackage(m)?.version ?? '0'), 10);
+  if (m.nvidia.lastBranch !== null && branch > m.nvidia.lastBranch) return { status: 'unsupported', device, gpu: m.nvidia, branch };
   const bad = device.bars.find(unassigned);
   if (bad !== undefined) return { status: 'bar-failure', device, bar: bad };
   return { status: 'attached', device, gpu: m.nvidia };
@@ -80,6 +84,18 @@ export function nvidiaState(m: MachineView): NvidiaState {
 function nvidiaAttachMessages(m: MachineView): string[] {
   const state = nvidiaState(m);
   if (state.status === 'no-module' || state.status === 'no-device') return [];
+  if (state.status === 'unsupported') {
+    // nv.c's legacy notice, printed for each probe; the probe then goes on without the card.
+    const version = driverVersion(driverPackage(m)?.version ?? '');
+    return [
+      `NVRM: The NVIDIA ${state.gpu.name} GPU installed in this system is`,
+      `NVRM:  supported through the NVIDIA ${state.gpu.lastBranch ?? ''}.xx Legacy drivers. Please`,
+      'NVRM:  visit http://www.nvidia.com/object/unix.html for more',
+      `NVRM:  information.  The ${version} NVIDIA driver will ignore`,
+      'NVRM:  this GPU.  Continuing probe...',
+      'NVRM: No NVIDIA GPU found.',
+    ];
+  }
   const probed = `nvidia0: <${m.nvidia?.name ?? 'Unknown'}> on ${state.device.driver ?? 'vgapci1'}`;
   if (state.status === 'attached') return [probed];
   return [

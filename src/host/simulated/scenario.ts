@@ -165,6 +165,11 @@ export type Failure = z.infer<typeof Failure>;
 export const NvidiaGpu = z
   .object({
     name: z.string().min(1),
+    /**
+     * The last driver branch that drives this GPU (580 for Maxwell to Volta, 470 for Kepler), null while the
+     * current one still does. A newer driver ignores the card with its "Legacy drivers" notice.
+     */
+    lastBranch: z.number().int().positive().nullable(),
     /** The PCI device the driver attaches to. */
     selector: z.string().regex(/^pci\d+:\d+:\d+:\d+$/),
     uuid: z.string().regex(/^GPU-[0-9a-f-]{36}$/),

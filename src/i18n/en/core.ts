@@ -30,6 +30,9 @@ export const coreEn = {
   'scenario.x220-gen1-link': 'ThinkPad X220, GPU link trained at only PCIe Gen1 (2.5 GT/s)',
   'scenario.x220-hot': 'ThinkPad X220, NVIDIA driver working, GPU overheating (92 °C, thermal slowdown)',
   'scenario.x220-hotplugged': 'ThinkPad X220, adapter powered on after boot: no GPU until a restart',
+  'scenario.x220-mismatch': 'ThinkPad X220, driver working, but its Linux libraries are one release behind (API mismatch)',
+  'scenario.x220-legacy-card': 'ThinkPad X220 with a Kepler GeForce GTX 760, which needs the 470 legacy driver',
+  'scenario.x220-pkg-offline': 'ThinkPad X220, pkg first cannot reach its repository, then finds its database locked',
 
   'error.unknown-channel': 'The app asked for something the backend does not offer.',
   'error.invalid-payload': 'The app sent a request the backend refused as invalid.',

@@ -31,6 +31,9 @@ export const coreZhCN = {
   'scenario.x220-gen1-link': 'ThinkPad X220，显卡链路只协商到 PCIe Gen1（2.5 GT/s）',
   'scenario.x220-hot': 'ThinkPad X220，NVIDIA 驱动工作正常，但显卡过热（92 °C，已触发温控降频）',
   'scenario.x220-hotplugged': 'ThinkPad X220，开机后才给转接卡通电：重启前系统找不到显卡',
+  'scenario.x220-mismatch': 'ThinkPad X220，驱动正常，但 Linux 库落后一个版本（API 版本不匹配）',
+  'scenario.x220-legacy-card': 'ThinkPad X220，装的是 Kepler 架构的 GeForce GTX 760，只能用 470 旧版驱动',
+  'scenario.x220-pkg-offline': 'ThinkPad X220，pkg 先是连不上软件源，随后又遇到数据库被锁',
 
   'error.unknown-channel': '程序请求了后端不提供的功能。',
   'error.invalid-payload': '程序发送的请求无效，已被后端拒绝。',

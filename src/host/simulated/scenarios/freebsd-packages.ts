@@ -32,10 +32,12 @@ export const libglvnd = pkg('libglvnd', '1.7.0', 'graphics/libglvnd', 'GL Vendor
 
 /**
  * The driver package of one NVIDIA release: its kernel modules, nvidia-smi, and the hint it prints about
- * loading the module. `built` is the build time the kernel module reports in hw.nvidia.version.
+ * loading the module. `built` is the build time the kernel module reports in hw.nvidia.version. FreeBSD
+ * keeps older branches as their own ports, `nvidia-driver-580` beside the current `nvidia-driver`.
  */
-export function nvidiaDriverPackage(version: string, built: { nvidia: string; modeset: string }): Package {
-  return pkg('nvidia-driver', version, 'x11/nvidia-driver', 'NVIDIA graphics card binary drivers for hardware OpenGL rendering', 188_470_000, {
+export function nvidiaDriverPackage(version: string, built: { nvidia: string; modeset: string }, name = 'nvidia-driver'): Package {
+  const origin = name === 'nvidia-driver' ? 'x11/nvidia-driver' : `x11/${name}`;
+  return pkg(name, version, origin, 'NVIDIA graphics card binary drivers for hardware OpenGL rendering', 188_470_000, {
     deps: ['libglvnd'],
     programs: ['nvidia-smi', 'nvidia-modprobe'],
     modules: [
@@ -67,17 +69,40 @@ export function nvidiaDriverPackage(version: string, built: { nvidia: string; mo
 }
 
 /** The Linux libraries (CUDA runs through the Linuxulator) of the same release as the driver. */
-export const linuxNvidiaLibsPackage = (version: string): Package =>
-  pkg('linux-nvidia-libs', version, 'x11/linux-nvidia-libs', 'NVIDIA graphics libraries and programs (Linux version)', 412_300_000, {
+export const linuxNvidiaLibsPackage = (version: string, name = 'linux-nvidia-libs'): Package =>
+  pkg(name, version, `x11/${name}`, 'NVIDIA graphics libraries and programs (Linux version)', 412_300_000, {
     deps: ['linux_base-rl9'],
   });
 
-/** The 2025Q1 driver, which the repository of the fresh scenarios offers. */
-const DRIVER = '550.127.05';
-export const nvidiaDriver = nvidiaDriverPackage(DRIVER, { nvidia: 'Tue Oct 22 23:21:57 UTC 2024', modeset: 'Tue Oct 22 23:08:27 UTC 2024' });
+/**
+ * The repository of late 2026: the current branch (595) no longer drives Maxwell, Pascal or Volta cards,
+ * so the 580 branch, their last, lives on as nvidia-driver-580; Kepler cards need nvidia-driver-470.
+ */
+export const CURRENT_DRIVER = '595.58.03';
+export const DRIVER_580 = '580.105.08';
+export const DRIVER_470 = '470.256.02';
+export const nvidiaDriver = nvidiaDriverPackage(CURRENT_DRIVER, { nvidia: 'Thu Mar 19 22:53:47 UTC 2026', modeset: 'Thu Mar 19 22:41:12 UTC 2026' });
+export const nvidiaDriver580 = nvidiaDriverPackage(DRIVER_580, { nvidia: 'Wed Oct 29 22:57:19 UTC 2025', modeset: 'Wed Oct 29 22:44:01 UTC 2025' }, 'nvidia-driver-580');
+export const nvidiaDriver470 = nvidiaDriverPackage(DRIVER_470, { nvidia: 'Thu May 30 05:42:16 UTC 2024', modeset: 'Thu May 30 05:31:50 UTC 2024' }, 'nvidia-driver-470');
 
-export const linuxBase = pkg('linux_base-rl9', '9.4', 'emulators/linux_base-rl9', 'Base set of packages needed in Linux mode (Rocky Linux 9.4)', 287_600_000);
-export const linuxNvidiaLibs = linuxNvidiaLibsPackage(DRIVER);
+export const linuxBase = pkg('linux_base-rl9', '9.6', 'emulators/linux_base-rl9', 'Base set of packages needed in Linux mode (Rocky Linux 9.6)', 287_600_000);
+export const linuxNvidiaLibs = linuxNvidiaLibsPackage(CURRENT_DRIVER);
+export const linuxNvidiaLibs580 = linuxNvidiaLibsPackage(DRIVER_580, 'linux-nvidia-libs-580');
+export const linuxNvidiaLibs470 = linuxNvidiaLibsPackage(DRIVER_470, 'linux-nvidia-libs-470');
 
 /** What `pkg install` can find in the FreeBSD repository of the simulated machines. */
-export const freebsdRepository: Package[] = [pkgTool, indexinfo, gettextRuntime, sudoPkg, doasPkg, libglvnd, nvidiaDriver, linuxBase, linuxNvidiaLibs];
+export const freebsdRepository: Package[] = [
+  pkgTool,
+  indexinfo,
+  gettextRuntime,
+  sudoPkg,
+  doasPkg,
+  libglvnd,
+  nvidiaDriver,
+  nvidiaDriver580,
+  nvidiaDriver470,
+  linuxBase,
+  linuxNvidiaLibs,
+  linuxNvidiaLibs580,
+  linuxNvidiaLibs470,
+];

@@ -155,6 +155,7 @@ const platformDevices: PlatformDevice[] = [
  */
 export const teslaP4: NvidiaGpu = {
   name: 'Tesla P4',
+  lastBranch: 580,
   selector: 'pci0:5:0:0',
   uuid: 'GPU-5b2f0c3a-9d41-7e6f-a8b1-3c2d4e5f6a7b',
   vbios: '86.04.55.00.01',
