@@ -64,7 +64,16 @@ export function inLocale(locale: Locale) {
 
   const check = (page: Page, titleKey: string) => page.getByRole('article', { name: tr(titleKey) });
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check };
+  /** From the boot configuration on through the NVIDIA driver step: install, load, proven by nvidia-smi. */
+  async function passDriver(page: Page): Promise<void> {
+    await next(page, 'steps.driver.title');
+    await runChecks(page);
+    await runAction(page, 'steps.driver.action.install.title');
+    await runAction(page, 'steps.driver.action.load.title');
+    await expect(check(page, 'steps.driver.check.smi').getByText(pattern('steps.driver.smi.ok'))).toBeVisible();
+  }
+
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

@@ -357,3 +357,4 @@ export const catalogue = {
 export type Catalogue = typeof catalogue;
 export type CommandId = keyof Catalogue;
 export const commandIds = Object.keys(catalogue) as CommandId[];
+export const isCommandId = (id: string): id is CommandId => Object.prototype.hasOwnProperty.call(catalogue, id);

@@ -44,6 +44,15 @@ export const Figure = z
   .strict();
 export type Figure = z.infer<typeof Figure>;
 
+/**
+ * A catalogue command a check proposes for a fix (e.g. which packages to install), stored with the result so
+ * the action runs exactly what was shown; the catalogue validates the arguments again when it runs.
+ */
+export const ProposedCommand = z
+  .object({ command: z.string().regex(/^[a-zA-Z]{1,40}$/), args: z.record(z.string(), z.unknown()) })
+  .strict();
+export type ProposedCommand = z.infer<typeof ProposedCommand>;
+
 export const CheckResult = z
   .object({
     status: CheckStatus,
@@ -53,6 +62,8 @@ export const CheckResult = z
     figures: z.array(Figure).default([]),
     /** File changes this check proposes; an action of the step applies them. */
     plan: z.array(FileChange).default([]),
+    /** Commands this check proposes; an action of the step runs them. */
+    commands: z.array(ProposedCommand).default([]),
     ranAt: z.string().nullable(),
   })
   .strict();
@@ -64,7 +75,13 @@ export type CheckView = z.infer<typeof CheckView>;
 export const ChecklistItemView = z.object({ id: ItemId, label: Message, done: z.boolean() }).strict();
 
 export const ActionRun = z
-  .object({ status: z.enum(['ok', 'failed']), at: z.string(), exitCode: z.number().int().nullable() })
+  .object({
+    status: z.enum(['ok', 'failed']),
+    at: z.string(),
+    exitCode: z.number().int().nullable(),
+    /** Why it failed, in words the user can act on, when the output says. */
+    problem: Message.nullable().default(null),
+  })
   .strict();
 export type ActionRun = z.infer<typeof ActionRun>;
 
@@ -80,6 +97,9 @@ export const ActionView = z
     files: z.array(z.object({ path: z.string(), diff: z.string(), reasons: z.array(Message) }).strict()),
     offered: z.boolean(),
     lastRun: ActionRun.nullable(),
+    running: z.boolean(),
+    /** While it runs: how far its current command has got, when that command says. */
+    progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().positive(), label: z.string().max(300) }).strict().nullable(),
   })
   .strict();
 export type ActionView = z.infer<typeof ActionView>;

@@ -1,44 +1,12 @@
 import { msg, type Message } from '../contract/messages';
 import type { FileChange } from '../contract/plan';
 import { fileChange } from '../config/plan';
-import { addToList, getValue, parseShellVars, renderShellVars, setValue, type ShellVarsDocument } from '../config/formats/shell-vars';
+import { getValue, parseShellVars, renderShellVars, setValue } from '../config/formats/shell-vars';
 import { evidenceOf } from '../wizard/evidence';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
 import { findNvidiaGpu, pciconfLvb } from './gpu-on-bus';
-import { addedBy, contentOf, LOADER, metaOf, reallocBarsChange, type Read } from './realloc-bars';
-
-const RC = '/etc/rc.conf' as const;
-
-
-
-/** The loader reads `nvidia_load="YES"`-style lines; rc(8) reads kld_list. Either loads the driver. */
-const loadsFromLoader = (loader: ShellVarsDocument): boolean =>
-  ['nvidia_load', 'nvidia-modeset_load'].some((key) => (getValue(loader, key) ?? '').toUpperCase() === 'YES');
-
-const bySpace = (value: string | null): string[] => (value ?? '').split(/\s+/).filter((w) => w !== '');
-
-interface Reading {
-  loaderText: string | null;
-  rcText: string | null;
-  loader: ShellVarsDocument;
-  rc: ShellVarsDocument;
-}
-
-function read(loaderRun: Read, rcRun: Read): Reading | Verdict {
-  const loaderText = contentOf(loaderRun);
-  const rcText = contentOf(rcRun);
-  if (loaderText === undefined || rcText === undefined) {
-    return { status: 'error', reason: msg('steps.boot.unreadable'), advice: [], evidence: [evidenceOf(loaderRun), evidenceOf(rcRun)] };
-  }
-  const loader = parseShellVars(loaderText ?? '', { dialect: 'loader' });
-  const rc = parseShellVars(rcText ?? '', { dialect: 'rc' });
-  if (!loader.ok || !rc.ok) {
-    return { status: 'error', reason: msg('steps.boot.unreadable'), advice: [], evidence: [evidenceOf(loaderRun), evidenceOf(rcRun)] };
-  }
-  return { loaderText, rcText, loader: loader.value, rc: rc.value };
-}
-
-const isVerdict = (r: Reading | Verdict): r is Verdict => 'status' in r;
+import { bySpace, isVerdict, loadsFromLoader, RC, readBootFiles, withDriverInKldList } from './boot-files';
+import { addedBy, LOADER, metaOf, reallocBarsChange } from './realloc-bars';
 
 const proposalCheck = defineCheck({
   id: 'proposal',
@@ -53,7 +21,7 @@ const proposalCheck = defineCheck({
     pci: pciconfLvb,
   },
   evaluate: (runs): Verdict => {
-    const reading = read(runs.loader, runs.rc);
+    const reading = readBootFiles(runs.loader, runs.rc);
     if (isVerdict(reading)) return reading;
     const { loader, rc } = reading;
     let newLoader = loader;
@@ -85,8 +53,7 @@ const proposalCheck = defineCheck({
     } else if (!driver) {
       notes.push(msg('steps.boot.note.driverLater'));
     } else if (!bySpace(getValue(rc, 'kld_list')).includes('nvidia-modeset')) {
-      // nvidia-modeset depends on nvidia, so one word loads both, after the root file system is mounted.
-      newRc = addToList(newRc, 'kld_list', 'nvidia-modeset', { comment: addedBy('load the NVIDIA driver at boot') });
+      newRc = withDriverInKldList(newRc);
       rcReasons.push(msg('steps.boot.reason.kldList', { driver: `${driver.name}-${driver.version}` }));
     }
 
@@ -123,7 +90,7 @@ const inForceCheck = defineCheck({
     kldstat: invoke('kldstat', {}),
   },
   evaluate: (runs): Verdict => {
-    const reading = read(runs.loader, runs.rc);
+    const reading = readBootFiles(runs.loader, runs.rc);
     if (isVerdict(reading)) return reading;
     const waiting: string[] = [];
     if (getValue(reading.loader, 'hw.pci.realloc_bars') === '1') {

@@ -32,3 +32,17 @@ export function evidenceAt(run: CommandRun<unknown>, lineNumbers: readonly numbe
   const wanted = new Set(lineNumbers);
   return evidenceOf(run, (_line, n) => wanted.has(n), note);
 }
+
+/** Evidence for a failed run: both streams, stdout first, since tools put the reason last and on stderr. */
+export function failureEvidence(run: CommandRun<unknown>, note?: Message): Evidence {
+  const text = [run.stdout, run.stderr].filter((t) => t !== '').map((t) => t.replace(/\n$/, '')).join('\n');
+  const lines = text === '' ? [] : text.split('\n').map((line, i) => ({ n: i + 1, text: line }));
+  return {
+    commandId: run.commandId,
+    argv: run.argv,
+    privileged: run.privileged,
+    exitCode: run.exitCode,
+    lines: lines.slice(-MAX_EVIDENCE_LINES),
+    ...(note ? { note } : {}),
+  };
+}

@@ -1,8 +1,8 @@
 import { msg } from '../contract/messages';
-import type { CheckResult } from '../contract/state';
+import type { CheckResult, ProposedCommand } from '../contract/state';
 import type { CommandId } from '../commands/catalogue';
 import type { CommandRun, CommandRunner, RunOptions } from '../commands/runner';
-import type { CheckDefinition, EvaluationContext, Verdict } from './step';
+import type { CheckDefinition, EvaluationContext, Invocation, Verdict } from './step';
 
 /**
  * Runs checks side by side. A command two checks both need (pciconf, say) runs once per round: the
@@ -67,5 +67,13 @@ export const toCheckResult = (verdict: Verdict, at: Date): CheckResult => ({
   evidence: verdict.evidence,
   figures: verdict.figures ?? [],
   plan: verdict.plan ?? [],
+  commands: (verdict.commands ?? []).map(proposed),
   ranAt: at.toISOString(),
 });
+
+/** An invocation as it is saved with a check result; every catalogue entry takes an object of arguments. */
+function proposed(invocation: Invocation<unknown>): ProposedCommand {
+  const { args } = invocation;
+  const record = typeof args === 'object' && args !== null && !Array.isArray(args) ? Object.fromEntries(Object.entries(args)) : {};
+  return { command: invocation.command, args: record };
+}

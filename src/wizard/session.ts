@@ -1,7 +1,9 @@
 import { msg, type Message } from '../contract/messages';
-import type { ActionView, CheckResult, CheckStatus, CheckView, StepStatus, StepView } from '../contract/state';
+import type { ActionView, CheckResult, CheckStatus, CheckView, ProposedCommand, StepStatus, StepView } from '../contract/state';
 import type { AuditLog } from '../audit/audit-log';
+import { isCommandId } from '../commands/catalogue';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
+import type { CommandProgress } from '../commands/types';
 import type { ElevationMethod } from '../host/elevation';
 import type { Host } from '../host/types';
 import type { JsonFile } from '../storage/json-file';
@@ -10,7 +12,7 @@ import type { Journal } from '../config/journal';
 import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
-import type { ActionDefinition, StepDefinition } from './step';
+import type { ActionDefinition, Invocation, StepDefinition } from './step';
 
 export class SessionError extends Error {
   constructor(
@@ -38,7 +40,20 @@ export interface SessionOptions {
   onLine?: RunOptions['onLine'];
 }
 
-const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], ranAt: null });
+const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], commands: [], ranAt: null });
+
+/** How an action's command is shown before it runs; one whose arguments no longer pass is not shown, nor run. */
+function describable(invocation: Invocation<unknown>): ActionView['commands'] {
+  try {
+    return [describeCommand(invocation.command, invocation.args)];
+  } catch {
+    return [];
+  }
+}
+
+/** A saved proposal back to the form the runner takes; unknown command ids are dropped, never run. */
+const toInvocation = (command: ProposedCommand): Invocation<unknown> | null =>
+  isCommandId(command.command) ? { command: command.command, args: command.args } : null;
 
 /**
  * One user's way through the steps on one host: what is ticked, what the checks said, where they are.
@@ -49,6 +64,8 @@ export class WizardSession {
   readonly notices: Message[] = [];
   private progress: SavedProgress;
   private readonly running = new Set<string>();
+  /** The running action's progress, as its current command reports it. */
+  private actionProgress: { key: string; progress: CommandProgress } | null = null;
   private controller: AbortController | null = null;
   private password: string | null = null;
   private candidatePassword: string | null = null;
@@ -175,10 +192,15 @@ export class WizardSession {
         title: msg(action.title),
         description: msg(action.description),
         after: msg(action.after),
-        commands: [...action.commands.map((c) => describeCommand(c.command, c.args)), ...plan.flatMap(replacementCommands)],
+        commands: [
+          ...this.commandsOf(step, action).flatMap((c) => describable(c)),
+          ...plan.flatMap(replacementCommands),
+        ],
         files: plan.map((change) => ({ path: change.path, diff: change.diff, reasons: change.reasons })),
-        offered: !this.busy && action.offeredWhen(statusById) && (action.appliesPlanOf === undefined || plan.length > 0),
+        offered: !this.busy && action.offeredWhen(statusById, entry.checks) && this.hasWork(step, action, plan),
         lastRun: entry.actions[action.id] ?? null,
+        running: this.running.has(`${step.id}/action:${action.id}`),
+        progress: this.actionProgress?.key === `${step.id}/action:${action.id}` ? this.actionProgress.progress : null,
       };
     });
     const inputs = (step.inputs ?? []).map((input) => ({
@@ -308,6 +330,24 @@ export class WizardSession {
     return this.progress.steps[step.id]?.checks[action.appliesPlanOf]?.plan ?? [];
   }
 
+  /** An action that carries out a check's proposal is offered only while there is something proposed. */
+  private hasWork(step: StepDefinition, action: ActionDefinition, plan: readonly FileChange[]): boolean {
+    if (action.appliesPlanOf === undefined && action.runsCommandsOf === undefined) return true;
+    return plan.length > 0 || this.proposedBy(step, action).length > 0;
+  }
+
+  /** The commands the check named by `runsCommandsOf` proposed when it last ran. */
+  private proposedBy(step: StepDefinition, action: ActionDefinition): Invocation<unknown>[] {
+    if (action.runsCommandsOf === undefined) return [];
+    const saved = this.progress.steps[step.id]?.checks[action.runsCommandsOf]?.commands ?? [];
+    return saved.map(toInvocation).filter((c): c is Invocation<unknown> => c !== null);
+  }
+
+  /** Everything an action runs besides its file changes: its own commands, then those its check proposed. */
+  private commandsOf(step: StepDefinition, action: ActionDefinition): Invocation<unknown>[] {
+    return [...action.commands, ...this.proposedBy(step, action)];
+  }
+
   /** Runs a fix's commands in order, stopping at the first that fails; only when the step offers it now. */
   async runAction(stepId: string, actionId: string): Promise<void> {
     if (this.busy) throw new SessionError('busy', 'a task is already running');
@@ -323,36 +363,44 @@ export class WizardSession {
     const key = `${stepId}/action:${actionId}`;
     this.running.add(key);
     this.options.onChange?.();
-    let result: { status: 'ok' | 'failed'; exitCode: number | null } = { status: 'ok', exitCode: 0 };
+    let result: { status: 'ok' | 'failed'; exitCode: number | null; problem: Message | null } = { status: 'ok', exitCode: 0, problem: null };
     const plan = this.planOf(step, action);
+    const commands = this.commandsOf(step, action);
     try {
       if (plan.length > 0) {
         if (!this.options.journal) throw new SessionError('invalid-state', 'no change journal to record the backup in');
         const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan);
         if (outcome.status !== 'applied') {
-          result = { status: 'failed', exitCode: null };
+          result = { status: 'failed', exitCode: null, problem: null };
           this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
         }
       }
-      for (const invocation of action.commands) {
+      for (const invocation of commands) {
         if (result.status === 'failed') break;
         const run = await this.runner.run(invocation.command, invocation.args as never, {
           signal: controller.signal,
           ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
+          onProgress: (_id, progress) => {
+            this.actionProgress = { key, progress };
+            this.options.onChange?.();
+          },
         });
+        this.actionProgress = null;
         if (run.outcome !== 'ok') {
-          result = { status: 'failed', exitCode: run.exitCode };
+          const problem = run.outcome === 'cancelled' ? msg('wizard.action.cancelled') : (action.explainFailure?.(run) ?? null);
+          result = { status: 'failed', exitCode: run.exitCode, problem };
           break;
         }
       }
     } finally {
       this.running.delete(key);
+      this.actionProgress = null;
       this.controller = null;
     }
     this.stepProgress(stepId).actions[actionId] = { ...result, at: new Date().toISOString() };
     await this.changed();
-    // What the files now say is the new truth: check again, so the proposal and its action update.
-    if (plan.length > 0) await this.runChecks(stepId);
+    // What the files and packages now say is the new truth: check again, so the proposals and actions update.
+    if (plan.length > 0 || action.runsCommandsOf !== undefined) await this.runChecks(stepId);
   }
 
   private adoptElevation(facts: Record<string, string | number | boolean | null>): void {

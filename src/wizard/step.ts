@@ -1,6 +1,6 @@
 import type { Message } from '../contract/messages';
 import type { FileChange } from '../contract/plan';
-import type { CheckStatus, Evidence, Figure } from '../contract/state';
+import type { CheckResult, CheckStatus, Evidence, Figure } from '../contract/state';
 import type { Catalogue, CommandId } from '../commands/catalogue';
 import type { CommandRun } from '../commands/runner';
 import type { ArgsOf, ResultOf } from '../commands/types';
@@ -28,6 +28,8 @@ export interface Verdict {
   evidence: Evidence[];
   figures?: Figure[];
   plan?: FileChange[];
+  /** Commands an action of the step will run to act on this verdict (packages to install, modules to load). */
+  commands?: Invocation<unknown>[];
   /** Facts other parts of the wizard use (e.g. which elevation method the host offers). */
   facts?: Record<string, string | number | boolean | null>;
 }
@@ -84,8 +86,12 @@ export interface ActionDefinition {
   readonly commands: readonly Invocation<unknown>[];
   /** Applies the file changes the named check of this step proposed (through backup, staging and rename). */
   readonly appliesPlanOf?: string;
-  /** Offered only when the step's check results call for it. */
-  readonly offeredWhen: (checks: Readonly<Record<string, CheckStatus>>) => boolean;
+  /** Runs, after its own commands, the commands the named check of this step proposed. */
+  readonly runsCommandsOf?: string;
+  /** Puts a failed command's output into words the user can act on (a network error, a locked database). */
+  readonly explainFailure?: (run: CommandRun<unknown>) => Message | null;
+  /** Offered only when the step's check results call for it (statuses, and the full results for details). */
+  readonly offeredWhen: (checks: Readonly<Record<string, CheckStatus>>, results: Readonly<Record<string, CheckResult>>) => boolean;
 }
 
 export interface StepDefinition {

@@ -1,49 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Backend } from '../../src/app/backend';
-import type { WizardState } from '../../src/contract/state';
-import { loadScenario } from '../../src/host/simulated/scenarios';
-import { SimulatedHost } from '../../src/host/simulated/simulated-host';
-
-/** Walks a simulated X220 through Preflight (with the sudo password) to the Adapter card step. */
-async function atAdapterCard(scenario: string) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-boot-'));
-  let host: SimulatedHost | null = null;
-  const backend = await Backend.create({
-    dataDir,
-    hostSpec: `sim:${scenario}`,
-    mode: 'browser',
-    version: '0.0.0',
-    hostFactory: () => (host = new SimulatedHost(loadScenario(scenario), { timeScale: 0 })),
-  });
-  const call = async (channel: string, payload: unknown): Promise<WizardState> => {
-    const reply = await backend.dispatch(channel, payload);
-    if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
-    return reply.data as WizardState;
-  };
-  await call('wizard:runChecks', { stepId: 'preflight' });
-  await call('auth:providePassword', { password: 'demo' });
-  await call('wizard:next', { stepId: 'preflight', continueAnyway: false });
-  return { call, host: () => host, dataDir };
-}
-
-/** On through Adapter card and Power and cooling to the boot configuration step. */
-async function atBootConfig(scenario: string) {
-  const { call, host, dataDir } = await atAdapterCard(scenario);
-  let state = await call('wizard:state', {});
-  for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: item.id, done: true });
-  state = await call('wizard:runChecks', { stepId: 'adapter-card' });
-  await call('wizard:next', { stepId: 'adapter-card', continueAnyway: !state.current.canContinue });
-  state = await call('wizard:state', {});
-  for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'power-cooling', itemId: item.id, done: true });
-  await call('wizard:runChecks', { stepId: 'power-cooling' });
-  await call('wizard:next', { stepId: 'power-cooling', continueAnyway: false });
-  return { call, host, dataDir };
-}
-
-const files = (host: SimulatedHost | null) => host?.snapshot().files ?? {};
+import { atAdapterCard, atBootConfig, files } from './walk';
 
 describe('the loader.conf and rc.conf step', () => {
   it('proposes linux_enable on a fresh X220, applies it with a backup, and sees it in force after a restart', async () => {

@@ -5,6 +5,7 @@ export const coreEn = {
   'wizard.blocked.notRun': 'Run the checks to continue.',
   'wizard.blocked.failed': 'A check failed. Follow its advice, then run the checks again.',
   'wizard.blocked.warnings': 'A check gave a warning. Read it; you may continue anyway.',
+  'wizard.action.cancelled': 'Cancelled before it finished. Nothing after the cancelled command ran.',
   'wizard.check.cancelled': 'Cancelled before it finished.',
   'wizard.check.internalError': 'The wizard could not evaluate this check ({detail}). This is a bug; the command log has the output.',
 

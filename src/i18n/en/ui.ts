@@ -79,6 +79,10 @@ export const uiEn = {
   'ui.action.review': 'Review and run…',
   'ui.action.confirmRun': 'Run now',
   'ui.action.cancel': 'Cancel',
+  'ui.action.progress': 'Progress',
+  'ui.action.stop': 'Stop',
+  'ui.action.retry': 'Then run it again.',
+  'ui.action.running': 'Running… the command log shows its output as it comes.',
   'ui.action.lastOk': 'Ran at {time}: finished without errors.',
   'ui.action.lastFailed': 'Ran at {time}: failed (exit code {code}). The command log has the output.',
 

@@ -6,6 +6,7 @@ export const coreZhCN = {
   'wizard.blocked.notRun': '运行检查后才能继续。',
   'wizard.blocked.failed': '有一项检查未通过。请按建议处理后重新运行检查。',
   'wizard.blocked.warnings': '有一项检查给出了警告。请先阅读；确认无碍后可以仍然继续。',
+  'wizard.action.cancelled': '操作在完成前已取消，被取消的命令之后的步骤都没有执行。',
   'wizard.check.cancelled': '检查在完成前被取消。',
   'wizard.check.internalError': '向导无法评估这项检查（{detail}）。这是程序缺陷；命令日志中有完整输出。',
 

@@ -80,6 +80,10 @@ export const uiZhCN = {
   'ui.action.review': '查看并执行…',
   'ui.action.confirmRun': '立即执行',
   'ui.action.cancel': '取消',
+  'ui.action.progress': '进度',
+  'ui.action.stop': '停止',
+  'ui.action.retry': '处理好之后再运行一次即可。',
+  'ui.action.running': '正在运行……命令日志会实时显示输出。',
   'ui.action.lastOk': '{time} 已执行，没有出错。',
   'ui.action.lastFailed': '{time} 执行失败（退出码 {code}），详细输出见命令日志。',
 

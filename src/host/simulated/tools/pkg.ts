@@ -7,8 +7,11 @@ const USAGE = [
   "For more information on available commands and options see 'pkg help'.",
 ].join('\n');
 
-/** What a real pkg install takes on a fast connection, give or take; output is streamed across it. */
-const INSTALL_MS = 1500;
+/**
+ * How long each package takes to fetch and install, scaled down from minutes on a real connection so the
+ * demo stays quick while the progress is still there to see; output is streamed across it.
+ */
+const MS_PER_PACKAGE = 1200;
 
 type PackageView = DeepReadonly<Package>;
 
@@ -85,7 +88,7 @@ function transaction(changes: readonly Change[], yes: boolean): Ran {
   );
   const names = changes.map((c) => c.pkg.name);
   return ran(0, stdout, [], {
-    durationMs: INSTALL_MS,
+    durationMs: MS_PER_PACKAGE * n,
     commit: (state) => {
       for (const name of names) {
         const pkg = state.repository.find((p) => p.name === name);

@@ -1,0 +1,72 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Backend } from '../../src/app/backend';
+import type { WizardState } from '../../src/contract/state';
+import { loadScenario } from '../../src/host/simulated/scenarios';
+import { SimulatedHost } from '../../src/host/simulated/simulated-host';
+
+export interface WalkOptions {
+  /** Seen by every state the backend would push to the window. */
+  onState?: (state: WizardState) => void;
+  /** 0 (the default) plays every command instantly; 1 at its simulated duration. */
+  timeScale?: number;
+}
+
+/** Walks a simulated X220 through Preflight (with the sudo password) to the Adapter card step. */
+export async function atAdapterCard(scenario: string, options: WalkOptions = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-boot-'));
+  let host: SimulatedHost | null = null;
+  const backend = await Backend.create({
+    dataDir,
+    hostSpec: `sim:${scenario}`,
+    mode: 'browser',
+    version: '0.0.0',
+    hostFactory: () => (host = new SimulatedHost(loadScenario(scenario), { timeScale: options.timeScale ?? 0 })),
+    emit: (event, payload) => {
+      if (event === 'state:changed') options.onState?.(payload as WizardState);
+    },
+  });
+  const call = async (channel: string, payload: unknown): Promise<WizardState> => {
+    const reply = await backend.dispatch(channel, payload);
+    if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
+    return reply.data as WizardState;
+  };
+  await call('wizard:runChecks', { stepId: 'preflight' });
+  await call('auth:providePassword', { password: 'demo' });
+  await call('wizard:next', { stepId: 'preflight', continueAnyway: false });
+  return { call, host: () => host, dataDir };
+}
+
+/** On through Adapter card and Power and cooling to the boot configuration step. */
+export async function atBootConfig(scenario: string, options: WalkOptions = {}) {
+  const { call, host, dataDir } = await atAdapterCard(scenario, options);
+  let state = await call('wizard:state', {});
+  for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: item.id, done: true });
+  state = await call('wizard:runChecks', { stepId: 'adapter-card' });
+  await call('wizard:next', { stepId: 'adapter-card', continueAnyway: !state.current.canContinue });
+  state = await call('wizard:state', {});
+  for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'power-cooling', itemId: item.id, done: true });
+  await call('wizard:runChecks', { stepId: 'power-cooling' });
+  await call('wizard:next', { stepId: 'power-cooling', continueAnyway: false });
+  return { call, host, dataDir };
+}
+
+export const files = (host: SimulatedHost | null) => host?.snapshot().files ?? {};
+
+/** On through the boot configuration (applied, then a restart) to the NVIDIA driver step. */
+export async function atDriver(scenario: string, options: WalkOptions = {}) {
+  const walk = await atBootConfig(scenario, options);
+  const { call } = walk;
+  const state = await call('wizard:runChecks', { stepId: 'boot-config' });
+  if (state.current.actions.find((a) => a.id === 'apply')?.offered) {
+    await call('wizard:runAction', { stepId: 'boot-config', actionId: 'apply', confirmed: true });
+  }
+  const after = await call('wizard:runChecks', { stepId: 'boot-config' });
+  if (after.current.actions.find((a) => a.id === 'restart')?.offered) {
+    await call('wizard:runAction', { stepId: 'boot-config', actionId: 'restart', confirmed: true });
+  }
+  const done = await call('wizard:runChecks', { stepId: 'boot-config' });
+  await call('wizard:next', { stepId: 'boot-config', continueAnyway: !done.current.canContinue });
+  return walk;
+}
