@@ -83,19 +83,24 @@ const nonObject = fc.oneof(
 );
 const hugeString = fc.integer({ min: 2_000, max: 300_000 }).map((n) => 'A'.repeat(n));
 
-/** Payloads for `channel` that the contract must refuse: near misses of a valid request and garbage. */
-export function invalidPayload(channel: ChannelName): fc.Arbitrary<unknown> {
+const anyValue = fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true, withBoxedValues: true });
+
+/**
+ * Payloads for `channel` that the contract must refuse: near misses of a valid request and garbage.
+ * `values` fills extra keys and wrong types; over HTTP it must survive JSON (no undefined, no NaN).
+ */
+export function invalidPayload(channel: ChannelName, values: fc.Arbitrary<unknown> = anyValue): fc.Arbitrary<unknown> {
   const template = validRequests[channel] as Record<string, unknown>;
   const keys = Object.keys(template);
   const extraKey = fc
-    .tuple(fc.oneof(fc.constantFrom(...pollutionKeys), fc.string({ maxLength: 30 })), fc.anything({ maxDepth: 2 }))
+    .tuple(fc.oneof(fc.constantFrom(...pollutionKeys), fc.string({ maxLength: 30 })), values)
     .filter(([key]) => !keys.includes(key))
     .map(([key, value]) => withOwnKey(template, key, value));
   if (keys.length === 0) return fc.oneof(nonObject, extraKey);
   const key = fc.constantFrom(...keys);
   const missingKey = key.map((k) => Object.fromEntries(Object.entries(template).filter(([name]) => name !== k)));
   const wrongType = fc
-    .tuple(key, fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true, withBoxedValues: true }))
+    .tuple(key, values)
     .filter(([k, value]) => typeName(value) !== typeName(template[k]))
     .map(([k, value]) => ({ ...template, [k]: value }));
   const stringKeys = keys.filter((k) => typeof template[k] === 'string');
@@ -148,7 +153,7 @@ export const unknownChannel: fc.Arbitrary<unknown> = fc
   .filter((name) => !isChannelName(name));
 
 /** A reply is typed: it satisfies the envelope schema and, when refused, carries a known error code. */
-export function typedRefusal(reply: unknown): { ok: false; code: ContractErrorCode } | { ok: true } {
+export function typedReply(reply: unknown): { ok: false; code: ContractErrorCode } | { ok: true } {
   const checked = Envelope.safeParse(reply);
   if (!checked.success) throw new Error(`reply is not an envelope: ${JSON.stringify(reply)?.slice(0, 200)}`);
   return checked.data.ok ? { ok: true } : { ok: false, code: checked.data.error.code };

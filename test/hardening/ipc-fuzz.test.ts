@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/app/backend';
 import { createInvokeHandler, type InvokeHandler, type IpcSender, type TrustedPage } from '../../src/app/ipc-gate';
 import { channelNames, channels, type ChannelName } from '../../src/contract/channels';
-import { countingBackend, invalidPayload, prototypeKeys, randomPayload, typedRefusal, unknownChannel, validRequests } from './adversarial';
+import { countingBackend, invalidPayload, prototypeKeys, randomPayload, typedReply, unknownChannel, validRequests } from './adversarial';
 
 // The main side of Electron's IPC without Electron: the real gate and a real Backend over a simulated X220.
 const PAGE_URL = 'file:///opt/egpu-wizard/resources/app.asar/out/renderer/index.html';
@@ -48,7 +48,7 @@ describe('IPC fuzz: main-side handler', () => {
       fc.asyncProperty(invalidPayload(channel), fc.boolean(), async (payload, cloned) => {
         const sent = cloned ? overIpc(payload) : { ok: true as const, value: payload };
         if (!sent.ok) return;
-        const reply = typedRefusal(await handle(ourPage, channel, sent.value));
+        const reply = typedReply(await handle(ourPage, channel, sent.value));
         expect(reply).toEqual({ ok: false, code: 'invalid-payload' });
       }),
       { numRuns: RUNS },
@@ -65,7 +65,7 @@ describe('IPC fuzz: main-side handler', () => {
         if (!sent.ok) return;
         const accepted = channels[channel].request.safeParse(sent.value).success;
         const before = execs();
-        const reply = typedRefusal(await handle(ourPage, channel, sent.value));
+        const reply = typedReply(await handle(ourPage, channel, sent.value));
         if (!accepted) {
           refused += 1;
           expect(reply).toEqual({ ok: false, code: 'invalid-payload' });
@@ -83,7 +83,7 @@ describe('IPC fuzz: main-side handler', () => {
     const before = execs();
     await fc.assert(
       fc.asyncProperty(unknownChannel, fc.anything({ maxDepth: 2 }), async (channel, payload) => {
-        const reply = typedRefusal(await handle(ourPage, channel, payload));
+        const reply = typedReply(await handle(ourPage, channel, payload));
         expect(reply).toEqual({ ok: false, code: 'unknown-channel' });
       }),
       { numRuns: RUNS * 2 },
@@ -116,7 +116,7 @@ describe('IPC fuzz: main-side handler', () => {
     await fc.assert(
       fc.asyncProperty(wrongSender, anyChannel, fc.boolean(), fc.anything({ maxDepth: 2 }), async ([, sender], channel, useValid, junk) => {
         const payload = useValid && typeof channel === 'string' && channel in validRequests ? validRequests[channel as ChannelName] : junk;
-        const reply = typedRefusal(await handle(sender, channel, payload));
+        const reply = typedReply(await handle(sender, channel, payload));
         expect(reply).toEqual({ ok: false, code: 'forbidden-sender' });
       }),
       { numRuns: RUNS * 2 },
@@ -131,10 +131,10 @@ describe('IPC fuzz: main-side handler', () => {
         throw new TypeError('Object has been destroyed');
       },
     );
-    expect(typedRefusal(await closed(ourPage, 'wizard:state', {}))).toEqual({ ok: false, code: 'forbidden-sender' });
+    expect(typedReply(await closed(ourPage, 'wizard:state', {}))).toEqual({ ok: false, code: 'forbidden-sender' });
   });
 
   it('our own page is served: the gate is not refusing everything', async () => {
-    expect(typedRefusal(await handle(ourPage, 'wizard:state', {}))).toEqual({ ok: true });
+    expect(typedReply(await handle(ourPage, 'wizard:state', {}))).toEqual({ ok: true });
   });
 });
