@@ -2,7 +2,6 @@ import { app, BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Backend } from '../src/app/backend';
-import { RENDERER_CSP } from '../src/app/csp';
 import { HostSpec } from '../src/contract/state';
 import { version } from '../src/version';
 import { EVENT_CHANNEL, registerIpc } from './ipc';
@@ -68,10 +67,6 @@ app.on('web-contents-created', (_event, contents) => {
 app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  // The packaged page carries the policy in its meta tag; the dev server's pages get it as a header too.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
-  });
   await createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();

@@ -1,7 +1,7 @@
 /**
  * The renderer's Content-Security-Policy: only the app's own files, no inline script, no remote origin.
- * One string for every place that applies it: browser mode's response header, the Electron session's header,
- * and the meta tag in renderer/index.html (which a test keeps equal to this).
+ * One string for both places that apply it: browser mode's response header, and the meta tag in
+ * renderer/index.html that the Electron window loads (a test keeps the two equal).
  */
 export const RENDERER_CSP = [
   "default-src 'self'",
