@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { isListedChannel, isListedEvent } from '../src/contract/names';
+import { describeChannel, isListedChannel, isListedEvent } from '../src/contract/names';
 
 const EVENT_CHANNEL = 'egpu:event';
 const INVOKE_CHANNEL = 'egpu:invoke';
@@ -9,7 +9,7 @@ const INVOKE_CHANNEL = 'egpu:invoke';
 contextBridge.exposeInMainWorld('egpuWizard', {
   invoke: (channel: unknown, payload: unknown): Promise<unknown> => {
     if (!isListedChannel(channel)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown-channel', message: `unknown channel ${String(channel).slice(0, 80)}` } });
+      return Promise.resolve({ ok: false, error: { code: 'unknown-channel', message: `unknown channel ${describeChannel(channel)}` } });
     }
     return ipcRenderer.invoke(INVOKE_CHANNEL, channel, payload);
   },

@@ -1,4 +1,5 @@
-// `npm test`: typecheck, unit tests, then the e2e suite; ends with one "N passed, N failed" line over both.
+// `npm test`: typecheck, unit tests, electronegativity, then the e2e suite; ends with one "N passed, N failed" line
+// over all of them (electronegativity counts as one).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,20 +23,23 @@ function readJson(file) {
   }
 }
 
+// Built first: the CSP test reads the built page, and it must be this checkout's.
+const buildOk = step('build the renderer', 'npm', ['run', '--silent', 'build:renderer']);
 const typecheckOk = step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 const unitOk = step('unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'unit.json')}`]);
-const buildOk = step('build the renderer', 'npm', ['run', '--silent', 'build:renderer']);
+const electronegativityOk = step('electronegativity', 'node', ['scripts/electronegativity.mjs']);
 const e2eOk = buildOk && step('end-to-end tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
   PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'e2e.json'),
 });
 
 const unit = readJson(join(reports, 'unit.json'));
 const e2e = readJson(join(reports, 'e2e.json'));
-const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
-const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (electronegativityOk ? 1 : 0);
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0) + (electronegativityOk ? 0 : 1);
 const skipped = (unit?.numPendingTests ?? 0) + (e2e?.stats?.skipped ?? 0);
-const allOk = typecheckOk && unitOk && e2eOk && unit !== null && e2e !== null;
+const allOk = typecheckOk && unitOk && electronegativityOk && e2eOk && unit !== null && e2e !== null;
 
-console.log(`\ntypecheck: ${typecheckOk ? 'ok' : 'FAILED'}; unit: ${unitOk ? 'ok' : 'FAILED'}; e2e: ${e2eOk ? 'ok' : 'FAILED'}`);
+const verdict = (ok) => (ok ? 'ok' : 'FAILED');
+console.log(`\ntypecheck: ${verdict(typecheckOk)}; unit: ${verdict(unitOk)}; electronegativity: ${verdict(electronegativityOk)}; e2e: ${verdict(e2eOk)}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(allOk ? 0 : 1);

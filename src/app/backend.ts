@@ -12,6 +12,7 @@ import {
   type ResponseOf,
 } from '../contract/channels';
 import { msg, type Message } from '../contract/messages';
+import { describeChannel } from '../contract/names';
 import type { AppInfo, Locale, WizardState } from '../contract/state';
 import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
 import type { Host } from '../host/types';
@@ -191,7 +192,7 @@ export class Backend {
 
   /** The single entry point for untrusted input. Never throws; every refusal is a typed error. */
   async dispatch(channel: unknown, payload: unknown): Promise<Envelope> {
-    if (!isChannelName(channel)) return failure({ code: 'unknown-channel', message: `unknown channel ${String(channel).slice(0, 80)}` });
+    if (!isChannelName(channel)) return failure({ code: 'unknown-channel', message: `unknown channel ${describeChannel(channel)}` });
     const request = channels[channel].request.safeParse(payload);
     if (!request.success) {
       return failure({

@@ -29,3 +29,7 @@ export const isListedChannel = (name: unknown): boolean =>
   typeof name === 'string' && (channelNameList as readonly string[]).includes(name);
 export const isListedEvent = (name: unknown): name is (typeof eventNameList)[number] =>
   typeof name === 'string' && (eventNameList as readonly string[]).includes(name);
+
+/** For "unknown channel" messages. Not String(name): a null-prototype object has no toString, and that throw would escape. */
+export const describeChannel = (name: unknown): string =>
+  typeof name === 'string' ? name.slice(0, 80) : `of type ${typeof name}`;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Backend } from '../app/backend';
+import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
 import { readStatic } from './static-files';
@@ -11,8 +12,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy': RENDERER_CSP,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
