@@ -75,7 +75,8 @@ export function buildContext(input: DiagnosisInput): { context: Context; unreada
   const lines = new Lines(input);
   const topology = new Topology({
     pciconf: parsed.pciconf,
-    attachments: parsed.messages.flatMap((m) => m.value.attachments.map((a) => ({ ...a, source: m.source }))),
+    // The boot record last, so its attach lines win over the same ones in the message buffer.
+    attachments: [...parsed.messages].reverse().flatMap((m) => m.value.attachments.map((a) => ({ ...a, source: m.source }))),
     allocationFailures: parsed.messages.flatMap((m) => m.value.allocationFailures),
     sysctl: parsed.sysctl,
     bootLines: parsed.boot ? lines.of(parsed.boot.source) : [],

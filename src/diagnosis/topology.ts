@@ -157,7 +157,9 @@ export class Topology {
       const parent = this.parents.get(current);
       if (parent === undefined || seen.has(parent)) break;
       seen.add(parent);
-      if (BRIDGE.test(parent)) bridges.push(parent);
+      // A host bridge (its parent is acpi0, not a PCI bus) has no window a device could fail to fit.
+      const above = this.parents.get(parent);
+      if (BRIDGE.test(parent) && (above === undefined || PCI_BUS.test(above))) bridges.push(parent);
       current = parent;
     }
     return bridges;

@@ -118,8 +118,11 @@ function noDriver(context: Context, gpu: Gpu, explained: boolean): Finding | nul
   const loaded = moduleLoaded(context);
   const smi = context.parsed.nvidiaSmi;
   const smiNoDriver = smi?.status === 'no-driver' && !/version mismatch/i.test(smi.message ?? '');
+  const packages = context.parsed.packages;
+  const notInstalled = packages !== undefined && !packages.some((p) => /^nvidia-driver(-\d+)?$/.test(p.name));
   let key: string;
   if (gpu.pci !== null && gpu.pci.driver === null) key = 'diagnosis.gpu-no-driver.none';
+  else if (loaded === false && notInstalled) key = 'diagnosis.gpu-no-driver.notInstalled';
   else if (loaded === false) key = 'diagnosis.gpu-no-driver.notLoaded';
   else if (loaded === true && !explained) key = 'diagnosis.gpu-no-driver.notAttached';
   else if (smiNoDriver && !explained) key = 'diagnosis.gpu-no-driver.smi';
@@ -129,9 +132,11 @@ function noDriver(context: Context, gpu: Gpu, explained: boolean): Finding | nul
     ...context.lines.where('kldstat', (t) => /\bnvidia/.test(t) || /^\s*Id\s+Refs/.test(t), 5),
     ...smiLines(context, /NVIDIA-SMI has failed|Failed to initialize NVML|couldn't communicate/),
   ];
-  const finding = base('gpu-no-driver', 'error', msg(key, { selector: gpu.selector ?? gpu.name ?? '?', name: gpu.name ?? '?' }), evidence);
+  // Before the driver step this is the expected state, not a fault.
+  const severity = key === 'diagnosis.gpu-no-driver.notInstalled' ? 'info' : 'error';
+  const finding = base('gpu-no-driver', severity, msg(key, { selector: gpu.selector ?? gpu.name ?? '?', name: gpu.name ?? '?' }), evidence);
   finding.device = refOf(gpu);
-  finding.fixes = loaded === false ? [fix('load-driver', false)] : [fix('install-driver', false), fix('load-driver', false)];
+  finding.fixes = loaded === false && !notInstalled ? [fix('load-driver', false)] : [fix('install-driver', false), fix('load-driver', false)];
   return finding;
 }
 

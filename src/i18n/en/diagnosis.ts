@@ -1,5 +1,8 @@
 /** Troubleshooting: findings, their explanations and fixes, and the support report. */
 export const diagnosisEn = {
+  // The simulated host that only a DSDT override could fix
+  'scenario.x220-error12-stubborn': 'ThinkPad X220, “Error 12” that hw.pci.realloc_bars cannot fix (the firmware’s PCI window is too small)',
+
   // Titles (one per finding id)
   'diagnosis.gpu-not-enumerated.title': 'The GPU is not on the PCI bus',
   'diagnosis.gpu-no-driver.title': 'No NVIDIA driver on the GPU',
@@ -18,6 +21,7 @@ export const diagnosisEn = {
     'pciconf lists {count} devices and none of them is an NVIDIA display or 3D controller. The Tesla P4 was not on the bus when the machine booted: most often the adapter had no power yet, the card or the ExpressCard was not seated fully, or the laptop resumed instead of booting cold.',
   'diagnosis.gpu-no-driver.none':
     'The GPU at {selector} is on the bus, but no driver attached to it at all (pciconf lists it as noneN).',
+  'diagnosis.gpu-no-driver.notInstalled': 'The GPU at {selector} is on the bus as {name}; no NVIDIA driver package is installed yet (the driver step installs it).',
   'diagnosis.gpu-no-driver.notLoaded':
     'The GPU at {selector} is on the bus as {name}, but the NVIDIA kernel module (nvidia.ko) is not loaded.',
   'diagnosis.gpu-no-driver.notAttached':

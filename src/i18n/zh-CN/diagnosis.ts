@@ -2,6 +2,8 @@ import type { diagnosisEn } from '../en/diagnosis';
 
 /** 故障排查：发现的问题、原因说明、修复办法，以及支持报告。 */
 export const diagnosisZhCN = {
+  'scenario.x220-error12-stubborn': 'ThinkPad X220，hw.pci.realloc_bars 也无法解决的“错误代码 12”（固件的 PCI 窗口太小）',
+
   'diagnosis.gpu-not-enumerated.title': 'PCI 总线上没有这块 GPU',
   'diagnosis.gpu-no-driver.title': 'GPU 没有加载 NVIDIA 驱动',
   'diagnosis.pci-window-alloc-failed.title': 'PCI 桥没能分到内存窗口',
@@ -17,6 +19,7 @@ export const diagnosisZhCN = {
   'diagnosis.gpu-not-enumerated.explanation':
     'pciconf 列出了 {count} 个设备，其中没有 NVIDIA 的显示或 3D 控制器。开机时 Tesla P4 不在总线上：最常见的原因是扩展坞当时还没通电、显卡或 ExpressCard 没插到底，或者笔记本是从休眠恢复而不是冷启动。',
   'diagnosis.gpu-no-driver.none': '位于 {selector} 的 GPU 已在总线上，但没有任何驱动接管它（pciconf 显示为 noneN）。',
+  'diagnosis.gpu-no-driver.notInstalled': '位于 {selector} 的 GPU 已作为 {name} 出现在总线上；尚未安装 NVIDIA 驱动包（驱动步骤会安装它）。',
   'diagnosis.gpu-no-driver.notLoaded': '位于 {selector} 的 GPU 已作为 {name} 出现在总线上，但 NVIDIA 内核模块（nvidia.ko）没有加载。',
   'diagnosis.gpu-no-driver.notAttached': 'nvidia.ko 已加载，但没有接管位于 {selector} 的 GPU（{name} 下面没有 nvidia 设备）。',
   'diagnosis.gpu-no-driver.smi': 'nvidia-smi 无法与 NVIDIA 驱动通信，说明位于 {selector} 的 GPU 上没有驱动在工作。',
