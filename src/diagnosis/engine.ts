@@ -26,12 +26,19 @@ const SEVERITY_ORDER = { error: 0, warn: 1, info: 2 } as const;
 
 const rank = (f: Finding): [number, number] => [SEVERITY_ORDER[f.severity], CAUSAL_ORDER.indexOf(f.id)];
 
+/** Evidence as a reader follows it: grouped by source (in order of first mention), each group in line order. */
+function readingOrder(finding: Finding): Finding {
+  const sources = [...new Set(finding.evidence.map((e) => e.source))];
+  const evidence = [...finding.evidence].sort((a, b) => sources.indexOf(a.source) - sources.indexOf(b.source) || a.line - b.line);
+  return { ...finding, evidence };
+}
+
 /** Pure: the findings the given outputs prove, ordered most likely cause first. */
 export function diagnoseOutputs(input: DiagnosisInput): Diagnosis {
   const { context, unreadable } = buildContext(input);
   const error12 = error12Findings(context);
   const explained = new Set(error12.filter((f) => f.severity === 'error').map((f) => f.id));
-  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context)];
+  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context)].map(readingOrder);
   // A stable sort keeps each rule's own order (the bridge nearest the GPU first) within a rank.
   const ordered = findings
     .map((finding, index) => ({ finding, index }))
