@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditLog } from './audit/audit-log';
@@ -102,7 +103,8 @@ export async function reportCommand(argv: string[], context: ReportCommandContex
   const audit = new AuditLog(null);
   const runner = new CommandRunner(host, audit, () => ({ method: 'none', password: null }));
   const { input } = await collectOutputs(runner);
-  const hostnames = input.outputs.flatMap((o) => [...o.text.matchAll(/^kern\.hostname: (\S+)$/gm)].map((m) => m[1] ?? ''));
+  // This machine's own names are known here; a remote or simulated host's are learnt from its outputs.
+  const local = host.spec === 'local';
   const text = buildReport({
     locale,
     generatedAt: new Date().toISOString(),
@@ -112,7 +114,7 @@ export async function reportCommand(argv: string[], context: ReportCommandContex
     outputs: input.outputs,
     steps: await savedSteps(dataDir, host.spec),
     audit: [...(await auditEntries(dataDir, host.spec)), ...audit.recent(AUDIT_ENTRIES)],
-    redaction: { hostnames, users: process.env.USER ? [process.env.USER] : [] },
+    redaction: local ? { hostnames: [hostname()], users: [userInfo().username] } : {},
   });
   if (values.out === undefined) {
     process.stdout.write(text);
