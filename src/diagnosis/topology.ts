@@ -213,5 +213,3 @@ export class Topology {
     return assigned;
   }
 }
-
-export const isBridgeName = (name: string): boolean => BRIDGE.test(name);

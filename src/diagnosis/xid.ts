@@ -29,7 +29,7 @@ const KNOWN: Readonly<Record<number, Severity>> = {
   120: 'error', // GSP error
 };
 
-export const knownXid = (code: number): boolean => Object.hasOwn(KNOWN, code);
+const knownXid = (code: number): boolean => Object.hasOwn(KNOWN, code);
 
 export const xidSeverity = (code: number): Severity => KNOWN[code] ?? 'warn';
 

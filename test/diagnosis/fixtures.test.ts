@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../capture-output';
 import { main } from '../../src/cli';
 import { Diagnosis, type Finding } from '../../src/diagnosis/types';
 import { sharedFixtureFiles } from '../fixtures-path';
@@ -8,27 +9,13 @@ import { sharedFixtureFiles } from '../fixtures-path';
 /** The one shared "pciconf" file that is a Markdown table of PCI ids, not pciconf output. */
 const NOT_PCICONF = 'nv-pascal-gl-README-md-93122ddc.txt';
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 /** Runs `diagnose --from-files KIND=FILE --json` and checks the contract: exit 0/1, valid JSON, true evidence. */
 async function diagnoseFile(kind: 'pciconf' | 'dmesg', file: string): Promise<Diagnosis> {
   const code = await main(['diagnose', '--from-files', `${kind}=${file}`, '--json']);
-  expect(err.join('')).toBe('');
-  const diagnosis = Diagnosis.parse(JSON.parse(out.join('')));
+  expect(output.err.join('')).toBe('');
+  const diagnosis = Diagnosis.parse(JSON.parse(output.out.join('')));
   expect(code).toBe(diagnosis.findings.some((f) => f.severity === 'error') ? 1 : 0);
   expect(diagnosis.unreadable).toEqual([]);
   // Every evidence line is the file's own line at that number.
@@ -131,8 +118,8 @@ describe('diagnose --from-files on every real pciconf', () => {
   it('refuses the Markdown file that is not pciconf output, in one line, with exit code 2', async () => {
     const file = files.find(([n]) => n === NOT_PCICONF)?.[1] ?? '';
     expect(await main(['diagnose', '--from-files', `pciconf=${file}`, '--json'])).toBe(2);
-    expect(out.join('')).toBe('');
-    expect(err.join('')).toMatch(/^egpu-wizard: pciconf file .+ is not pciconf output: not a pciconf line: .+ \(line 1\)\n$/);
+    expect(output.out.join('')).toBe('');
+    expect(output.err.join('')).toMatch(/^egpu-wizard: pciconf file .+ is not pciconf output: not a pciconf line: .+ \(line 1\)\n$/);
   });
 
   it.each(files.filter(([n]) => n.startsWith('x220-')))('%s: no NVIDIA GPU, so gpu-not-enumerated and nothing else', async (_name, file) => {

@@ -3,6 +3,7 @@ import { recogniseNvrm, type NvrmMessage } from '../../commands/parsers/nvrm';
 import { isDisplay } from '../../steps/gpu-on-bus';
 import { pciconfLines, refOf, type Context, type Gpu } from '../context';
 import { enumerationFixes, fix } from '../fixes';
+import { baseFinding } from './finding';
 import type { EvidenceRef, Finding, FindingId, SourceName } from '../types';
 import { xidMessageKey, xidSeverity } from '../xid';
 
@@ -23,9 +24,6 @@ const linesOf = (context: Context, found: ReadonlyArray<Sourced<NvrmMessage>>, l
 
 const smiLines = (context: Context, pattern: RegExp): EvidenceRef[] => context.lines.where('nvidia-smi', (t) => pattern.test(t), 3);
 
-function base(id: FindingId, severity: Finding['severity'], explanation: Finding['explanation'], evidence: EvidenceRef[]): Finding {
-  return { id, severity, title: msg(`diagnosis.${id}.title`), explanation, notes: [], evidence, device: null, bridges: [], fixes: [] };
-}
 
 function mismatchFindings(context: Context, nvrm: ReadonlyArray<Sourced<NvrmMessage>>): Finding[] {
   const mismatches = nvrm.filter((n): n is Sourced<Extract<NvrmMessage, { kind: 'api-mismatch' }>> => n.message.kind === 'api-mismatch');
@@ -33,7 +31,7 @@ function mismatchFindings(context: Context, nvrm: ReadonlyArray<Sourced<NvrmMess
   const smiSays = /version mismatch/i.test(smi);
   if (mismatches.length === 0 && !smiSays) return [];
   const first = mismatches[0]?.message;
-  const finding = base(
+  const finding = baseFinding(
     'nvidia-version-mismatch',
     'error',
     first
@@ -53,7 +51,7 @@ function legacyFindings(context: Context, nvrm: ReadonlyArray<Sourced<NvrmMessag
   return [...byGpu.values()].flatMap((group) => {
     const first = group[0]?.message;
     if (!first) return [];
-    const finding = base(
+    const finding = baseFinding(
       'nvidia-legacy-branch',
       'error',
       msg('diagnosis.nvidia-legacy-branch.explanation', { gpu: first.gpu, branch: first.branch, driver: first.driverVersion ?? '?' }),
@@ -73,7 +71,7 @@ function xidFindings(context: Context, nvrm: ReadonlyArray<Sourced<NvrmMessage>>
   for (const x of xids) byCode.set(x.message.code, [...(byCode.get(x.message.code) ?? []), x]);
   return [...byCode].map(([code, group]) => {
     const first = group[0]?.message;
-    const finding = base(
+    const finding = baseFinding(
       'nvidia-xid',
       xidSeverity(code),
       msg(xidMessageKey(code), { code, count: group.length, pci: first?.pci ?? '?' }),
@@ -93,7 +91,7 @@ function notEnumerated(context: Context): Finding[] {
   const smiNone = context.parsed.nvidiaSmi?.status === 'no-devices';
   if (context.gpus.length > 0 || (!pciconf && !smiNone)) return [];
   const displays = pciconf?.devices.filter(isDisplay) ?? [];
-  const finding = base(
+  const finding = baseFinding(
     'gpu-not-enumerated',
     'error',
     msg('diagnosis.gpu-not-enumerated.explanation', { count: pciconf?.devices.length ?? 0 }),
@@ -134,7 +132,7 @@ function noDriver(context: Context, gpu: Gpu, explained: boolean): Finding | nul
   ];
   // Before the driver step this is the expected state, not a fault.
   const severity = key === 'diagnosis.gpu-no-driver.notInstalled' ? 'info' : 'error';
-  const finding = base('gpu-no-driver', severity, msg(key, { selector: gpu.selector ?? gpu.name ?? '?', name: gpu.name ?? '?' }), evidence);
+  const finding = baseFinding('gpu-no-driver', severity, msg(key, { selector: gpu.selector ?? gpu.name ?? '?', name: gpu.name ?? '?' }), evidence);
   finding.device = refOf(gpu);
   finding.fixes = loaded === false && !notInstalled ? [fix('load-driver', false)] : [fix('install-driver', false), fix('load-driver', false)];
   return finding;

@@ -17,7 +17,7 @@ import type { DeviceRef, EvidenceRef, Finding, Severity } from '../types';
 const MEMORY_KINDS = new Set<AllocationFailure['kind']>(['memory-window', 'prefetch-window']);
 
 /** A memory BAR the firmware and kernel could not place: pciconf shows base 0 or decoding disabled. */
-export const unassignedBar = (bar: PciBar): boolean => bar.type !== 'I/O Port' && (!bar.enabled || /^0x0+$/.test(bar.base));
+const unassignedBar = (bar: PciBar): boolean => bar.type !== 'I/O Port' && (!bar.enabled || /^0x0+$/.test(bar.base));
 
 const bridgeRef = (context: Context, name: string): DeviceRef => {
   const listed = context.topology.device(name);

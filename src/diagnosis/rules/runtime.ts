@@ -3,14 +3,12 @@ import { judgeLink, mbPerSecond } from '../../hardware/pcie-link';
 import { FAIL_TEMPERATURE_C, WARN_TEMPERATURE_C } from '../../steps/power-cooling';
 import { pciconfLines, refOf, type Context } from '../context';
 import { fix } from '../fixes';
+import { baseFinding } from './finding';
 import { tunable } from '../inputs';
-import type { EvidenceRef, Finding, FindingId, Severity } from '../types';
+import type { EvidenceRef, Finding } from '../types';
 
 /** Findings about a GPU that works, but not as well as it could: the link, the heat, interrupts, CUDA. */
 
-function base(id: FindingId, severity: Severity, explanation: Finding['explanation'], evidence: EvidenceRef[]): Finding {
-  return { id, severity, title: msg(`diagnosis.${id}.title`), explanation, notes: [], evidence, device: null, bridges: [], fixes: [] };
-}
 
 const linkLine = (t: string): boolean => /^\s+link x\d/.test(t) || /^\s+speed \d/.test(t) || / link x\d+\(x\d+\)$/.test(t);
 
@@ -43,7 +41,7 @@ function linkFindings(context: Context): Finding[] {
             possibleMbps: mbPerSecond(verdict.possibleBytesPerSecond),
             port: port.name,
           });
-    const finding = base('link-degraded', 'warn', explanation, [...pciconfLines(context, gpu.pci, linkLine), ...pciconfLines(context, port, linkLine)]);
+    const finding = baseFinding('link-degraded', 'warn', explanation, [...pciconfLines(context, gpu.pci, linkLine), ...pciconfLines(context, port, linkLine)]);
     finding.device = refOf(gpu);
     finding.bridges = [{ name: port.name, selector: port.selector, description: port.device }];
     finding.notes = [msg('diagnosis.link-degraded.note.idle')];
@@ -54,7 +52,7 @@ function linkFindings(context: Context): Finding[] {
 
 function hotFinding(celsius: number, evidence: EvidenceRef[], gpuName: string): Finding | null {
   if (celsius <= WARN_TEMPERATURE_C) return null;
-  const finding = base(
+  const finding = baseFinding(
     'gpu-hot',
     celsius > FAIL_TEMPERATURE_C ? 'error' : 'warn',
     msg('diagnosis.gpu-hot.explanation', { celsius, gpu: gpuName, limit: FAIL_TEMPERATURE_C }),
@@ -92,7 +90,7 @@ function msiFindings(context: Context): Finding[] {
   const off = ['hw.pci.enable_msi', 'hw.pci.enable_msix'].filter((name) => tunable(context.parsed, name) === '0');
   if (off.length > 0) {
     const pick = (t: string) => off.some((name) => t.startsWith(`${name}:`) || t.startsWith(`${name}=`));
-    const finding = base('msi-blacklisted', 'warn', msg('diagnosis.msi-blacklisted.disabled', { tunables: off.join(', ') }), [
+    const finding = baseFinding('msi-blacklisted', 'warn', msg('diagnosis.msi-blacklisted.disabled', { tunables: off.join(', ') }), [
       ...context.lines.where('sysctl', pick, 2),
       ...context.lines.where('kenv', pick, 2),
     ]);
@@ -104,7 +102,7 @@ function msiFindings(context: Context): Finding[] {
   const express = devices.some((d) => d.capabilities.some((c) => c.text.startsWith('PCI-Express') || c.text.startsWith('PCI-X')));
   if (withCaps && !express && tunable(context.parsed, 'hw.pci.honor_msi_blacklist') !== '0') {
     const host = devices.find((d) => d.bus === 0 && d.slot === 0 && d.func === 0);
-    const finding = base('msi-blacklisted', 'info', msg('diagnosis.msi-blacklisted.chipset'), host ? pciconfLines(context, host, () => false) : []);
+    const finding = baseFinding('msi-blacklisted', 'info', msg('diagnosis.msi-blacklisted.chipset'), host ? pciconfLines(context, host, () => false) : []);
     findings.push(finding);
   }
   return findings;
@@ -124,7 +122,7 @@ function cudaFindings(context: Context): Finding[] {
   let evidence = context.lines.where('llama', (t) => CPU_FALLBACK.some((p) => p.test(t)), 5);
   if (evidence.length === 0) evidence = context.lines.where('llama', (t) => /system_info:/.test(t) && !/CUDA/.test(t), 1);
   if (evidence.length === 0) return [];
-  const finding = base('cuda-cpu-fallback', 'warn', msg('diagnosis.cuda-cpu-fallback.explanation'), evidence);
+  const finding = baseFinding('cuda-cpu-fallback', 'warn', msg('diagnosis.cuda-cpu-fallback.explanation'), evidence);
   finding.fixes = [fix('cuda-build', false), fix('jail-devices', false)];
   return [finding];
 }
