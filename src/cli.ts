@@ -9,6 +9,11 @@ import { decodeUtf8 } from './commands/parse-result';
 import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
 import { CommandRunner } from './commands/runner';
 import { configure, undo } from './cli-changes';
+import { diagnoseFromFiles, FromFilesError } from './cli-diagnose';
+import { reportCommand } from './cli-report';
+import { diagnoseHost } from './diagnosis/collect';
+import { diagnosisText } from './diagnosis/render-text';
+import { SourceName } from './diagnosis/types';
 import { estimate, parseLinkSpec, parseSize } from './hardware/estimate';
 import { createHost, UnknownHostError } from './host/create-host';
 import { pickLocale, translateMessage, type Locale } from './i18n/translate';
@@ -24,7 +29,12 @@ const HELP = {
 Usage:
   egpu-wizard parse <kind> [file|-]     parse a command's output and print it as JSON
   egpu-wizard diagnose [--host H] [--json] [--lang en|zh-CN]
-                                         run every read-only check and print the verdicts
+                                         find what is wrong: findings, their evidence and fixes,
+                                         and every read-only check's verdict
+  egpu-wizard diagnose --from-files pciconf=FILE dmesg=FILE [kldstat=FILE] [nvidia-smi=FILE] [--json]
+                                         the same findings from outputs saved on another machine
+  egpu-wizard report [--host H] [--out FILE]
+                                         a support report (Markdown) with private details redacted
   egpu-wizard estimate --model-size 6GiB [--model FILE] [--link x1@5.0] [--json]
                                          model load time over the link and the generation ceiling
   egpu-wizard configure [--host H] [--dry-run] [--password-stdin]
@@ -44,9 +54,26 @@ Reads the file, or standard input when the file is "-" or missing.
 --fields  for nvidia-smi-csv: the --query-gpu fields, in order
 Exits 1 with a one-line error on input it cannot parse.`,
   diagnose: `Usage: egpu-wizard diagnose [--host local|sim:NAME] [--json] [--lang en|zh-CN]
+       egpu-wizard diagnose --from-files NAME=FILE… [--json] [--lang en|zh-CN]
 
-Runs every read-only check of every step and prints the verdicts with their evidence.
-Changes nothing on the host. Exits 0 when nothing failed, 1 when a check failed.`,
+Finds what is wrong and why: each finding has an id (gpu-not-enumerated, gpu-no-driver,
+pci-window-alloc-failed, pci-bar-alloc-failed, nvidia-version-mismatch, nvidia-legacy-branch, nvidia-xid,
+link-degraded, gpu-hot, msi-blacklisted, cuda-cpu-fallback), a severity (error, warn, info), the output
+lines that prove it and the fixes to try in order, most likely cause first. On a host it also runs every
+read-only check of every step and prints the verdicts. Changes nothing on the host.
+
+--from-files  diagnose saved outputs instead of a host; NAME is one of
+              ${SourceName.options.join(', ')}
+              e.g. --from-files pciconf=pciconf.txt dmesg=/var/run/dmesg.boot
+              A file that is missing, not UTF-8 or not the output its name says is refused (exit 2).
+--json        {"findings":[{"id":…,"severity":…,"evidence":[{"source":"dmesg","line":123,"text":…}],…}],…}
+Exits 0 when nothing is wrong, 1 when a check failed or a finding is an error, 2 on bad arguments or files.`,
+  report: `Usage: egpu-wizard report [--host local|sim:NAME] [--out FILE] [--data DIR] [--lang en|zh-CN]
+
+Collects the outputs the diagnosis reads on the host and writes one Markdown report for a forum post or a
+bug report: the findings, the wizard's step states, the commands it ran (audit log) and the raw outputs.
+Serial numbers, MAC addresses, UUIDs (GPU UUIDs too), host names and user names are redacted.
+Prints the report without --out; read it before you post it.`,
   estimate: `Usage: egpu-wizard estimate (--model-size SIZE | --model FILE) [--link xW@GTS] [--json]
 
 Estimates how long a model takes to load into the Tesla P4 over the PCIe link, and the fastest generation
@@ -120,22 +147,42 @@ const localeOf = (value: string | undefined): Locale => {
 const SYMBOL: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
 
 async function diagnoseCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
-    options: { help: { type: 'boolean' }, host: { type: 'string', default: 'local' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean' },
+      host: { type: 'string' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      'from-files': { type: 'boolean' },
+    },
   });
   if (values.help) return print(HELP.diagnose);
   const locale = localeOf(values.lang);
-  const host = createHost(values.host);
+  if (values['from-files']) {
+    if (values.host !== undefined) throw new UsageError('--from-files and --host cannot be combined');
+    try {
+      return await diagnoseFromFiles(positionals, { json: values.json === true, locale, out: (text) => void process.stdout.write(text) });
+    } catch (error) {
+      if (!(error instanceof FromFilesError)) throw error;
+      process.stderr.write(`egpu-wizard: ${error.message}\n`);
+      return 2;
+    }
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (files go after --from-files)`);
+  const host = createHost(values.host ?? 'local');
   const runner = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const entries = await diagnose(runner, wizardSteps, controller.signal);
-  const failed = entries.some((e) => e.status === 'fail' || e.status === 'error');
+  const { diagnosis } = await diagnoseHost(runner, controller.signal);
+  const failed = entries.some((e) => e.status === 'fail' || e.status === 'error') || diagnosis.findings.some((f) => f.severity === 'error');
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ host: host.spec, failed, checks: entries }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ host: host.spec, failed, ...diagnosis, checks: entries }, null, 2)}\n`);
     return failed ? 1 : 0;
   }
+  process.stdout.write(`${diagnosisText(locale, diagnosis)}\n`);
   const t = (m: { key: string; params?: Record<string, string | number> }) => translateMessage(locale, m);
   for (const entry of entries) {
     process.stdout.write(`${(SYMBOL[entry.status] ?? entry.status).padEnd(5)} ${entry.step} / ${t({ key: entry.title })}\n      ${t(entry.reason)}\n`);
@@ -290,6 +337,8 @@ export async function main(argv: string[]): Promise<number> {
         return await parseCommand(rest);
       case 'diagnose':
         return await diagnoseCommand(rest);
+      case 'report':
+        return await reportCommand(rest, { usageError: (message) => new UsageError(message), locale: localeOf, help: HELP.report });
       case 'serve':
         return await serveCommand(rest);
       case 'estimate':

@@ -50,6 +50,15 @@ export function driverPackage(m: MachineView): DeepReadonly<Scenario['packages']
 /** "550.127.05_1" → "550.127.05": pkg's port revision is not part of NVIDIA's version. */
 export const driverVersion = (pkgVersion: string): string => pkgVersion.replace(/[_,].*$/, '');
 
+/** Whether the eGPU's memory ranges got addresses at the last boot (always, without a placement knob). */
+export const egpuBarsAssigned = (m: MachineView): boolean => m.egpu.barsAssigned ?? true;
+
+/** A device's BARs as the kernel left them: the eGPU's lose their addresses when they could not be placed. */
+export function barsOf(m: MachineView, device: DeviceView): readonly DeepReadonly<PciBar>[] {
+  if (!device.egpu || egpuBarsAssigned(m)) return device.bars;
+  return device.bars.map((bar) => (bar.type === 'I/O Port' ? bar : { ...bar, base: '0x0', enabled: false }));
+}
+
 const unassigned = (bar: DeepReadonly<PciBar>): boolean => bar.type !== 'I/O Port' && (!bar.enabled || BigInt(bar.base) === 0n);
 
 type NvidiaState =
@@ -75,7 +84,7 @@ export function nvidiaState(m: MachineView): NvidiaState {
   if (device === undefined || m.nvidia === null || m.nvidia.selector !== device.selector) return { status: 'no-device' };
   const branch = Number.parseInt(driverVersion(driverPackage(m)?.version ?? '0'), 10);
   if (m.nvidia.lastBranch !== null && branch > m.nvidia.lastBranch) return { status: 'unsupported', device, gpu: m.nvidia, branch };
-  const bad = device.bars.find(unassigned);
+  const bad = barsOf(m, device).find(unassigned);
   if (bad !== undefined) return { status: 'bar-failure', device, bar: bad };
   return { status: 'attached', device, gpu: m.nvidia };
 }
@@ -100,7 +109,7 @@ function nvidiaAttachMessages(m: MachineView): string[] {
   if (state.status === 'attached') return [probed];
   return [
     probed,
-    `nvidia0: NVRM: NVIDIA MEM resource alloc failed, BAR${state.device.bars.indexOf(state.bar)} @ ${state.bar.reg}.`,
+    `nvidia0: NVRM: NVIDIA MEM resource alloc failed, BAR${state.device.bars.findIndex((b) => b.reg === state.bar.reg)} @ ${state.bar.reg}.`,
     'device_attach: nvidia0 attach returned 6',
   ];
 }
@@ -240,7 +249,11 @@ export function bootMessages(m: MachineView): string[] {
   const lines: string[] = [];
   for (const entry of m.dmesg) {
     if (typeof entry === 'string') lines.push(entry);
-    else if ((entry.when === 'egpu') === m.egpu.enumerated) lines.push(...entry.lines);
+    else if (entry.when === 'egpu' || entry.when === 'no-egpu') {
+      if ((entry.when === 'egpu') === m.egpu.enumerated) lines.push(...entry.lines);
+    } else if (m.egpu.enumerated && (entry.when === 'egpu-bars-assigned') === egpuBarsAssigned(m)) {
+      lines.push(...entry.lines);
+    }
   }
   return [...lines, ...m.messages.loader];
 }
@@ -266,6 +279,12 @@ export function loadModule(state: Scenario, file: string, origin: Scenario['modu
 export function bootMachine(state: Scenario): void {
   state.egpu.enumerated = state.egpu.powered;
   state.messages = { loader: [], runtime: [] };
+  // The PCI bus is set up before any module loads: hw.pci.realloc_bars comes from loader.conf.
+  const placement = state.egpu.barPlacement;
+  if (placement !== undefined) {
+    const realloc = loaderConfTunables(state).some(([key, value]) => key === 'hw.pci.realloc_bars' && value === '1');
+    state.egpu.barsAssigned = placement === 'firmware' || (placement === 'realloc' && realloc);
+  }
   const kept = state.modules.filter((row) => row.origin === 'boot');
   const [kernel, ...devmatch] = kept;
   state.modules = kernel ? [kernel] : [];

@@ -143,7 +143,13 @@ export type Package = z.infer<typeof Package>;
 /** Boot message lines; a block with `when` is printed only with (or only without) the eGPU on the bus. */
 export const DmesgEntry = z.union([
   z.string(),
-  z.object({ when: z.enum(['egpu', 'no-egpu']), lines: z.array(z.string()) }).strict(),
+  z
+    .object({
+      /** With the eGPU on the bus, without it, or on the bus with its memory ranges placed / not placed. */
+      when: z.enum(['egpu', 'no-egpu', 'egpu-bars-assigned', 'egpu-bars-failed']),
+      lines: z.array(z.string()),
+    })
+    .strict(),
 ]);
 export type DmesgEntry = z.infer<typeof DmesgEntry>;
 
@@ -229,6 +235,15 @@ export const Scenario = z
         powered: z.boolean(),
         /** The eGPU was powered when the machine last booted, so it is on the bus (no hot-plug here). */
         enumerated: z.boolean(),
+        /**
+         * Who can place the eGPU's memory ranges at boot; absent: they are exactly as its `bars` list them.
+         * 'firmware': the firmware does. 'realloc': the firmware leaves them unassigned and only the kernel
+         * places them, with hw.pci.realloc_bars=1. 'never': the firmware's PCI root window is too small
+         * for them, realloc_bars or not (only a DSDT override or another BIOS would help).
+         */
+        barPlacement: z.enum(['firmware', 'realloc', 'never']).optional(),
+        /** Decided at each boot from barPlacement: whether the eGPU's memory ranges got addresses. */
+        barsAssigned: z.boolean().optional(),
       })
       .strict(),
     pciDevices: z.array(PciDevice),

@@ -1,6 +1,7 @@
 import { coreEn } from './core';
+import { diagnosisEn } from './diagnosis';
 import { driverEn } from './driver';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn } as const;

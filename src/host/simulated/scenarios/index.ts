@@ -3,6 +3,7 @@ import { noPrivilege } from './no-privilege';
 import { notFreeBSD } from './not-freebsd';
 import { x220CustomLoader } from './x220-custom-loader';
 import { x220Error12 } from './x220-error12';
+import { x220Error12Stubborn } from './x220-error12-stubborn';
 import { x220Fresh } from './x220-fresh';
 import { x220Gen1Link } from './x220-gen1-link';
 import { x220Hot } from './x220-hot';
@@ -15,7 +16,7 @@ import { x220Unpowered } from './x220-unpowered';
 
 /** Every built-in scenario by name (the name after `sim:` in a host spec). */
 export const scenarios: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [x220Fresh, x220Unpowered, x220Error12, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
+  [x220Fresh, x220Unpowered, x220Error12, x220Error12Stubborn, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
 );
 
 export const scenarioNames: string[] = Object.keys(scenarios);

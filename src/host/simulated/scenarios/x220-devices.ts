@@ -337,8 +337,6 @@ export const P4_BARS_ASSIGNED: PciBar[] = [
   bar('0x1c', 'Prefetchable Memory', 64, '0xd0000000', 33554432),
 ];
 
-/** The same BARs when no address could be found for them: pciconf shows base 0 and decoding disabled. */
-export const P4_BARS_UNASSIGNED: PciBar[] = P4_BARS_ASSIGNED.map((b) => ({ ...b, base: '0x0', enabled: false }));
 
 /** The Tesla P4 as it enumerates behind the adapter: one lane (at 5 GT/s, or 2.5), of the sixteen 8 GT/s lanes it has. */
 export function teslaP4(bars: PciBar[], speed: LinkSpeed = 'gen2'): Device {

@@ -158,10 +158,19 @@ const gpuBarsFailed = [
   'vgapci1: <VGA-compatible display> irq 19 at device 0.0 on pci2',
 ];
 
-export function x220Dmesg(gpu: 'healthy' | 'error12'): DmesgEntry[] {
+/** The eGPU's lines: a healthy GPU always gets its BARs; otherwise each boot decides (see bootMachine). */
+export function x220Dmesg(gpu: 'healthy' | 'error12' | 'error12-stubborn'): DmesgEntry[] {
+  const egpu: DmesgEntry[] =
+    gpu === 'healthy'
+      ? [{ when: 'egpu', lines: [...gpuAttached, ...cardReader('pci3')] }]
+      : [
+          { when: 'egpu-bars-assigned', lines: gpuAttached },
+          { when: 'egpu-bars-failed', lines: gpuBarsFailed },
+          { when: 'egpu', lines: cardReader('pci3') },
+        ];
   return [
     ...head,
-    { when: 'egpu', lines: [...(gpu === 'healthy' ? gpuAttached : gpuBarsFailed), ...cardReader('pci3')] },
+    ...egpu,
     { when: 'no-egpu', lines: cardReader('pci2') },
     ...tail,
   ];

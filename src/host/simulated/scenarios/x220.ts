@@ -1,7 +1,7 @@
 import { bootMachine } from '../machine';
 import type { KernelModule, NvidiaGpu, Package, PlatformDevice, Scenario } from '../scenario';
 import { freebsdRepository, gettextRuntime, indexinfo, pkgTool, sudoPkg } from './freebsd-packages';
-import { P4_BARS_ASSIGNED, P4_BARS_UNASSIGNED, x220Devices, type LinkSpeed } from './x220-devices';
+import { P4_BARS_ASSIGNED, x220Devices, type LinkSpeed } from './x220-devices';
 import { x220Dmesg } from './x220-dmesg';
 
 /** The parts every ThinkPad X220 scenario shares; the scenarios differ in the eGPU's state and in privileges. */
@@ -179,8 +179,11 @@ export const teslaP4: NvidiaGpu = {
 export interface X220Options {
   name: string;
   description: string;
-  /** healthy: the GPU's BARs get addresses; error12: they do not. */
-  gpu: 'healthy' | 'error12';
+  /**
+   * healthy: the GPU's BARs get addresses; error12: they do not, until hw.pci.realloc_bars=1 and a reboot;
+   * error12-stubborn: they never do (the firmware's PCI root window is too small).
+   */
+  gpu: 'healthy' | 'error12' | 'error12-stubborn';
   /** The adapter has power now. */
   powered: boolean;
   /** The GPU was on the bus at the last boot; by default, when the adapter has power. */
@@ -211,8 +214,12 @@ export function x220Scenario(options: X220Options): Scenario {
     kenv,
     user: options.user,
     elevation: options.elevation,
-    egpu: { powered: options.powered, enumerated: options.powered },
-    pciDevices: x220Devices(options.gpu === 'healthy' ? P4_BARS_ASSIGNED : P4_BARS_UNASSIGNED, options.link),
+    egpu:
+      options.gpu === 'healthy'
+        ? { powered: options.powered, enumerated: options.powered }
+        : { powered: options.powered, enumerated: options.powered, barPlacement: options.gpu === 'error12' ? 'realloc' : 'never' },
+    // Where the kernel would put them; bootMachine decides whether they get there (see barsOf).
+    pciDevices: x220Devices(P4_BARS_ASSIGNED, options.link),
     platformDevices,
     modules: [
       { file: 'kernel', size: 0x1f4e5c0, refs: 23, origin: 'boot' },

@@ -1,4 +1,4 @@
-import { capsOf, visibleDevices } from '../machine';
+import { barsOf, capsOf, visibleDevices } from '../machine';
 import type { DeepReadonly, MachineView, PciBar, PciDevice } from '../scenario';
 import { ran, systemPath, usage, type Tool } from './tool';
 
@@ -35,7 +35,7 @@ function deviceLines(m: MachineView, device: DeepReadonly<PciDevice>, name: stri
     if (device.classDesc !== null) lines.push(`    class      = ${device.classDesc}`);
     if (device.subclassDesc !== null) lines.push(`    subclass   = ${device.subclassDesc}`);
   }
-  if (options.bars) lines.push(...device.bars.map(barLine));
+  if (options.bars) lines.push(...barsOf(m, device).map(barLine));
   if (options.caps) lines.push(...capsOf(m, device));
   return lines;
 }
