@@ -5,15 +5,18 @@
  * after each tool first in the PATH; each runs this with its own name.
  *
  * $EGPU_SIM_DROP (tests of lost connections): a JSON file `{ "argv0": "mv", "when": "before" | "after",
- * "times": 1 }`; a matching call kills this connection's sshd session process, before or after the command's
- * effect is saved, exactly as a network failure at that moment would look to the wizard.
+ * "skip": 0, "times": 1 }`; after `skip` matching calls, the next `times` ones kill this connection's sshd
+ * session process, before or after the command's effect is saved, as a network failure at that moment would
+ * look to the wizard.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Scenario } from '../../../src/host/simulated/scenario';
 import { SimulatedHost } from '../../../src/host/simulated/simulated-host';
 
-const Drop = z.object({ argv0: z.string(), when: z.enum(['before', 'after']), times: z.number().int().nonnegative() }).strict();
+const Drop = z
+  .object({ argv0: z.string(), when: z.enum(['before', 'after']), skip: z.number().int().nonnegative().default(0), times: z.number().int().nonnegative() })
+  .strict();
 
 function readStdin(): string | undefined {
   try {
@@ -52,6 +55,10 @@ function maybeDrop(program: string, when: 'before' | 'after'): void {
     return;
   }
   if (drop.argv0 !== program || drop.when !== when || drop.times === 0) return;
+  if (drop.skip > 0) {
+    writeAtomically(path, JSON.stringify({ ...drop, skip: drop.skip - 1 }));
+    return;
+  }
   writeAtomically(path, JSON.stringify({ ...drop, times: drop.times - 1 }));
   const sshd = sessionSshd();
   if (sshd !== null) process.kill(sshd, 'SIGKILL');

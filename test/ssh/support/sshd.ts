@@ -42,6 +42,10 @@ export function findSshd(): string | null {
   return SSHD_PATHS.find((p) => existsSync(p)) ?? null;
 }
 
+/** The remote helper that prints its argv; split its output with `printedArgv`. */
+export const ARGV_PRINTER = 'argv-print';
+export const printedArgv = (stdout: string): string[] => stdout.split('\0').slice(1, -1);
+
 export const sshdMissingReason = 'sshd not found (apt-get install openssh-server openssh-client)';
 
 async function freePort(): Promise<number> {
@@ -129,6 +133,8 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     const wrapper = `#!/bin/sh\nexec '${process.execPath}' '${shim}' '${tool.program}' "$@"\n`;
     await writeFile(join(binDir, tool.program), wrapper, { mode: 0o755 });
   }
+  // Prints the words it was given, NUL-separated, after a marker (so that no words prints no word).
+  await writeFile(join(binDir, ARGV_PRINTER), `#!/bin/sh\nprintf '%s\\0' argv: "$@"\n`, { mode: 0o755 });
 
   const port = await freePort();
   const config = [
