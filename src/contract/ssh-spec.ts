@@ -55,3 +55,6 @@ export function sshSpecOf(target: SshTarget): string {
 }
 
 export const isSshSpec = (spec: string): boolean => spec.startsWith('ssh://');
+
+/** `user@host[:port]`, as messages name an SSH host. */
+export const sshAddressOf = (spec: string): string => spec.replace(/^ssh:\/\//, '');

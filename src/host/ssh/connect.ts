@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { msg } from '../../contract/messages';
 import type { SshProbe } from '../../contract/ssh';
-import type { SshTarget } from '../../contract/ssh-spec';
+import { sshAddressOf, type SshTarget } from '../../contract/ssh-spec';
 import type { TransportFailure } from '../types';
 import { HostKeys, preferredKey } from './host-keys';
 import { SshHost, type SshHostOptions } from './ssh-host';
@@ -15,7 +15,7 @@ export const createSshHost = (target: SshTarget, dataDir: string, extra: Partial
 
 /** The message a transport failure shows: one key per kind, with the host named. */
 export const transportMessage = (host: SshHost, failure: TransportFailure) =>
-  msg(`ssh.error.${failure.kind}`, { host: host.spec, detail: failure.detail });
+  msg(`ssh.error.${failure.kind}`, { host: sshAddressOf(host.spec), detail: failure.detail });
 
 const keysOf = (host: SshHost): HostKeys =>
   new HostKeys(host.target, host.options.knownHostsFile, {
@@ -35,13 +35,13 @@ export async function probeSsh(host: SshHost, signal?: AbortSignal): Promise<Ssh
   if (result.transport?.kind === 'host-key-unknown') {
     const keys = keysOf(host);
     const key = preferredKey(await keys.scan(await keys.lookup()));
-    if (key === null) return { ...base, status: 'failed', problem: msg('ssh.error.no-key', { host: host.spec }) };
+    if (key === null) return { ...base, status: 'failed', problem: msg('ssh.error.no-key', { host: sshAddressOf(host.spec) }) };
     return { ...base, status: 'unknown-key', key: { type: key.type, fingerprint: key.fingerprint } };
   }
   if (result.transport !== undefined) return { ...base, status: 'failed', problem: transportMessage(host, result.transport) };
-  if (result.timedOut) return { ...base, status: 'failed', problem: msg('ssh.error.unreachable', { host: host.spec, detail: 'timed out' }) };
+  if (result.timedOut) return { ...base, status: 'failed', problem: msg('ssh.error.unreachable', { host: sshAddressOf(host.spec), detail: 'timed out' }) };
   const detail = result.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${result.exitCode ?? 'none'}`;
-  return { ...base, status: 'failed', problem: msg('ssh.error.remote', { host: host.spec, detail }) };
+  return { ...base, status: 'failed', problem: msg('ssh.error.remote', { host: sshAddressOf(host.spec), detail }) };
 }
 
 /**
@@ -50,7 +50,7 @@ export async function probeSsh(host: SshHost, signal?: AbortSignal): Promise<Ssh
  */
 export async function trustAndProbe(host: SshHost, fingerprint: string): Promise<SshProbe> {
   if (!(await keysOf(host).trust(fingerprint))) {
-    return { spec: host.spec, status: 'failed', key: null, problem: msg('ssh.error.key-mismatch', { host: host.spec, fingerprint }) };
+    return { spec: host.spec, status: 'failed', key: null, problem: msg('ssh.error.key-mismatch', { host: sshAddressOf(host.spec), fingerprint }) };
   }
   return probeSsh(host);
 }
