@@ -19,6 +19,9 @@ import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import { probeSsh, trustAndProbe } from '../../src/host/ssh/connect';
 import { SshHost } from '../../src/host/ssh/ssh-host';
+import { ensureSshReady } from '../../src/host/ssh/cli';
+import { Backend } from '../../src/app/backend';
+import { createHost } from '../../src/host/create-host';
 import { hostileArgs, hostileWord } from '../host/ssh/hostile';
 import { ARGV_PRINTER, findSshd, printedArgv, sshdMissingReason, startSshd, type TestSshd } from './support/sshd';
 
@@ -229,5 +232,49 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       expect(states).not.toContain('applied');
       expect(states).not.toContain('applying');
     }, 120_000);
+  });
+
+  describe('in the app and the CLI', () => {
+    it('probes and trusts through the contract, switches only to a trusted host, and reports a lost connection per check', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'egpu-ssh-backend-'));
+      const knownHosts = join(dataDir, 'known_hosts');
+      const backend = await Backend.create({
+        dataDir,
+        hostSpec: 'sim:x220-fresh',
+        mode: 'browser',
+        version: 'test',
+        hostFactory: (spec) => (spec.startsWith('ssh://') ? hostFor(knownHosts) : createHost(spec)),
+      });
+      const spec = `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
+      expect(await backend.dispatch('ssh:probe', { spec: 'local' })).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
+      expect(await backend.dispatch('ssh:probe', { spec: 'ssh://x@-oProxyCommand=id' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(await backend.dispatch('ssh:probe', { spec })).toEqual({
+        ok: true,
+        data: { spec, status: 'unknown-key', key: { type: 'ssh-ed25519', fingerprint: sshd.hostFingerprint }, problem: null },
+      });
+      // Not before the key is accepted.
+      expect(await backend.dispatch('host:select', { spec })).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
+      expect(await backend.dispatch('ssh:trust', { spec, fingerprint: sshd.hostFingerprint })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(await backend.dispatch('ssh:trust', { spec, fingerprint: sshd.hostFingerprint, confirmed: true })).toMatchObject({ ok: true, data: { status: 'ok' } });
+      const selected = await backend.dispatch('host:select', { spec });
+      expect(selected).toMatchObject({ ok: true, data: { host: { spec, simulated: false, label: { key: 'ssh.host.label' } }, hostPickerReason: null } });
+
+      await writeFile(sshd.dropPath, JSON.stringify({ argv0: 'uname', when: 'before', skip: 0, times: 1 }));
+      const state = backend.state();
+      const checked = await backend.dispatch('wizard:runChecks', { stepId: state.current.id });
+      expect(checked.ok).toBe(true);
+      const reasons = backend.state().current.checks.map((c) => c.reason?.key);
+      expect(reasons).toContain('ssh.error.connection-lost');
+      // Running the checks again works: the connection is back.
+      await backend.dispatch('wizard:runChecks', { stepId: state.current.id });
+      expect(backend.state().current.checks.map((c) => c.reason?.key)).not.toContain('ssh.error.connection-lost');
+      await backend.close();
+    }, 120_000);
+
+    it('tells the CLI user the fingerprint and the command that accepts it', async () => {
+      const host = hostFor(join(dir, 'cli_known_hosts'));
+      await expect(ensureSshReady(host)).rejects.toThrow(`egpu-wizard trust-host ${host.spec} ${sshd.hostFingerprint}`);
+      await ensureSshReady(trusted);
+    }, 60_000);
   });
 });
