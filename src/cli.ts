@@ -16,6 +16,7 @@ import { diagnosisText } from './diagnosis/render-text';
 import { SourceName } from './diagnosis/types';
 import { estimate, parseLinkSpec, parseSize } from './hardware/estimate';
 import { createHost, UnknownHostError } from './host/create-host';
+import { ensureSshReady, TRUST_HOST_HELP, trustHostCommand } from './host/ssh/cli';
 import { pickLocale, translateMessage, type Locale } from './i18n/translate';
 import { ensureRendererBuilt } from './server/build-renderer';
 import { startServer } from './server/http-server';
@@ -43,9 +44,13 @@ Usage:
                                          put back the files the wizard changed, newest first
   egpu-wizard serve [--host H] [--port N]
                                          start browser mode on 127.0.0.1
+  egpu-wizard trust-host ssh://user@host[:port] [SHA256:…]
+                                         check and accept an SSH host's key
   egpu-wizard <command> --help           help for one command
 
-Hosts: local (this machine) or sim:NAME (a simulated FreeBSD machine).`,
+Hosts: local (this machine), ssh://user@host[:port] (a FreeBSD machine over SSH, with your own keys)
+or sim:NAME (a simulated FreeBSD machine).`,
+  'trust-host': TRUST_HOST_HELP,
   parse: `Usage: egpu-wizard parse <kind> [file|-] [--fields a,b,c]
 
 Parses the output of a FreeBSD command and prints the parsed value as JSON.
@@ -53,7 +58,7 @@ Kinds: ${parseKindNames.join(', ')}
 Reads the file, or standard input when the file is "-" or missing.
 --fields  for nvidia-smi-csv: the --query-gpu fields, in order
 Exits 1 with a one-line error on input it cannot parse.`,
-  diagnose: `Usage: egpu-wizard diagnose [--host local|sim:NAME] [--json] [--lang en|zh-CN]
+  diagnose: `Usage: egpu-wizard diagnose [--host local|ssh://user@host|sim:NAME] [--json] [--lang en|zh-CN]
        egpu-wizard diagnose --from-files NAME=FILE… [--json] [--lang en|zh-CN]
 
 Finds what is wrong and why: each finding has an id (gpu-not-enumerated, gpu-no-driver,
@@ -81,17 +86,17 @@ speed its 192 GB/s memory allows (tokens/s ≤ bandwidth ÷ model size).
 --model-size  e.g. 6GiB, 4.7GB, 4096MiB      --model  a model file (its size is used)
 --link        the negotiated link, e.g. x1@5.0 (the X220's ExpressCard slot, the default) or x1@2.5
 --json        the figures as JSON`,
-  configure: `Usage: egpu-wizard configure [--host local|sim:NAME] [--dry-run] [--password-stdin] [--data DIR] [--lang en|zh-CN]
+  configure: `Usage: egpu-wizard configure [--host local|ssh://user@host|sim:NAME] [--dry-run] [--password-stdin] [--data DIR] [--lang en|zh-CN]
 
 Shows the changes to /boot/loader.conf and /etc/rc.conf that the checks propose, each with its reason,
 its diff and the exact commands; without --dry-run, applies them (originals kept in the change journal).
 Needs root: run as root, with sudo or doas configured without a password, or give the sudo password on
 standard input with --password-stdin (never on the command line).`,
-  undo: `Usage: egpu-wizard undo [--host local|sim:NAME] [--dry-run] [--password-stdin] [--data DIR]
+  undo: `Usage: egpu-wizard undo [--host local|ssh://user@host|sim:NAME] [--dry-run] [--password-stdin] [--data DIR]
 
 Shows the diff that reverting each change makes, newest first; without --dry-run, puts the originals back.
 A file edited by hand since the wizard wrote it is left alone and reported.`,
-  serve: `Usage: egpu-wizard serve [--host local|sim:NAME] [--port N] [--data DIR]
+  serve: `Usage: egpu-wizard serve [--host local|ssh://user@host|sim:NAME] [--port N] [--data DIR]
 
 Starts the wizard in browser mode on 127.0.0.1 and prints the address (with its session token).
 From another machine: ssh -L N:127.0.0.1:N user@x220, then open the printed address there.`,
@@ -172,6 +177,7 @@ async function diagnoseCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (files go after --from-files)`);
   const host = createHost(values.host ?? 'local');
+  await ensureSshReady(host, locale);
   const runner = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -273,8 +279,10 @@ async function changesCommand(kind: 'configure' | 'undo', argv: string[]): Promi
     },
   });
   if (values.help) return print(HELP[kind]);
+  const host = createHost(values.host, values.data !== undefined ? { dataDir: values.data } : {});
+  await ensureSshReady(host, localeOf(values.lang));
   const options = {
-    host: createHost(values.host),
+    host,
     dataDir: values.data,
     dryRun: values['dry-run'] === true,
     password: values['password-stdin'] ? await readPassword() : null,
@@ -297,9 +305,9 @@ async function serveCommand(argv: string[]): Promise<number> {
   if (values.help) return print(HELP.serve);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not "${values.port}"`);
-  createHost(values.host); // fail fast with a clear message before building anything
-  const rendererDir = await ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
   const dataDir = values.data ?? defaultDataDir();
+  createHost(values.host, { dataDir }); // fail fast with a clear message before building anything
+  const rendererDir = await ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
   let server;
   try {
     server = await startServer({
@@ -346,6 +354,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'configure':
       case 'undo':
         return await changesCommand(command, rest);
+      case 'trust-host':
+        return await trustHostCommand(rest, (text) => void process.stdout.write(text));
       case undefined:
       case '--help':
       case '-h':

@@ -16,6 +16,10 @@ import { describeChannel } from '../contract/names';
 import type { AppInfo, Locale, WizardState } from '../contract/state';
 import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
 import type { Host } from '../host/types';
+import { isSshSpec, sshAddressOf } from '../contract/ssh-spec';
+import type { SshProbe } from '../contract/ssh';
+import { probeSsh, trustAndProbe } from '../host/ssh/connect';
+import { SshHost } from '../host/ssh/ssh-host';
 import { wizardSteps } from '../steps';
 import { PlanApplier } from '../config/apply';
 import { journalFile } from '../config/journal';
@@ -67,8 +71,20 @@ export class Backend {
     return this.session;
   }
 
+  private makeHost(spec: string): Host {
+    return this.options.hostFactory ? this.options.hostFactory(spec) : createHost(spec, { dataDir: this.options.dataDir });
+  }
+
+  /** Probes or trusts an `ssh://` host without switching to it. */
+  private async sshHost<T>(spec: string, use: (host: SshHost) => Promise<T>): Promise<T> {
+    if (!isSshSpec(spec)) throw new SessionError('invalid-state', 'not an ssh:// host');
+    const host = this.makeHost(spec);
+    if (!(host instanceof SshHost)) throw new SessionError('invalid-state', 'not an ssh:// host');
+    return use(host);
+  }
+
   private async openSession(spec: string): Promise<void> {
-    const host = (this.options.hostFactory ?? createHost)(spec);
+    const host = this.makeHost(spec);
     this.session = await WizardSession.open({
       host,
       steps: this.options.steps ?? wizardSteps,
@@ -84,6 +100,7 @@ export class Backend {
   /** The wizard can only help on FreeBSD; anywhere else the user is sent to the host picker with the reason. */
   private async whyPickAnotherHost(): Promise<Message | null> {
     const uname = await this.session.runner.run('uname', {});
+    if (uname.transport) return msg(`ssh.error.${uname.transport.kind}`, { host: sshAddressOf(this.session.hostSpec), detail: uname.transport.detail });
     if (!uname.parsed.ok) return msg('host.picker.unknownOs', { detail: uname.parsed.error.message });
     const { sysname, release } = uname.parsed.value;
     return sysname === 'FreeBSD' ? null : msg('host.picker.notFreeBSD', { os: `${sysname} ${release}` });
@@ -103,14 +120,15 @@ export class Backend {
     const spec = this.session.hostSpec;
     const simulated = spec.startsWith('sim:');
     // A simulated host is named by its scenario's description; the UI marks it as a demo from `simulated`.
-    const hostLabel = (s: string): Message => (s === 'local' ? msg('host.local.label') : msg(`scenario.${s.slice(4)}`));
+    const hostLabel = (s: string): Message =>
+      s === 'local' ? msg('host.local.label') : isSshSpec(s) ? msg('ssh.host.label', { host: sshAddressOf(s) }) : msg(`scenario.${s.slice(4)}`);
+    const description = (s: string): Message =>
+      s === 'local' ? msg('host.local.description') : isSshSpec(s) ? msg('ssh.host.description') : msg('host.sim.description');
+    // An SSH host in use is one of the choices too, so the picker shows it as the one in use.
+    const specs = isSshSpec(spec) ? [spec, ...hostSpecs()] : hostSpecs();
     return {
       host: { spec, label: hostLabel(spec), simulated },
-      hostChoices: hostSpecs().map((s) => ({
-        spec: s,
-        label: hostLabel(s),
-        description: s === 'local' ? msg('host.local.description') : msg('host.sim.description'),
-      })),
+      hostChoices: specs.map((s) => ({ spec: s, label: hostLabel(s), description: description(s) })),
       hostPickerReason: this.hostPickerReason,
       steps: this.session.stepSummaries(),
       current: this.session.currentView(),
@@ -130,10 +148,17 @@ export class Backend {
     'wizard:state': async () => this.state(),
     'host:select': async ({ spec }) => {
       if (this.session.busy) throw new SessionError('busy', 'checks are running');
+      if (isSshSpec(spec)) {
+        // Only a host that answers with a trusted key replaces the current one.
+        const probe = await this.sshHost(spec, (host) => probeSsh(host));
+        if (probe.status !== 'ok') throw new SessionError('invalid-state', `${spec}: ${probe.status === 'unknown-key' ? 'host key not accepted yet' : (probe.problem?.key ?? 'failed')}`);
+      }
       await this.session.settled();
       await this.openSession(spec);
       return this.state();
     },
+    'ssh:probe': async ({ spec }): Promise<SshProbe> => this.sshHost(spec, (host) => probeSsh(host)),
+    'ssh:trust': async ({ spec, fingerprint }): Promise<SshProbe> => this.sshHost(spec, (host) => trustAndProbe(host, fingerprint)),
     'wizard:runChecks': async ({ stepId }) => {
       await this.session.runChecks(stepId);
       return this.state();

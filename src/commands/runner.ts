@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log';
 import type { LogEntry } from '../contract/state';
 import { elevate, type ElevationMethod } from '../host/elevation';
-import type { Host, OutputStream } from '../host/types';
+import type { Host, OutputStream, TransportFailure } from '../host/types';
 import { catalogue, type Catalogue, type CommandId } from './catalogue';
 import { parseFailure, type ParseResult } from './parse-result';
 import type { ArgsOf, CommandProgress, ResultOf } from './types';
@@ -23,6 +23,8 @@ export interface CommandRun<R> {
   parsed: ParseResult<R>;
   /** Why a command was not even started (bad arguments, no way to elevate). */
   refusal: 'invalid-arguments' | 'no-elevation' | 'password-required' | null;
+  /** For `connection-lost`: how the way to the remote host failed. */
+  transport?: TransportFailure;
 }
 
 export interface Elevation {
@@ -112,7 +114,10 @@ export class CommandRunner {
         if (progress) options.onProgress?.(commandId, progress);
       },
     });
-    const outcome: RunOutcome = result.spawnError
+    // A failed connection first: whether the command ran on the remote host is unknown.
+    const outcome: RunOutcome = result.transport
+      ? 'connection-lost'
+      : result.spawnError
       ? 'not-found'
       : result.timedOut
         ? 'timeout'
@@ -151,6 +156,7 @@ export class CommandRunner {
       durationMs: result.durationMs,
       parsed: parsedOutput,
       refusal: null,
+      ...(result.transport ? { transport: result.transport } : {}),
     };
   }
 
@@ -200,6 +206,8 @@ function outcomeText(outcome: RunOutcome, program: string): string {
       return `${program}: timed out`;
     case 'cancelled':
       return `${program}: cancelled`;
+    case 'connection-lost':
+      return `${program}: the connection to the host failed`;
     default:
       return `${program}: ${outcome}`;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channelNameList, eventNameList } from './names';
 import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
+import { SshProbe, SshTrustRequest } from './ssh';
 
 const Empty = z.object({}).strict();
 
@@ -12,6 +13,10 @@ export const channels = {
   'app:info': { request: Empty, response: AppInfo },
   'wizard:state': { request: Empty, response: WizardState },
   'host:select': { request: z.object({ spec: HostSpec }).strict(), response: WizardState },
+  /** Connects to an `ssh://` host once; an unknown host key comes back with its fingerprint, untrusted. */
+  'ssh:probe': { request: z.object({ spec: HostSpec }).strict(), response: SshProbe },
+  /** Trusts the key with exactly this fingerprint (after the user compared it), then connects again. */
+  'ssh:trust': { request: SshTrustRequest, response: SshProbe },
   'wizard:runChecks': { request: z.object({ stepId: StepId }).strict(), response: WizardState },
   'wizard:setChecklistItem': {
     request: z.object({ stepId: StepId, itemId: ItemId, done: z.boolean() }).strict(),

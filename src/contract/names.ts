@@ -7,6 +7,8 @@ export const channelNameList = [
   'app:info',
   'wizard:state',
   'host:select',
+  'ssh:probe',
+  'ssh:trust',
   'wizard:runChecks',
   'wizard:setChecklistItem',
   'wizard:setInput',

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { Message } from './messages';
 import { FileChange } from './plan';
+import { SSH_SPEC_PATTERN } from './ssh-spec';
 
 export const StepId = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
 export const ItemId = z.string().regex(/^[a-z][a-z0-9-]{0,60}$/);
 export const Locale = z.enum(['en', 'zh-CN']);
 export type Locale = z.infer<typeof Locale>;
 
-/** `local`, `sim:NAME`; later `ssh://user@host[:port]`. */
+/** `local`, `sim:NAME` or `ssh://user@host[:port]`. */
 export const HostSpec = z
   .string()
   .max(200)
-  .regex(/^(local|sim:[a-z0-9][a-z0-9-]{0,40})$/, 'host must be "local" or "sim:NAME"');
+  .regex(new RegExp(`^(local|sim:[a-z0-9][a-z0-9-]{0,40}|${SSH_SPEC_PATTERN})$`), 'host must be "local", "sim:NAME" or "ssh://user@host[:port]"');
 export type HostSpec = z.infer<typeof HostSpec>;
 
 export const EvidenceLine = z.object({ n: z.number().int().nonnegative(), text: z.string().max(4000) }).strict();
@@ -178,7 +179,7 @@ export const LogEntry = z
     privileged: z.boolean(),
     exitCode: z.number().int().nullable(),
     durationMs: z.number().nonnegative(),
-    outcome: z.enum(['ok', 'failed', 'timeout', 'cancelled', 'not-found', 'refused']),
+    outcome: z.enum(['ok', 'failed', 'timeout', 'cancelled', 'not-found', 'refused', 'connection-lost']),
     stdout: z.string(),
     stderr: z.string(),
     truncated: z.boolean(),

@@ -14,9 +14,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Only what the tools need: secrets in the wizard's environment stay out of children, and a fixed C locale
  * keeps tool output in the form the parsers expect whatever the user's language.
  */
-export function sanitizedEnv(source: Env = process.env): Record<string, string> {
+export function sanitizedEnv(source: Env = process.env, passThrough: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = { PATH: source.PATH || DEFAULT_PATH };
-  for (const key of ['HOME', 'USER', 'LOGNAME'] as const) {
+  for (const key of ['HOME', 'USER', 'LOGNAME', ...passThrough]) {
     const value = source[key];
     if (value !== undefined) env[key] = value;
   }
@@ -111,6 +111,9 @@ export class LocalHost implements Host {
   readonly spec = 'local';
   readonly simulated = false;
 
+  /** `passEnv`: further variables a child needs (ssh: the agent's socket, SSH_AUTH_SOCK). */
+  constructor(private readonly passEnv: readonly string[] = []) {}
+
   async exec(request: ExecRequest): Promise<ExecResult> {
     const started = performance.now();
     const [program, ...args] = request.argv;
@@ -134,7 +137,7 @@ export class LocalHost implements Host {
     const subprocess = execa(program, args, {
       shell: false,
       extendEnv: false,
-      env: sanitizedEnv(),
+      env: sanitizedEnv(process.env, this.passEnv),
       // No stdin means /dev/null, so a tool that prompts (pkg's bootstrapper) reads EOF instead of hanging.
       ...(request.stdin !== undefined ? { stdin: 'pipe' as const, input: request.stdin } : { stdin: 'ignore' as const }),
       stdout: 'pipe',

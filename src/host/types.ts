@@ -24,6 +24,20 @@ export interface ExecResult {
   truncated: boolean;
   /** Set when the program could not be started at all, e.g. `ENOENT` for a missing binary. */
   spawnError: string | null;
+  /**
+   * Set when the way to a remote host failed (ssh exited 255): the command may or may not have run there.
+   * Absent for local and simulated hosts.
+   */
+  transport?: TransportFailure;
+}
+
+/** Why a remote host could not be used; each kind is a message key `ssh.error.<kind>`. */
+export type TransportKind = 'ssh-missing' | 'host-key-unknown' | 'host-key-changed' | 'auth-failed' | 'unreachable' | 'connection-lost';
+
+export interface TransportFailure {
+  kind: TransportKind;
+  /** ssh's own words, for the log. */
+  detail: string;
 }
 
 /** A machine the wizard acts on: this one, a simulated FreeBSD box, later one over SSH. */

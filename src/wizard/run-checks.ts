@@ -2,6 +2,7 @@ import { msg } from '../contract/messages';
 import type { CheckResult, ProposedCommand } from '../contract/state';
 import type { CommandId } from '../commands/catalogue';
 import type { CommandRun, CommandRunner, RunOptions } from '../commands/runner';
+import { sshAddressOf } from '../contract/ssh-spec';
 import type { CheckDefinition, EvaluationContext, Invocation, Verdict } from './step';
 
 /**
@@ -43,6 +44,13 @@ export class CheckRound {
     });
     if (runs.some((r) => r.outcome === 'cancelled')) {
       return { verdict: { status: 'skip', reason: msg('wizard.check.cancelled'), advice: [], evidence: [] }, runs };
+    }
+    // The way to a remote host failed: the outputs say nothing about the machine; running again may work.
+    const lost = runs.find((r) => r.outcome === 'connection-lost');
+    if (lost) {
+      const kind = lost.transport?.kind ?? 'connection-lost';
+      const reason = msg(`ssh.error.${kind}`, { host: sshAddressOf(this.runner.hostSpec), detail: lost.transport?.detail ?? '' });
+      return { verdict: { status: 'error', reason, advice: [msg('ssh.advice.retry')], evidence: [] }, runs };
     }
     try {
       return { verdict: check.evaluate(byName as never, context), runs };

@@ -46,6 +46,8 @@ export const validRequests: { [C in ChannelName]: RequestOf<C> } = {
   'app:info': {},
   'wizard:state': {},
   'host:select': { spec: 'sim:x220-fresh' },
+  'ssh:probe': { spec: 'ssh://demo@x220.invalid' },
+  'ssh:trust': { spec: 'ssh://demo@x220.invalid', fingerprint: `SHA256:${'A'.repeat(43)}`, confirmed: true },
   'wizard:runChecks': { stepId: 'preflight' },
   'wizard:setChecklistItem': { stepId: 'adapter-card', itemId: 'spacer', done: true },
   'wizard:setInput': { stepId: 'verify', inputId: 'model-size', value: 6 },

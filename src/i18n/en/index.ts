@@ -1,7 +1,8 @@
 import { coreEn } from './core';
 import { diagnosisEn } from './diagnosis';
 import { driverEn } from './driver';
+import { sshEn } from './ssh';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn } as const;

@@ -142,6 +142,7 @@ export const uiEn = {
   'ui.log.outcome.cancelled': 'Cancelled',
   'ui.log.outcome.notFound': 'Command not found',
   'ui.log.outcome.refused': 'Refused',
+  'ui.log.outcome.connectionLost': 'Connection lost',
   'ui.log.exitCode': 'exit code {code}',
   'ui.log.noExitCode': 'no exit code',
   'ui.log.durationMs': '{value} ms',

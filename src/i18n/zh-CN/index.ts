@@ -2,7 +2,8 @@ import type { en } from '../en';
 import { coreZhCN } from './core';
 import { diagnosisZhCN } from './diagnosis';
 import { driverZhCN } from './driver';
+import { sshZhCN } from './ssh';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN } satisfies Record<keyof typeof en, string>;

@@ -141,6 +141,7 @@ export const uiZhCN = {
   'ui.log.outcome.cancelled': '已取消',
   'ui.log.outcome.notFound': '找不到命令',
   'ui.log.outcome.refused': '已拒绝执行',
+  'ui.log.outcome.connectionLost': '连接中断',
   'ui.log.exitCode': '退出码 {code}',
   'ui.log.noExitCode': '无退出码',
   'ui.log.durationMs': '{value} 毫秒',

@@ -1,0 +1,37 @@
+/** Texts of the SSH host: the picker's address field, the host key check, and what can go wrong on the way. */
+export const sshEn = {
+  'ssh.host.label': '{host} (over SSH)',
+  'ssh.host.description': 'A FreeBSD computer reached over SSH with your own keys.',
+
+  'ssh.ui.option': 'Another machine over SSH',
+  'ssh.ui.optionDescription': 'Set up the X220 from this computer: the wizard runs its commands there through your ssh client, with your keys and agent.',
+  'ssh.ui.addressLabel': 'User and address',
+  'ssh.ui.addressHint': 'user@host or user@host:port, for example alice@192.168.1.20',
+  'ssh.ui.connect': 'Connect',
+  'ssh.ui.connecting': 'Connecting…',
+  'ssh.ui.keyTitle': 'Is this really your X220?',
+  'ssh.ui.keyText': 'The wizard has not connected to {host} before. It identifies itself with this {type} key:',
+  'ssh.ui.keyCompare': 'On that computer, run “ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub” (or the key file of that type) and compare the fingerprint character by character.',
+  'ssh.ui.keyTrust': 'They match: trust this key and connect',
+  'ssh.ui.keyReject': 'They differ: do not connect',
+  'ssh.ui.keyRejected': 'Not connected. A different fingerprint can mean another computer answered at that address.',
+  'ssh.ui.keyStored': 'The accepted key is kept in the wizard’s own list of known hosts, not in your ~/.ssh/known_hosts.',
+
+  'ssh.address.empty': 'Enter the user and address of the X220, like alice@192.168.1.20.',
+  'ssh.address.no-user': 'Put the user name before the address, like alice@{input}.',
+  'ssh.address.bad-user': 'That user name cannot be right: use letters, digits, “_”, “.” or “-”, not starting with “-”.',
+  'ssh.address.bad-host': 'That address cannot be right: use a host name (x220.lan), an IPv4 address (192.168.1.20) or an IPv6 address in brackets.',
+  'ssh.address.bad-port': 'The port must be a number from 1 to 65535.',
+  'ssh.address.too-long': 'That address is too long.',
+
+  'ssh.error.ssh-missing': 'The ssh client is not installed on this computer, so {host} cannot be reached. Install OpenSSH and try again. ({detail})',
+  'ssh.error.host-key-unknown': 'The key of {host} is not known yet. Choose the host again in the host picker to check and accept its fingerprint. ({detail})',
+  'ssh.error.host-key-changed': 'The key of {host} has CHANGED since it was accepted. This can mean someone is intercepting the connection, or the computer was reinstalled. The wizard will not connect and does not replace the known key; if you know why it changed, remove the old entry yourself. ({detail})',
+  'ssh.error.auth-failed': '{host} refused the login. The wizard uses your own SSH keys and agent and never asks for a password: check that “ssh {host}” works without a password. ({detail})',
+  'ssh.error.unreachable': 'Could not reach {host}. Check that it is on, on the network, and that sshd runs there. ({detail})',
+  'ssh.error.connection-lost': 'The connection to {host} was lost while the command ran; whether it finished there is unknown. ({detail})',
+  'ssh.error.no-key': '{host} did not show a host key the wizard could read, so it cannot be checked.',
+  'ssh.error.key-mismatch': '{host} no longer offers the key with fingerprint {fingerprint}. Nothing was trusted; connect again to see its key now.',
+  'ssh.error.remote': '{host} accepted the login, but a simple command failed there: {detail}',
+  'ssh.advice.retry': 'Check the network and run the checks again; nothing is changed on the computer by a check that did not finish.',
+} as const;
