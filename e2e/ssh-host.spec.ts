@@ -70,6 +70,8 @@ test.describe('with the local sshd', () => {
   });
 
   test('an unknown host key is shown for the user to compare, and trusted only when accepted', async ({ wizard }) => {
+    // Every command here starts the shim afresh over ssh: slow on a loaded machine, so more than the default.
+    test.setTimeout(240_000);
     const { page } = wizard;
     const address = `${sshd.user}@127.0.0.1:${sshd.port}`;
     const dialog = await openSshChoice(page);

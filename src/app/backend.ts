@@ -26,7 +26,12 @@ import { journalFile } from '../config/journal';
 import { progressFile } from '../wizard/progress';
 import { SessionError, WizardSession } from '../wizard/session';
 import type { StepDefinition } from '../wizard/step';
+import { buildReport, stepsFromState } from '../report/build';
+import { redactionHints } from './report-hints';
 import { settingsFile, type Settings } from './settings';
+
+/** How many recent commands of the audit log the support report lists. */
+const REPORT_AUDIT_ENTRIES = 200;
 
 export interface BackendOptions {
   dataDir: string;
@@ -135,7 +140,30 @@ export class Backend {
       privilege: this.session.privilege,
       notices: [...this.session.notices],
       busy: this.session.busy,
+      troubleshoot: this.session.troubleshootView(),
     };
+  }
+
+  /** The support report of the last diagnosis (run now if there is none), redacted, for the user to read first. */
+  private async report(): Promise<{ text: string; fileName: string }> {
+    if (this.session.troubleshootView().ranAt === null) await this.session.runDiagnosis();
+    const last = this.session.lastDiagnosis();
+    if (last === null) throw new SessionError('invalid-state', 'the diagnosis did not run');
+    const state = this.state();
+    const spec = this.session.hostSpec;
+    const at = new Date();
+    const text = buildReport({
+      locale: this.settingsValue.locale ?? 'en',
+      generatedAt: at.toISOString(),
+      version: this.options.version,
+      host: spec,
+      diagnosis: last.diagnosis,
+      outputs: last.outputs,
+      steps: stepsFromState(state),
+      audit: this.audit.recent(REPORT_AUDIT_ENTRIES),
+      redaction: redactionHints(spec),
+    });
+    return { text, fileName: `egpu-wizard-report-${at.toISOString().slice(0, 10)}.md` };
   }
 
   private readonly handlers: Handlers = {
@@ -202,6 +230,19 @@ export class Backend {
       await this.session.runChecks(this.session.currentView().id);
       return result;
     },
+    'troubleshoot:run': async () => {
+      await this.session.runDiagnosis();
+      return this.state();
+    },
+    'troubleshoot:applyFix': async ({ findingKey, fixId }) => {
+      await this.session.applyFix(findingKey, fixId);
+      return this.state();
+    },
+    'troubleshoot:restart': async () => {
+      await this.session.restartForFixes();
+      return this.state();
+    },
+    'report:build': async () => this.report(),
     'log:recent': async ({ limit }) => ({ entries: this.audit.recent(limit) }),
     'settings:get': async () => ({ locale: this.settingsValue.locale }),
     'settings:setLocale': async ({ locale }: { locale: Locale }) => {

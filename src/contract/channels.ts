@@ -61,6 +61,20 @@ export const channels = {
       })
       .strict(),
   },
+  /** Runs the whole diagnosis (read-only commands) for the Troubleshoot screen. */
+  'troubleshoot:run': { request: Empty, response: WizardState },
+  /** Writes the change a plan fix of the last diagnosis showed; `confirmed` only from its confirmation dialog. */
+  'troubleshoot:applyFix': {
+    request: z.object({ findingKey: z.string().regex(/^[a-z][a-z0-9-]{0,60}$/), fixId: ItemId, confirmed: z.literal(true) }).strict(),
+    response: WizardState,
+  },
+  /** Restarts the host so written fixes take effect. */
+  'troubleshoot:restart': { request: z.object({ confirmed: z.literal(true) }).strict(), response: WizardState },
+  /** The support report as it would be saved, for the user to read first. */
+  'report:build': {
+    request: Empty,
+    response: z.object({ text: z.string().max(5_000_000), fileName: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) }).strict(),
+  },
   'log:recent': {
     request: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
     response: z.object({ entries: z.array(LogEntry) }).strict(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Message } from './messages';
 import { FileChange } from './plan';
+import { TroubleshootView } from './troubleshoot';
 import { SSH_SPEC_PATTERN } from './ssh-spec';
 
 export const StepId = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
@@ -70,7 +71,12 @@ export const CheckResult = z
   .strict();
 export type CheckResult = z.infer<typeof CheckResult>;
 
-export const CheckView = CheckResult.extend({ id: ItemId, title: Message }).strict();
+export const CheckView = CheckResult.extend({
+  id: ItemId,
+  title: Message,
+  /** Ids of the Troubleshoot findings that explain a failure of this check. */
+  explainedBy: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)),
+}).strict();
 export type CheckView = z.infer<typeof CheckView>;
 
 export const ChecklistItemView = z.object({ id: ItemId, label: Message, done: z.boolean() }).strict();
@@ -165,6 +171,7 @@ export const WizardState = z
     privilege: PrivilegeView,
     notices: z.array(Message),
     busy: z.boolean(),
+    troubleshoot: TroubleshootView,
   })
   .strict();
 export type WizardState = z.infer<typeof WizardState>;

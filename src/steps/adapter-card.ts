@@ -24,6 +24,7 @@ function deviceLines(out: PciconfOutput, device: PciDevice, run: CommandRun<unkn
 const enumeratedCheck = defineCheck({
   id: 'gpu-enumerated',
   title: 'steps.adapter.check.enumerated',
+  explainedBy: ['gpu-not-enumerated'],
   readOnly: true,
   commands: { pci: pciconfLvb },
   evaluate: ({ pci }): Verdict => {
@@ -78,6 +79,7 @@ const unassigned = (bar: PciDevice['bars'][number]): boolean => !bar.enabled || 
 const memoryCheck = defineCheck({
   id: 'gpu-memory',
   title: 'steps.adapter.check.memory',
+  explainedBy: ['pci-bar-alloc-failed', 'pci-window-alloc-failed'],
   readOnly: true,
   commands: {
     pci: pciconfLvb,
@@ -123,6 +125,7 @@ const linkLines = (t: string): boolean => /^\s+link x/.test(t);
 export const linkCheck = defineCheck({
   id: 'pcie-link',
   title: 'steps.adapter.check.link',
+  explainedBy: ['link-degraded'],
   readOnly: true,
   commands: {
     // The link lines come with -c only, which needs root.

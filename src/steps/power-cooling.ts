@@ -10,6 +10,7 @@ export const FAIL_TEMPERATURE_C = 90;
 const stillPresentCheck = defineCheck({
   id: 'gpu-present',
   title: 'steps.power.check.present',
+  explainedBy: ['gpu-not-enumerated'],
   readOnly: true,
   commands: { pci: invoke('pciconf', { verbose: true, bars: false }) },
   evaluate: ({ pci }): Verdict => {
@@ -34,6 +35,7 @@ const stillPresentCheck = defineCheck({
 const thermalCheck = defineCheck({
   id: 'thermal',
   title: 'steps.power.check.thermal',
+  explainedBy: ['gpu-hot'],
   readOnly: true,
   commands: {
     smi: invoke('nvidiaSmiQuery', { fields: ['temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown'] }),

@@ -1,5 +1,6 @@
 import { msg, type Message } from '../contract/messages';
 import type { ActionView, CheckResult, CheckStatus, CheckView, ProposedCommand, StepStatus, StepView } from '../contract/state';
+import type { TroubleshootView } from '../contract/troubleshoot';
 import type { AuditLog } from '../audit/audit-log';
 import { isCommandId } from '../commands/catalogue';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
@@ -12,6 +13,7 @@ import type { Journal } from '../config/journal';
 import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
+import { Troubleshooter } from './troubleshoot';
 import type { ActionDefinition, Invocation, StepDefinition } from './step';
 
 export class SessionError extends Error {
@@ -64,6 +66,7 @@ export class WizardSession {
   readonly notices: Message[] = [];
   private progress: SavedProgress;
   private readonly running = new Set<string>();
+  private readonly troubleshooter = new Troubleshooter();
   /** The running action's progress, as its current command reports it. */
   private actionProgress: { key: string; progress: CommandProgress } | null = null;
   private controller: AbortController | null = null;
@@ -182,7 +185,7 @@ export class WizardSession {
       const result = this.running.has(`${step.id}/${check.id}`)
         ? { ...notRun(), status: 'running' as const }
         : (entry.checks[check.id] ?? notRun());
-      return { id: check.id, title: msg(check.title), ...result };
+      return { id: check.id, title: msg(check.title), ...result, explainedBy: [...(check.explainedBy ?? [])] };
     });
     const statusById: Record<string, CheckStatus> = Object.fromEntries(checks.map((c) => [c.id, c.status]));
     const actions: ActionView[] = step.actions.map((action) => {
@@ -407,6 +410,71 @@ export class WizardSession {
     const method = facts.elevation;
     if (method === 'root' || method === 'sudo' || method === 'doas' || method === 'none') {
       this.privilegeFacts = { method, needsPassword: facts.needsPassword === true };
+    }
+  }
+
+  /** The Troubleshoot screen: the last diagnosis and its fixes. */
+  troubleshootView(): TroubleshootView {
+    return this.troubleshooter.snapshot();
+  }
+
+  /** What the last diagnosis read and concluded, for the support report. */
+  lastDiagnosis(): ReturnType<Troubleshooter['lastRun']> {
+    return this.troubleshooter.lastRun();
+  }
+
+  /** Runs the whole diagnosis: read-only commands, cancellable like checks. */
+  async runDiagnosis(): Promise<void> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running.add('troubleshoot');
+    this.troubleshooter.setRunning(true);
+    this.options.onChange?.();
+    try {
+      await this.troubleshooter.run(this.runner, controller.signal);
+    } finally {
+      this.running.delete('troubleshoot');
+      this.troubleshooter.setRunning(false);
+      this.controller = null;
+      this.options.onChange?.();
+    }
+  }
+
+  /** Writes the change a plan fix showed (backup, staging, atomic rename, undoable), as the steps' actions do. */
+  async applyFix(findingKey: string, fixId: string): Promise<void> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    const change = this.troubleshooter.changeFor(findingKey, fixId);
+    if (change === null) throw new SessionError('invalid-state', `fix ${fixId} of ${findingKey} has nothing to apply`);
+    if (!this.options.journal) throw new SessionError('invalid-state', 'no change journal to record the backup in');
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running.add('troubleshoot:fix');
+    this.options.onChange?.();
+    try {
+      const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply([change]);
+      if (outcome.status === 'applied') this.troubleshooter.markApplied(findingKey, fixId);
+      else this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
+    } finally {
+      this.running.delete('troubleshoot:fix');
+      this.controller = null;
+      this.options.onChange?.();
+    }
+  }
+
+  /** Restarts the host so written fixes take effect; the next diagnosis shows whether they helped. */
+  async restartForFixes(): Promise<boolean> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    if (!this.troubleshooter.snapshot().restartPending) throw new SessionError('invalid-state', 'no fix waits for a restart');
+    this.running.add('troubleshoot:restart');
+    this.options.onChange?.();
+    try {
+      const run = await this.runner.run('restart', {});
+      if (run.outcome === 'ok') this.troubleshooter.restarted();
+      return run.outcome === 'ok';
+    } finally {
+      this.running.delete('troubleshoot:restart');
+      this.options.onChange?.();
     }
   }
 

@@ -3,6 +3,7 @@ import type { FileChange } from '../contract/plan';
 import type { CheckResult, CheckStatus, Evidence, Figure } from '../contract/state';
 import type { Catalogue, CommandId } from '../commands/catalogue';
 import type { CommandRun } from '../commands/runner';
+import type { FindingId } from '../diagnosis/types';
 import type { ArgsOf, ResultOf } from '../commands/types';
 
 /** A catalogue command a check wants run, with its arguments; `R` is what its parser returns. */
@@ -57,6 +58,8 @@ export interface CheckDefinition<M extends Record<string, Invocation<unknown>> =
   readonly title: string;
   /** Read-only checks run in `egpu-wizard diagnose` too. */
   readonly readOnly: boolean;
+  /** The Troubleshoot findings that explain this check failing, linked from its card. */
+  readonly explainedBy?: readonly FindingId[];
   readonly commands: M;
   /** Pure: the same runs give the same verdict. */
   readonly evaluate: (runs: Runs<M>, context: EvaluationContext) => Verdict;

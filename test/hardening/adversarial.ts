@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { Backend } from '../../src/app/backend';
 import { channelNames, ContractErrorCode, Envelope, isChannelName, type ChannelName, type EventName, type EventOf, type RequestOf } from '../../src/contract/channels';
 import { createHost } from '../../src/host/create-host';
+import { loadScenario, scenarioNames } from '../../src/host/simulated/scenarios';
+import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import type { ExecRequest, ExecResult, Host } from '../../src/host/types';
 
 /** Wraps a simulated host and counts every command that reaches it. */
@@ -33,7 +35,11 @@ export async function countingBackend(emit?: <E extends EventName>(event: E, pay
     version: '0.0.0',
     ...(emit ? { emit } : {}),
     hostFactory: (spec) => {
-      const host = new CountingHost(createHost(spec.startsWith('sim:') ? spec : 'sim:x220-fresh'));
+      // Instant commands: an accepted payload may run a whole diagnosis, thousands of times over.
+      const asked = spec.startsWith('sim:') ? spec.slice(4) : 'x220-fresh';
+      if (!scenarioNames.includes(asked)) createHost(spec); // refuses, with the message the app gives
+      const name = scenarioNames.includes(asked) ? asked : 'x220-fresh';
+      const host = new CountingHost(new SimulatedHost(loadScenario(name), { timeScale: 0 }));
       hosts.push(host);
       return host;
     },
@@ -59,6 +65,10 @@ export const validRequests: { [C in ChannelName]: RequestOf<C> } = {
   'auth:forgetPassword': {},
   'changes:list': {},
   'changes:undo': { confirmed: true },
+  'troubleshoot:run': {},
+  'troubleshoot:applyFix': { findingKey: 'pci-bar-alloc-failed-1', fixId: 'realloc-bars', confirmed: true },
+  'troubleshoot:restart': { confirmed: true },
+  'report:build': {},
   'log:recent': { limit: 10 },
   'settings:get': {},
   'settings:setLocale': { locale: 'zh-CN' },

@@ -96,7 +96,8 @@ describe('HTTP fuzz: browser mode endpoints', () => {
       }),
       { numRuns: RUNS / 2 },
     );
-    expect(refused).toBeGreaterThan(RUNS / 4);
+    // Not vacuous: a good share of random payloads are refused (fewer for channels taking an empty object).
+    expect(refused).toBeGreaterThan(RUNS / 8);
   });
 
   it('unknown and malformed channel names get 404 unknown-channel', async () => {

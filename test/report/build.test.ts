@@ -38,6 +38,7 @@ async function x220Report(locale: 'en' | 'zh-CN' = 'en') {
           plan: [],
           commands: [],
           ranAt: null,
+          explainedBy: [],
         },
       ],
       actions: [],

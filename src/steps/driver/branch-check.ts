@@ -36,6 +36,7 @@ function installCommand(names: string[]): Invocation<unknown>[] {
 export const branchCheck = defineCheck({
   id: 'branch',
   title: 'steps.driver.check.branch',
+  explainedBy: ['nvidia-legacy-branch'],
   readOnly: true,
   commands: { pci: pciconfLvb, offered: invoke('pkgRquery', {}), installed: invoke('pkgQuery', {}) },
   evaluate: ({ pci, offered, installed }): Verdict => {

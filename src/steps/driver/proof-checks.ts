@@ -11,6 +11,7 @@ const RESOURCE_FAILURE = /^nvidia\d+: NVRM: NVIDIA MEM resource alloc failed|^de
 export const attachedCheck = defineCheck({
   id: 'attached',
   title: 'steps.driver.check.attached',
+  explainedBy: ['gpu-no-driver', 'nvidia-legacy-branch', 'pci-bar-alloc-failed', 'pci-window-alloc-failed'],
   readOnly: true,
   commands: { dmesg: invoke('dmesg', {}), pci: pciconfLvb, kldstat: invoke('kldstat', {}) },
   evaluate: ({ dmesg, pci, kldstat }): Verdict => {
@@ -51,6 +52,7 @@ const SMI_FIELDS = ['name', 'pci.bus_id', 'driver_version', 'memory.total'] as c
 export const smiCheck = defineCheck({
   id: 'nvidia-smi',
   title: 'steps.driver.check.smi',
+  explainedBy: ['gpu-no-driver', 'nvidia-version-mismatch', 'nvidia-xid'],
   readOnly: true,
   commands: { smi: invoke('nvidiaSmiQuery', { fields: [...SMI_FIELDS] }) },
   evaluate: ({ smi }): Verdict => {

@@ -19,6 +19,7 @@ export function moduleRelease(value: string | null): string | null {
 export const versionsCheck = defineCheck({
   id: 'versions',
   title: 'steps.driver.check.versions',
+  explainedBy: ['nvidia-version-mismatch'],
   readOnly: true,
   commands: {
     installed: invoke('pkgQuery', {}),
