@@ -23,3 +23,17 @@ test('screenshots of the Adapter card step with evidence', async ({ wizard }, te
   await expect(page.getByRole('heading', { level: 1, name: '转接卡' })).toBeVisible();
   await page.screenshot({ path: target('screenshot-zh-dark.png', testInfo.outputDir), fullPage: false });
 });
+
+test('screenshots of Troubleshooting after an Error 12 diagnosis', async ({ wizard }, testInfo) => {
+  const { page } = wizard;
+  await passPreflight(page);
+  await tickChecklist(page);
+  await runChecks(page);
+  await page.getByRole('article', { name: 'GPU memory ranges assigned' }).getByRole('button', { name: 'What could cause this?' }).click();
+  const bars = page.getByRole('article', { name: 'PCI memory ranges (BARs) could not be assigned' });
+  await expect(bars).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: target('troubleshoot.png', testInfo.outputDir), fullPage: false });
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+  await expect(page.getByRole('heading', { level: 1, name: '故障排查' })).toBeVisible();
+  await page.screenshot({ path: target('troubleshoot-zh.png', testInfo.outputDir), fullPage: false });
+});

@@ -17,6 +17,10 @@ export type Action =
   | 'forgetPassword'
   | 'selectHost'
   | 'locale'
+  | 'diagnose'
+  | 'applyFix'
+  | 'restartFix'
+  | 'report'
   /** An event from the backend that did not match the contract. */
   | 'event';
 
@@ -35,6 +39,10 @@ export const actionFailedKey: Record<Action, UiKey> = {
   forgetPassword: 'ui.error.action.forgetPassword',
   selectHost: 'ui.error.action.selectHost',
   locale: 'ui.error.action.locale',
+  diagnose: 'ui.error.action.diagnose',
+  applyFix: 'ui.error.action.applyFix',
+  restartFix: 'ui.error.action.restartFix',
+  report: 'ui.error.action.report',
   event: 'ui.error.action.event',
 };
 
@@ -79,7 +87,15 @@ export class WizardModel {
 
   /** Checks are running (as the backend says, or as far as this window knows). */
   get busy(): boolean {
-    return this.state?.busy === true || this.pending.has('runChecks') || this.pending.has('runAction') || this.pending.has('setInput');
+    return (
+      this.state?.busy === true ||
+      this.pending.has('runChecks') ||
+      this.pending.has('runAction') ||
+      this.pending.has('setInput') ||
+      this.pending.has('diagnose') ||
+      this.pending.has('applyFix') ||
+      this.pending.has('restartFix')
+    );
   }
 
   /** Some request is in flight that changes where the user is; navigation waits for it. */
@@ -197,5 +213,32 @@ export class WizardModel {
 
   selectHost(spec: string): Promise<boolean> {
     return this.perform('selectHost', () => this.bridge.invoke('host:select', { spec }), true);
+  }
+
+  runDiagnosis(): Promise<boolean> {
+    return this.perform('diagnose', () => this.bridge.invoke('troubleshoot:run', {}), true);
+  }
+
+  /** Called only from the fix's confirmation dialog, after the user has seen the diff. */
+  applyFix(findingKey: string, fixId: string): Promise<boolean> {
+    return this.perform('applyFix', () => this.bridge.invoke('troubleshoot:applyFix', { findingKey, fixId, confirmed: true }), false);
+  }
+
+  restartForFixes(): Promise<boolean> {
+    return this.perform('restartFix', () => this.bridge.invoke('troubleshoot:restart', { confirmed: true }), false);
+  }
+
+  /** The report's text as it would be saved; null when it could not be built (the banner says why). */
+  async buildReport(): Promise<{ text: string; fileName: string } | null> {
+    let built: { text: string; fileName: string } | null = null;
+    await this.perform(
+      'report',
+      async () => {
+        built = await this.bridge.invoke('report:build', {});
+        return null;
+      },
+      true,
+    );
+    return built;
   }
 }
