@@ -1,21 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { bothLocales, inLocale } from './localized';
-
-/** Through Preflight, Adapter card, Power and cooling and the boot configuration to the driver step. */
-async function reachDriver(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachAdapterChecks(page);
-  await ui.next(page, 'steps.power.title');
-  await ui.tickChecklist(page);
-  await ui.runChecks(page);
-  await ui.next(page, 'steps.boot.title');
-  await ui.runChecks(page);
-  await ui.runAction(page, 'steps.boot.action.apply.title');
-  await ui.runAction(page, 'steps.adapter.action.restart.title');
-  await ui.runChecks(page);
-  await ui.next(page, 'steps.driver.title');
-  await ui.runChecks(page);
-}
 
 for (const locale of bothLocales) {
   test.describe(`${locale}`, () => {
@@ -26,7 +10,7 @@ for (const locale of bothLocales) {
 
       test('picks the 580 branch, installs it with progress, loads it, and nvidia-smi proves the card', async ({ wizard }) => {
         const { page } = wizard;
-        await reachDriver(page, ui);
+        await ui.reachDriver(page);
         const branch = ui.check(page, 'steps.driver.check.branch');
         await expect(branch.getByText(ui.tr('steps.driver.branch.ready', { name: 'Tesla P4', chip: 'GP104', architecture: 'Pascal', package: 'nvidia-driver-580', version: '580.105.08', libs: 'linux-nvidia-libs-580' }))).toBeVisible();
         await expect(branch.getByText(ui.tr('steps.driver.branch.skippedDefault', { name: 'nvidia-driver', version: '595.58.03', branch: 595, last: 580, architecture: 'Pascal' }))).toBeVisible();
@@ -56,7 +40,7 @@ for (const locale of bothLocales) {
 
       test('says what went wrong each time and lets the user try again', async ({ wizard }) => {
         const { page } = wizard;
-        await reachDriver(page, ui);
+        await ui.reachDriver(page);
         const branch = ui.check(page, 'steps.driver.check.branch');
         await expect(branch.getByText(ui.tr('steps.driver.pkg.network'))).toBeVisible();
         // The evidence next to the verdict is pkg's own words.
@@ -83,7 +67,7 @@ test.describe('a Kepler card in the adapter', () => {
   test('gets the 470 legacy package, and the reason why', async ({ wizard }) => {
     const ui = inLocale('zh-CN');
     const { page } = wizard;
-    await reachDriver(page, ui);
+    await ui.reachDriver(page);
     const branch = ui.check(page, 'steps.driver.check.branch');
     await expect(branch.getByText(ui.tr('steps.driver.branch.stayOn', { name: 'nvidia-driver-470', last: 470, architecture: 'Kepler' }))).toBeVisible();
     await expect(page.getByRole('article', { name: ui.tr('steps.driver.action.install.title') }).getByText('$ pkg install -y nvidia-driver-470 linux-nvidia-libs-470')).toBeVisible();

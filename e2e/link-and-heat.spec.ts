@@ -101,16 +101,9 @@ test.describe('Verify with the user’s own model size', () => {
   test('recalculates the load time and the generation ceiling for a 4 GB model, and refuses a size out of range', async ({ wizard }) => {
     const ui = inLocale('en');
     const { page } = wizard;
-    await ui.reachAdapterChecks(page);
-    await ui.next(page, 'steps.power.title');
-    await ui.tickChecklist(page);
-    await ui.runChecks(page);
-    await ui.next(page, 'steps.boot.title');
-    await ui.runChecks(page);
-    await ui.runAction(page, 'steps.boot.action.apply.title');
-    await ui.runAction(page, 'steps.adapter.action.restart.title');
-    await ui.runChecks(page);
-    await ui.passDriver(page);
+    await ui.reachDriver(page);
+    await ui.runAction(page, 'steps.driver.action.install.title');
+    await ui.runAction(page, 'steps.driver.action.load.title');
     await ui.next(page, 'steps.verify.title');
     const size = page.getByLabel(ui.tr('steps.verify.input.modelSize'));
     await size.fill('200');

@@ -64,6 +64,21 @@ export function inLocale(locale: Locale) {
 
   const check = (page: Page, titleKey: string) => page.getByRole('article', { name: tr(titleKey) });
 
+  /** From a fresh start through Power and cooling and the boot configuration (applied, restarted) to the driver step, its checks run. */
+  async function reachDriver(page: Page): Promise<void> {
+    await reachAdapterChecks(page);
+    await next(page, 'steps.power.title');
+    await tickChecklist(page);
+    await runChecks(page);
+    await next(page, 'steps.boot.title');
+    await runChecks(page);
+    await runAction(page, 'steps.boot.action.apply.title');
+    await runAction(page, 'steps.adapter.action.restart.title');
+    await runChecks(page);
+    await next(page, 'steps.driver.title');
+    await runChecks(page);
+  }
+
   /** From the boot configuration on through the NVIDIA driver step: install, load, proven by nvidia-smi. */
   async function passDriver(page: Page): Promise<void> {
     await next(page, 'steps.driver.title');
@@ -73,7 +88,7 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'steps.driver.check.smi').getByText(pattern('steps.driver.smi.ok'))).toBeVisible();
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver };
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachDriver, passDriver };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];
