@@ -88,9 +88,12 @@ export class PlanApplier {
   }
 
   async apply(changes: readonly FileChange[]): Promise<ApplyOutcome> {
+    // An earlier plan cut off halfway is put back first, so two plans never mix on the host.
+    await this.recover();
     const done: { change: FileChange; setState: (state: JournalEntry['state']) => Promise<void> }[] = [];
+    const batch = randomUUID();
     for (const change of changes) {
-      const result = await this.applyOne(change);
+      const result = await this.applyOne(change, batch);
       if ('failed' in result) {
         const rolledBack: ManagedPath[] = [];
         for (const earlier of [...done].reverse()) {
@@ -106,6 +109,7 @@ export class PlanApplier {
 
   private async applyOne(
     change: FileChange,
+    batch: string,
   ): Promise<{ failed: Failed } | { setState: (state: JournalEntry['state']) => Promise<void> }> {
     const { path } = change;
     let current: string | null;
@@ -126,7 +130,7 @@ export class PlanApplier {
       }
     }
     const id = randomUUID();
-    const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying' };
+    const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying', batch };
     // The backup is on disk before anything on the host changes: in the journal, and as a plain file
     // beside it that a person can copy back by hand.
     await this.record((j) => j.entries.push(entry));
@@ -167,6 +171,57 @@ export class PlanApplier {
     if (original !== null) await this.replace(path, original, meta);
     await setState('restored');
     return { status: 'restored', path, reason };
+  }
+
+  /**
+   * Finishes what an interrupted apply left behind (the app closed, the machine lost power, the SSH
+   * connection dropped while the original was being put back): every file of that plan goes back to its
+   * original, so nothing stays half-applied. A file that holds neither the original nor the new text was
+   * edited since and is left alone; one that cannot be read now is tried again next time.
+   */
+  async recover(): Promise<{ rolledBack: ManagedPath[]; leftAlone: { path: ManagedPath; reason: string }[]; waiting: boolean }> {
+    const loaded = await this.journal.load();
+    if (loaded.status !== 'loaded') return { rolledBack: [], leftAlone: [], waiting: false };
+    const mine = loaded.value.entries.filter((e) => e.host === this.runner.hostSpec);
+    const interrupted = mine.filter((e) => e.state === 'applying');
+    const batches = new Set(interrupted.flatMap((e) => (e.batch === undefined ? [] : [e.batch])));
+    const todo = mine.filter((e) => e.state === 'applying' || (e.state === 'applied' && e.batch !== undefined && batches.has(e.batch))).reverse();
+    const rolledBack: ManagedPath[] = [];
+    const leftAlone: { path: ManagedPath; reason: string }[] = [];
+    const setState = (id: string, state: JournalEntry['state']) =>
+      this.record((j) => {
+        const found = j.entries.find((e) => e.id === id);
+        if (found) found.state = state;
+      });
+    for (const entry of todo) {
+      // `rm -f` fails only without root (no password yet) or without the host: leave it all for the next try.
+      const discard = await this.runner.run('discardStaged', { path: entry.path }, this.options());
+      if (discard.outcome !== 'ok') return { rolledBack, leftAlone, waiting: true };
+      const now = (await this.runner.run('readManaged', { path: entry.path }, this.options())).parsed;
+      if (!now.ok) {
+        leftAlone.push({ path: entry.path, reason: now.error.message });
+        continue;
+      }
+      if (sha(now.value.content) === sha(entry.before)) {
+        await setState(entry.id, entry.state === 'applying' ? 'failed' : 'restored');
+        continue;
+      }
+      if (sha(now.value.content) !== sha(entry.after) || entry.before === null) {
+        leftAlone.push({ path: entry.path, reason: entry.before === null ? 'created-by-wizard' : 'changed-since' });
+        await setState(entry.id, 'failed');
+        continue;
+      }
+      try {
+        const back = await this.replace(entry.path, entry.before, entry);
+        if (back !== entry.before) throw new StepFailed('did not read back');
+      } catch (error) {
+        leftAlone.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      await setState(entry.id, 'restored');
+      rolledBack.push(entry.path);
+    }
+    return { rolledBack, leftAlone, waiting: false };
   }
 
   /** The changes undo would revert, newest first, each with the diff that reverting shows. */

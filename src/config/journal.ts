@@ -18,6 +18,8 @@ export const JournalEntry = z
     mode: z.string(),
     /** `applied` once the rename happened; `restored` after undo. */
     state: z.enum(['applying', 'applied', 'failed', 'restored']),
+    /** The files of one plan share it: they are applied, and recovered, together. */
+    batch: z.string().optional(),
   })
   .strict();
 export type JournalEntry = z.infer<typeof JournalEntry>;

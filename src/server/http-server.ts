@@ -71,8 +71,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       return;
     }
-    if (url.pathname.startsWith('/api/invoke/')) {
-      await handleInvoke(req, res, url.pathname.slice('/api/invoke/'.length));
+    // Routed on the path as sent: URL parsing would turn `/api/invoke/..` into `/api/`, a static file request.
+    const sentPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+    if (sentPath.startsWith('/api/invoke/')) {
+      await handleInvoke(req, res, sentPath.slice('/api/invoke/'.length));
       return;
     }
     if (url.pathname === '/api/events' && req.method === 'GET') {

@@ -109,7 +109,23 @@ export class WizardSession {
     for (const step of Object.values(session.progress.steps)) {
       for (const [id, result] of Object.entries(step.checks)) if (result.status === 'running') step.checks[id] = notRun();
     }
+    await session.recoverInterruptedChanges();
     return session;
+  }
+
+  /**
+   * Puts back what an interrupted change left (see PlanApplier.recover) and says so. Best effort: a host
+   * that cannot be reached, or a password not given yet, means it is tried again later.
+   */
+  private async recoverInterruptedChanges(): Promise<void> {
+    if (!this.options.journal) return;
+    try {
+      const { rolledBack, leftAlone } = await new PlanApplier(this.runner, this.options.journal).recover();
+      for (const path of rolledBack) this.notices.push(msg('notice.interruptedRolledBack', { path }));
+      for (const { path, reason } of leftAlone) this.notices.push(msg('notice.interruptedLeftAlone', { path, reason }));
+    } catch {
+      // Unreachable host or unreadable journal: the next open, password or apply tries again.
+    }
   }
 
   get hostSpec(): string {
@@ -492,7 +508,10 @@ export class WizardSession {
     try {
       const run = await this.runner.run('privilegeProbe', {});
       const accepted = run.outcome === 'ok' && run.parsed.ok && run.parsed.value.uid === 0;
-      if (accepted) this.password = password;
+      if (accepted) {
+        this.password = password;
+        await this.recoverInterruptedChanges();
+      }
       else this.notices.push(msg('notice.passwordRejected'));
       return accepted;
     } finally {

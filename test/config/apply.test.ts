@@ -151,3 +151,47 @@ describe('PlanApplier', () => {
     expect((await journal.load()).status).toBe('loaded');
   });
 });
+
+describe('PlanApplier.recover after an apply that was cut off', () => {
+  it('puts every file of the interrupted plan back, and only once', async () => {
+    const inner = fresh();
+    const loader = loaderOf(inner);
+    const rc = inner.snapshot().files['/etc/rc.conf'] ?? null;
+    const changes = [plan(inner), fileChange('/etc/rc.conf', rc, `${rc ?? ''}linux_enable="YES"\n`, []) as FileChange];
+    // Commands 1–7 write loader.conf, 8–13 stage and rename rc.conf; from the 14th (reading it back) the host is gone.
+    const dying = new DyingHost(inner, 14);
+    const { applier, journal } = await setup(dying);
+    await expect(applier.apply(changes)).rejects.toThrow();
+    expect(loaderOf(inner)).toBe(changes[0]?.after);
+    expect(inner.snapshot().files['/etc/rc.conf']).toBe(changes[1]?.after);
+
+    // The connection is back: the next applier on the same journal finishes the job.
+    const runner = new CommandRunner(inner, new AuditLog(null), () => sudo);
+    const recovered = await new PlanApplier(runner, journal).recover();
+    expect(recovered).toEqual({ rolledBack: ['/etc/rc.conf', '/boot/loader.conf'], leftAlone: [], waiting: false });
+    expect(loaderOf(inner)).toBe(loader);
+    expect(inner.snapshot().files['/etc/rc.conf']).toBe(rc);
+    const loaded = await journal.load();
+    expect(loaded.status === 'loaded' && loaded.value.entries.map((e) => e.state)).toEqual(['restored', 'restored']);
+    expect(await new PlanApplier(runner, journal).recover()).toEqual({ rolledBack: [], leftAlone: [], waiting: false });
+  });
+
+  it('waits for the password rather than half-doing it, and leaves a file edited since alone', async () => {
+    const inner = fresh();
+    const change = plan(inner);
+    const { applier, journal } = await setup(new DyingHost(inner, 7));
+    await expect(applier.apply([change])).rejects.toThrow();
+    expect(loaderOf(inner)).toBe(change.after);
+
+    const noPassword = new CommandRunner(inner, new AuditLog(null), () => ({ method: 'sudo', password: null }));
+    expect(await new PlanApplier(noPassword, journal).recover()).toMatchObject({ rolledBack: [], waiting: true });
+    expect(loaderOf(inner)).toBe(change.after);
+
+    // Someone edits the file by hand before the wizard gets back to it.
+    const runner = new CommandRunner(inner, new AuditLog(null), () => sudo);
+    await runner.run('stageManaged', { path: LOADER, content: 'kern.vty="vt"\n' });
+    await runner.run('commitStaged', { path: LOADER });
+    expect(await new PlanApplier(runner, journal).recover()).toEqual({ rolledBack: [], leftAlone: [{ path: LOADER, reason: 'changed-since' }], waiting: false });
+    expect(loaderOf(inner)).toBe('kern.vty="vt"\n');
+  });
+});

@@ -110,6 +110,8 @@ describe('HTTP fuzz: browser mode endpoints', () => {
       { numRuns: RUNS * 2 },
     );
     expectRefusal(await send('/api/invoke/%E0%A4%A', { headers: authorized(), body: '{}' }), 404, 'unknown-channel');
+    // Dot segments are names like any other here, not a way out of /api/invoke/.
+    for (const name of ['.', '..', '%2e%2e']) expectRefusal(await send(`/api/invoke/${name}`, { headers: authorized(), body: '{}' }), 404, 'unknown-channel');
     expect(execs()).toBe(before);
   });
 

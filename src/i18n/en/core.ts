@@ -13,6 +13,8 @@ export const coreEn = {
   'notice.progressNotSaved': 'Progress could not be saved to {file}. The wizard keeps working, but will not remember this session after a restart.',
   'notice.changeNotApplied': 'Nothing was changed in {path}: {reason}.',
   'notice.changeRestored': 'Writing {path} did not work ({reason}), so the original was put back.',
+  'notice.interruptedRolledBack': 'A change to {path} was cut off last time (the app closed or the connection dropped). The original was put back, so nothing is half-applied.',
+  'notice.interruptedLeftAlone': 'A change to {path} was cut off last time, but the file was not put back ({reason}). Look at it before you go on; the backup is in the wizard’s data folder.',
   'notice.passwordRejected': 'sudo did not accept that password. Nothing was run as root.',
 
   'host.local.label': 'This computer',

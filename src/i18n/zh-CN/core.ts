@@ -14,6 +14,8 @@ export const coreZhCN = {
   'notice.progressNotSaved': '无法把进度保存到 {file}。向导仍可继续使用，但重启后不会记得本次进度。',
   'notice.changeNotApplied': '{path} 没有任何改动：{reason}。',
   'notice.changeRestored': '写入 {path} 失败（{reason}），已恢复为原文件。',
+  'notice.interruptedRolledBack': '上次对 {path} 的修改中途被打断（程序关闭或连接断开），已恢复为原文件，不会留下改了一半的内容。',
+  'notice.interruptedLeftAlone': '上次对 {path} 的修改中途被打断，但该文件没有被恢复（{reason}）。继续之前请先检查它；备份保存在向导的数据目录中。',
   'notice.passwordRejected': 'sudo 没有接受这个密码，没有以 root 身份执行任何命令。',
 
   'host.local.label': '本机',
