@@ -8,7 +8,7 @@ import type { LlamaLog } from './llama-log';
 /**
  * A benchmark against the physical limits of the reference build (Tesla P4 behind the X220's ExpressCard):
  *
- *   load        model bytes ÷ load time, against the link's coded rate (x1 at 5.0 GT/s = 500 MB/s; a faster
+ *   load        bytes sent to the card (the offloaded share of the model) ÷ load time, against the link's coded rate (x1 at 5.0 GT/s = 500 MB/s; a faster
  *               link given is used as it is, a slower one is judged against what the slot can do)
  *   generation  tokens/s, against the P4's memory bandwidth ÷ model bytes (each token reads every weight)
  *   prompt      tokens/s, shown without a limit: prompt processing is compute-bound and llama.cpp's kernels
@@ -87,11 +87,14 @@ export function judgeBenchmark(input: BenchInput): BenchJudgement {
   const limitLink = link && linkRate !== null && linkRate > referenceRate ? link : REFERENCE_LINK;
   const limitRate = Math.max(linkRate ?? 0, referenceRate);
   const loadMs = input.loadMs ?? input.log?.loadMs ?? null;
-  if (loadMs !== null && loadMs > 0 && modelBytes > 0) {
+  // Only what goes to the card crosses the link: nothing for a CPU build, the offloaded share otherwise.
+  const offloaded = input.log?.offloaded;
+  const linkBytes = !usesCuda(null, input.log) ? 0 : offloaded && offloaded.total > 0 ? (modelBytes * offloaded.layers) / offloaded.total : modelBytes;
+  if (loadMs !== null && loadMs > 0 && linkBytes > 0) {
     const seconds = loadMs / 1000;
-    const rate = modelBytes / seconds;
+    const rate = linkBytes / seconds;
     ratios.load = round(rate / limitRate, 3);
-    figures.push({ label: msg('bench.figure.load-time'), value: round(seconds, 2), limit: round(modelBytes / limitRate, 2), unit: 's' });
+    figures.push({ label: msg('bench.figure.load-time'), value: round(seconds, 2), limit: round(linkBytes / limitRate, 2), unit: 's' });
     figures.push({
       label: msg('bench.figure.transfer', { width: limitLink.width, gts: limitLink.gts.toFixed(1) }),
       value: Math.round(rate / 1e6),

@@ -65,6 +65,9 @@ describe('judgeBenchmark', () => {
     const judged = judgeBenchmark({ ...p4, rows: rowsOf('llama-bench-x220-cpu.md.txt'), log: logOf('llama-log-x220-cpu.txt'), loadMs: null });
     expect(judged.verdict).toBe('fail');
     expect(judged.causes).toEqual([{ key: 'bench.cause.no-cuda', params: { backend: 'CPU' } }]);
+    // Nothing crossed the link, so there is no load rate to judge.
+    expect(judged.ratios.load).toBeNull();
+    expect(judged.figures.map((f) => f.unit)).toEqual(['tokens/s', 'tokens/s']);
     // A CUDA backend is not enough when the log says the build has none.
     expect(keys({ ...p4, rows: p4.rows.map((r) => ({ ...r, tokensPerSecond: r.tokensPerSecond / 10 })), log: logOf('llama-log-x220-cpu.txt') })).toContain('bench.cause.no-cuda');
   });
@@ -73,8 +76,12 @@ describe('judgeBenchmark', () => {
     const partial = logOf('llama-log-p4-2024-partial.txt');
     const slowRows = rowsOf('llama-bench-p4-2023.md.txt').filter((r) => r.gpuLayers === 20);
     const sevenB = 3825065984;
-    expect(judgeBenchmark({ ...p4, rows: slowRows, modelBytes: sevenB, log: partial }).causes).toEqual([
+    // Only the 20 offloaded layers cross the link: 2.32 GB in 10.2 s, 227 MB/s, under half the link.
+    const judged = judgeBenchmark({ ...p4, rows: slowRows, modelBytes: sevenB, log: partial });
+    expect(judged.figures[0]).toMatchObject({ value: 10.21, limit: 4.64 });
+    expect(judged.causes).toEqual([
       { key: 'bench.cause.layers-cpu', params: { layers: 20, total: 33 } },
+      { key: 'bench.cause.load-disk', params: { mbps: 227 } },
     ]);
     expect(judgeBenchmark({ ...p4, rows: slowRows, modelBytes: sevenB, log: null }).causes).toEqual([{ key: 'bench.cause.ngl-low', params: { ngl: 20 } }]);
     // With both ngl values measured, the best (all layers) run is judged, and it is fine.
@@ -111,6 +118,8 @@ describe('judgeBenchmark', () => {
     const all = [
       ...judgeBenchmark({ ...p4, rows: slow, link: { width: 1, gts: 2.5 }, loadMs: 30000, thermal: { temperatureC: 90, slowdown: false } }).causes,
       ...judgeBenchmark({ ...p4, rows: rowsOf('llama-bench-x220-cpu.md.txt'), loadMs: 40000 }).causes,
+      ...judgeBenchmark({ ...p4, rows: rowsOf('llama-bench-p4-2023.md.txt').filter((r) => r.gpuLayers === 20), log: logOf('llama-log-p4-2024-partial.txt') }).causes,
+      ...judgeBenchmark({ ...p4, rows: rowsOf('llama-bench-p4-2023.md.txt').filter((r) => r.gpuLayers === 20), log: null }).causes,
     ];
     for (const cause of all) {
       for (const locale of ['en', 'zh-CN'] as const) expect(translate(locale, cause.key, cause.params)).not.toMatch(/bench\.|\{/);

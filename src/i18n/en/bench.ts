@@ -1,6 +1,8 @@
 /** Texts of the benchmark: figures against their limits, and the likely causes when one is far below. */
 export const benchEn = {
   'bench.title': 'Benchmark against the physical limits',
+  'bench.header': 'llama-bench {build} ({format}), {rows} results; model {gb} GB; link x{width} at {gts} GT/s',
+  'bench.header.assumed': 'llama-bench {build} ({format}), {rows} results; model {gb} GB; link not given, x{width} at {gts} GT/s assumed',
   'bench.figure.load-time': 'Model load time',
   'bench.figure.transfer': 'Effective transfer rate while loading (link x{width} at {gts} GT/s)',
   'bench.figure.prompt': 'Prompt processing ({test})',

@@ -3,6 +3,8 @@ import type { benchEn } from '../en/bench';
 /** 基准测试的文本：各项数据与物理上限的对比，以及明显偏低时最可能的原因。 */
 export const benchZhCN = {
   'bench.title': '对照物理上限的基准测试',
+  'bench.header': 'llama-bench {build}（{format} 格式），{rows} 条结果；模型 {gb} GB；链路 x{width}，{gts} GT/s',
+  'bench.header.assumed': 'llama-bench {build}（{format} 格式），{rows} 条结果；模型 {gb} GB；未指定链路，按 x{width}、{gts} GT/s 计算',
   'bench.figure.load-time': '模型加载时间',
   'bench.figure.transfer': '加载时的实际传输速率（链路 x{width}，{gts} GT/s）',
   'bench.figure.prompt': '提示词处理（{test}）',
