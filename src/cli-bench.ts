@@ -49,7 +49,6 @@ async function readText(name: Name, file: string): Promise<{ ok: true; text: str
 /** Reads `llama-bench=FILE [llama-log=FILE]`; a string is the one-line error. */
 async function readOutputs(specs: readonly string[]): Promise<{ outputs: BenchOutputs; files: Record<Name, string | undefined> } | string> {
   const files: Record<Name, string | undefined> = { 'llama-bench': undefined, 'llama-log': undefined };
-  const texts: Partial<Record<Name, string>> = {};
   for (const spec of specs) {
     const at = spec.indexOf('=');
     const name = at > 0 ? spec.slice(0, at) : '';
@@ -57,6 +56,11 @@ async function readOutputs(specs: readonly string[]): Promise<{ outputs: BenchOu
     if (!isName(name) || file === '') return `"${spec}" is not NAME=FILE with NAME one of ${NAMES.join(', ')}`;
     if (files[name] !== undefined) return `${name} is given twice`;
     files[name] = file;
+  }
+  const texts: Partial<Record<Name, string>> = {};
+  for (const name of NAMES) {
+    const file = files[name];
+    if (file === undefined) continue;
     const read = await readText(name, file);
     if (!read.ok) return read.error;
     texts[name] = read.text;
