@@ -166,29 +166,43 @@ function collect(format: LlamaBenchFormat, records: ReadonlyArray<{ value: unkno
   return validated(LlamaBenchOutput, { format, build, rows });
 }
 
-/** 1-based line of a character offset. */
-const lineAt = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
+/** 1-based line of a character offset, found by binary search over the newline offsets. */
+function lineFinder(text: string): (offset: number) => number {
+  const newlines: number[] = [];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) newlines.push(at);
+  return (offset) => {
+    let low = 0;
+    let high = newlines.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((newlines[mid] ?? Infinity) < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low + 1;
+  };
+}
 
 function parseJson(text: string, start: number): ParseResult<LlamaBenchOutput> {
+  const lineAt = lineFinder(text);
   const end = jsonExtent(text, start);
-  if (end === null) return parseFailure('truncated', `${WHAT}: the JSON array is not closed (the output seems cut off)`, lineAt(text, text.length));
+  if (end === null) return parseFailure('truncated', `${WHAT}: the JSON array is not closed (the output seems cut off)`, lineAt(text.length));
   let value: unknown;
   try {
     value = JSON.parse(text.slice(start, end));
   } catch (error) {
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    const line = position?.[1] !== undefined ? lineAt(text, start + Number(position[1])) : lineAt(text, start);
+    const line = position?.[1] !== undefined ? lineAt(start + Number(position[1])) : lineAt(start);
     return parseFailure('malformed', `${WHAT}: not valid JSON`, line);
   }
-  if (!Array.isArray(value)) return parseFailure('malformed', `${WHAT}: the JSON output is not an array of results`, lineAt(text, start));
+  if (!Array.isArray(value)) return parseFailure('malformed', `${WHAT}: the JSON output is not an array of results`, lineAt(start));
   // Each result object starts on its own line; find them for the error messages.
   const starts: number[] = [];
   for (let at = text.indexOf('{', start); at >= 0 && at < end; ) {
-    starts.push(lineAt(text, at));
+    starts.push(lineAt(at));
     const close = jsonExtent(text, at);
     at = close === null ? -1 : text.indexOf('{', close);
   }
-  return collect('json', value.map((v, i) => ({ value: v, line: starts[i] ?? lineAt(text, start) })));
+  return collect('json', value.map((v, i) => ({ value: v, line: starts[i] ?? lineAt(start) })));
 }
 
 function parseJsonl(lines: readonly string[], first: number): ParseResult<LlamaBenchOutput> {
