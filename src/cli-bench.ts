@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { benchJson, benchReport, benchText, type BenchOptions, type BenchOutputs } from './bench/report';
-import { decodeUtf8 } from './commands/parse-result';
+import { FromFilesError, readOutputFile } from './cli-diagnose';
 import { parseLinkSpec, parseSize } from './hardware/estimate';
 import type { Locale } from './i18n/translate';
 
@@ -33,19 +32,6 @@ export interface BenchCommandContext {
   err: (text: string) => void;
 }
 
-async function readText(name: Name, file: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'unreadable';
-    return { ok: false, error: `cannot read ${name} file ${file}: ${why}` };
-  }
-  const text = decodeUtf8(bytes);
-  return text.ok ? { ok: true, text: text.value } : { ok: false, error: `${name} file ${file} is not UTF-8 text` };
-}
-
 /** Reads `llama-bench=FILE [llama-log=FILE]`; a string is the one-line error. */
 async function readOutputs(specs: readonly string[]): Promise<{ outputs: BenchOutputs; files: Record<Name, string | undefined> } | string> {
   const files: Record<Name, string | undefined> = { 'llama-bench': undefined, 'llama-log': undefined };
@@ -61,9 +47,12 @@ async function readOutputs(specs: readonly string[]): Promise<{ outputs: BenchOu
   for (const name of NAMES) {
     const file = files[name];
     if (file === undefined) continue;
-    const read = await readText(name, file);
-    if (!read.ok) return read.error;
-    texts[name] = read.text;
+    try {
+      texts[name] = await readOutputFile(name, file);
+    } catch (error) {
+      if (error instanceof FromFilesError) return error.message;
+      throw error;
+    }
   }
   if (texts['llama-bench'] === undefined) return '--from-files needs llama-bench=FILE (and optionally llama-log=FILE)';
   return { outputs: { llamaBench: texts['llama-bench'], llamaLog: texts['llama-log'] ?? null }, files };
