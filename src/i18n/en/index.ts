@@ -4,5 +4,6 @@ import { driverEn } from './driver';
 import { sshEn } from './ssh';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
+import { benchEn } from './bench';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...benchEn } as const;

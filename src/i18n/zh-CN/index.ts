@@ -5,5 +5,6 @@ import { driverZhCN } from './driver';
 import { sshZhCN } from './ssh';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
+import { benchZhCN } from './bench';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
