@@ -90,6 +90,21 @@ describe('egpu-wizard diagnose', () => {
     expect(report.checks.find((c) => c.check === 'gpu-memory')).toMatchObject({ status: 'fail', reason: { key: 'steps.adapter.memory.unassigned' } });
   });
 
+  it('reports the driver step: the branch the card needs, the mismatched libraries, the kernel\'s API mismatch', async () => {
+    await main(['diagnose', '--host', 'sim:x220-fresh', '--json']);
+    type Report = { checks: { step: string; check: string; status: string; reason: { key: string; params?: Record<string, unknown> } }[]; findings: { id: string }[] };
+    const fresh = JSON.parse(out.join('')) as Report;
+    expect(fresh.checks.find((c) => c.step === 'driver' && c.check === 'branch')).toMatchObject({
+      status: 'skip',
+      reason: { key: 'steps.driver.branch.needsRoot', params: { name: 'Tesla P4', architecture: 'Pascal', last: 580 } },
+    });
+    out.length = 0;
+    await main(['diagnose', '--host', 'sim:x220-mismatch', '--json']);
+    const mismatch = JSON.parse(out.join('')) as Report;
+    expect(mismatch.checks.find((c) => c.step === 'driver' && c.check === 'versions')).toMatchObject({ status: 'fail', reason: { key: 'steps.driver.versions.libsDiffer' } });
+    expect(mismatch.findings.map((f) => f.id)).toContain('nvidia-version-mismatch');
+  });
+
   it('rejects an unknown host with a usage error', async () => {
     expect(await main(['diagnose', '--host', 'sim:nope'])).toBe(2);
     expect(err.join('')).toContain('x220-fresh');

@@ -12,6 +12,7 @@ export const driverEn = {
   'steps.driver.branch.advice.nvidiaList': 'Look up your card in the list of supported GPUs for each driver release at {url}, then install that branch by hand with pkg.',
   'steps.driver.branch.installedUnsupported': '{package} {version} is installed, but {name} ({chip}, {architecture}) is supported only up to the {last} series. This driver ignores the card.',
   'steps.driver.branch.advice.remove': 'Remove it with “pkg delete {package} {libs}”, then run the checks again: the wizard will offer the branch that supports your card.',
+  'steps.driver.branch.needsRoot': '{name} ({chip}, {architecture}) needs a driver of the {first}–{last} series. Asking the package repository which package carries it needs administrator rights: finish the privileges check in Preflight, then run the checks again.',
   'steps.driver.branch.installed': '{package} {version} is installed and supports {name} ({chip}, {architecture}).',
   'steps.driver.branch.ready': 'For {name} ({chip}, {architecture}) the wizard will install {package} {version} with {libs}.',
   'steps.driver.branch.libsMissing': 'The driver {driver} is installed; its Linux libraries {package} {version} are still missing.',

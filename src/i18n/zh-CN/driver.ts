@@ -14,6 +14,7 @@ export const driverZhCN = {
   'steps.driver.branch.advice.nvidiaList': '请在 {url} 查阅各驱动版本支持的显卡列表，然后用 pkg 手动安装对应分支。',
   'steps.driver.branch.installedUnsupported': '已安装 {package} {version}，但 {name}（{chip}，{architecture} 架构）只支持到 {last} 系列，这个驱动会忽略这张卡。',
   'steps.driver.branch.advice.remove': '请先用“pkg delete {package} {libs}”卸载，再重新运行检查：向导会提供支持这张卡的分支。',
+  'steps.driver.branch.needsRoot': '{name}（{chip}，{architecture} 架构）需要 {first}–{last} 系列的驱动。查询软件源中由哪个包提供需要管理员权限：请先完成“准备检查”中的权限检查，再重新运行检查。',
   'steps.driver.branch.installed': '已安装 {package} {version}，支持 {name}（{chip}，{architecture} 架构）。',
   'steps.driver.branch.ready': '针对 {name}（{chip}，{architecture} 架构），向导将安装 {package} {version} 以及 {libs}。',
   'steps.driver.branch.libsMissing': '驱动 {driver} 已安装，但配套的 Linux 库 {package} {version} 还没有装。',

@@ -80,7 +80,16 @@ export const branchCheck = defineCheck({
       };
     }
 
-    // Something is missing: ask the repository what it has.
+    // Something is missing: ask the repository what it has. Without root (no password yet, or a read-only
+    // `diagnose`) the card's needs are still worth saying.
+    if (offered.refusal !== null) {
+      return {
+        status: 'skip',
+        reason: msg('steps.driver.branch.needsRoot', { ...cardParams, first: card.support.firstBranch, last: card.support.lastBranch ?? '—' }),
+        advice: [],
+        evidence: [gpuEvidence],
+      };
+    }
     if (!offered.parsed.ok) {
       return { status: 'error', reason: explainPkgFailure(offered), advice: [msg('steps.driver.pkg.retry')], evidence: [gpuEvidence, failureEvidence(offered)] };
     }
