@@ -1,6 +1,6 @@
 /** Texts of the wizard engine, hosts, notices and errors that reach the user. */
 export const coreEn = {
-  'wizard.blocked.running': 'Checks are running…',
+  'wizard.blocked.running': 'Working: a check or a fix is running…',
   'wizard.blocked.checklist': 'Tick every item of the checklist first.',
   'wizard.blocked.notRun': 'Run the checks to continue.',
   'wizard.blocked.failed': 'A check failed. Follow its advice, then run the checks again.',

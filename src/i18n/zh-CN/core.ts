@@ -1,7 +1,7 @@
 import type { coreEn } from '../en/core';
 
 export const coreZhCN = {
-  'wizard.blocked.running': '正在运行检查……',
+  'wizard.blocked.running': '正在运行检查或修复……',
   'wizard.blocked.checklist': '请先勾选清单中的每一项。',
   'wizard.blocked.notRun': '运行检查后才能继续。',
   'wizard.blocked.failed': '有一项检查未通过。请按建议处理后重新运行检查。',
