@@ -17,7 +17,7 @@ export const diagnosisZhCN = {
   'diagnosis.cuda-cpu-fallback.title': 'llama.cpp 没有用 CUDA，而是在 CPU 上运行',
 
   'diagnosis.gpu-not-enumerated.explanation':
-    'pciconf 列出了 {count} 个设备，其中没有 NVIDIA 的显示或 3D 控制器。开机时 Tesla P4 不在总线上：最常见的原因是扩展坞当时还没通电、显卡或 ExpressCard 没插到底，或者笔记本是从休眠恢复而不是冷启动。',
+    'pciconf 列出了 {count} 个设备，其中没有 NVIDIA 的显示或 3D 控制器。开机时 Tesla P4 不在总线上：最常见的原因是转接板当时还没通电、显卡或 ExpressCard 没插到底，或者笔记本是从休眠恢复而不是冷启动。',
   'diagnosis.gpu-no-driver.none': '位于 {selector} 的 GPU 已在总线上，但没有任何驱动接管它（pciconf 显示为 noneN）。',
   'diagnosis.gpu-no-driver.notInstalled': '位于 {selector} 的 GPU 已作为 {name} 出现在总线上；尚未安装 NVIDIA 驱动包（驱动步骤会安装它）。',
   'diagnosis.gpu-no-driver.notLoaded': '位于 {selector} 的 GPU 已作为 {name} 出现在总线上，但 NVIDIA 内核模块（nvidia.ko）没有加载。',
@@ -86,9 +86,9 @@ export const diagnosisZhCN = {
     '向导无法独自解决这个问题。剩下的办法是覆盖 ACPI 表（DSDT）——需要你亲手准备——或者刷修改版 BIOS。下面分别说明这两种做法及其风险。',
   'diagnosis.error12.note.needPciconf': '请附上 pciconf -lvbc 的输出，才能看出哪个设备位于哪个桥下游。',
 
-  'diagnosis.fix.power-first.title': '先给扩展坞通电，再开笔记本',
+  'diagnosis.fix.power-first.title': '先给转接板通电，再开笔记本',
   'diagnosis.fix.power-first.instruction':
-    '插好 GPU、接好 ExpressCard 线缆，先打开扩展坞的 12 V 电源，再打开笔记本（冷启动，不要从休眠恢复）。固件只会为开机时看到的设备划分插槽的内存窗口。',
+    '插好 GPU、接好 ExpressCard 线缆，先打开转接板的 12 V 电源，再打开笔记本（冷启动，不要从休眠恢复）。固件只会为开机时看到的设备划分插槽的内存窗口。',
   'diagnosis.fix.realloc-bars.title': '让 FreeBSD 重新分配内存区间（hw.pci.realloc_bars=1）',
   'diagnosis.fix.realloc-bars.instruction':
     '在 /boot/loader.conf 中加入 hw.pci.realloc_bars=1：下次启动时，内核会为固件没有分配地址的内存区间重新分配。向导会先展示改动再写入，重启后生效。',
@@ -107,11 +107,11 @@ export const diagnosisZhCN = {
     '刷写失败或刷错会让笔记本无法开机，恢复可能需要 SPI 编程器并拆机。这样做会失去保修，来源不可信的镜像还可能带有恶意代码。',
   'diagnosis.fix.reseat.title': '重新插好显卡和 ExpressCard',
   'diagnosis.fix.reseat.instruction':
-    '全部断电后，把 ExpressCard 完全推入插槽（靠右对齐，装上垫片），把 GPU 牢牢插进扩展坞的 x16 插槽，然后先给扩展坞通电，再开笔记本。',
+    '全部断电后，把 ExpressCard 完全推入插槽（靠右对齐，装上垫片），把 GPU 牢牢插进转接板的 x16 插槽，然后先给转接板通电，再开笔记本。',
   'diagnosis.fix.cold-boot.title': '冷启动，不要从休眠恢复',
-  'diagnosis.fix.cold-boot.instruction': '在扩展坞已通电的情况下，把笔记本完全关机后再开机。总线只在启动时扫描，之后才通电的 GPU 不会被发现。',
+  'diagnosis.fix.cold-boot.instruction': '在转接板已通电的情况下，把笔记本完全关机后再开机。总线只在启动时扫描，之后才通电的 GPU 不会被发现。',
   'diagnosis.fix.cable.title': '检查线缆',
-  'diagnosis.fix.cable.instruction': '使用扩展坞附带的短线，远离电源，并确认两端都插到底。线缆质量差会让链路以更低的速率或更少的通道完成训练。',
+  'diagnosis.fix.cable.instruction': '使用转接板附带的短线，远离电源，并确认两端都插到底。线缆质量差会让链路以更低的速率或更少的通道完成训练。',
   'diagnosis.fix.cooling.title': '给显卡散热',
   'diagnosis.fix.cooling.instruction': 'Tesla P4 自身没有风扇：请装一个顺着散热片吹风的风扇，保持进风口畅通，然后在负载下再检查温度。',
   'diagnosis.fix.reboot-after-upgrade.title': '升级驱动后重启',
