@@ -2,7 +2,8 @@ import { coreEn } from './core';
 import { diagnosisEn } from './diagnosis';
 import { driverEn } from './driver';
 import { sshEn } from './ssh';
+import { jailEn } from './jail';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn } as const;

@@ -3,7 +3,8 @@ import { coreZhCN } from './core';
 import { diagnosisZhCN } from './diagnosis';
 import { driverZhCN } from './driver';
 import { sshZhCN } from './ssh';
+import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN } satisfies Record<keyof typeof en, string>;

@@ -142,7 +142,9 @@ export const shimCheck = defineCheck({
   commands: { installed: read.installed, smi: invoke('nvSglrunSmi', {}) },
   evaluate: ({ installed, smi }): Verdict => {
     const tradeoffs = msg('jail.shim.advice.tradeoffs');
-    if (!hasPackage(installed, 'libc6-shim')) return { status: 'skip', reason: msg('jail.shim.notInstalled'), advice: [tradeoffs], evidence: [] };
+    if (!hasPackage(installed, 'libc6-shim')) {
+      return { status: 'skip', reason: msg('jail.shim.notInstalled'), advice: [tradeoffs], evidence: [], commands: [invoke('pkgInstallTool', { package: 'libc6-shim' })] };
+    }
     const out = smi.parsed.ok ? smi.parsed.value : null;
     const gpu = out?.gpus[0];
     if (out?.status === 'ok' && gpu !== undefined) {

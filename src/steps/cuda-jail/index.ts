@@ -54,14 +54,6 @@ export const cudaJailStep: StepDefinition = {
     carriesOut('jail', 'jail'),
     carriesOut('nvidia', 'nvidia-userland', { appliesPlanOf: undefined }),
     carriesOut('cuda', 'cuda', { appliesPlanOf: undefined }),
-    {
-      id: 'shim',
-      title: 'jail.action.shim.title',
-      description: 'jail.action.shim.description',
-      after: 'jail.action.shim.after',
-      commands: [invoke('pkgInstallTool', { package: 'libc6-shim' })],
-      explainFailure: explainPkgFailure,
-      offeredWhen: (_c, r) => reasonIs(r, 'shim', 'jail.shim.notInstalled'),
-    },
+    carriesOut('shim', 'shim', { appliesPlanOf: undefined, explainFailure: explainPkgFailure, offeredWhen: (_c, r) => reasonIs(r, 'shim', 'jail.shim.notInstalled') }),
   ],
 };
