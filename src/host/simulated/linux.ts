@@ -17,7 +17,6 @@ export const freshLinux = (): LinuxWorld => ({
   devfsRulesLoaded: null,
   handMounts: [],
   llama: null,
-  cmakeFindsCuda: true,
   models: {},
 });
 

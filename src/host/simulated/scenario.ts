@@ -232,8 +232,6 @@ export const LinuxWorld = z
     handMounts: z.array(HandMount),
     /** llama.cpp in the jail's /opt/llama.cpp: built with CUDA or not, or not there. */
     llama: z.object({ cuda: z.boolean() }).strict().nullable(),
-    /** Whether CMake finds CUDA when llama.cpp is configured: false builds a CPU-only llama.cpp without a word. */
-    cmakeFindsCuda: z.boolean(),
     /** Model files in the jail's /opt/models, by name, with their sizes in bytes. */
     models: z.record(z.string(), z.number().int().positive()),
   })
