@@ -1,5 +1,8 @@
 /** Texts of the Linux jail step (CUDA for the card) and of its lighter alternative, libc6-shim. */
 export const jailEn = {
+  'scenario.x220-jail-no-devfs': 'ThinkPad X220, driver working, jail cuda running with the stock jail ruleset: the NVIDIA nodes are hidden in it',
+  'scenario.x220-cpu-fallback': 'ThinkPad X220, jail cuda working, but llama.cpp in it built without CUDA (runs on the CPU)',
+
   'jail.title': 'Linux jail with CUDA',
   'jail.intro': 'CUDA’s userland exists only for Linux, so on FreeBSD it runs through the Linux ABI. The wizard builds a jail named “cuda” with Ubuntu 22.04 inside, shows it exactly the NVIDIA devices, and proves that CUDA sees the card from inside.',
   'jail.instructions.why': 'The jail lives in /usr/local/jails/cuda and is built with debootstrap. Ubuntu 22.04 (jammy) is the reference; Rocky Linux (from the linux_base-rl9 packages or dnf --installroot) works too, but the wizard’s paths and checks assume Ubuntu.',

@@ -2,6 +2,9 @@ import type { jailEn } from '../en/jail';
 
 /** Linux jail（CUDA）步骤及其轻量替代方案 libc6-shim 的文本。 */
 export const jailZhCN = {
+  'scenario.x220-jail-no-devfs': 'ThinkPad X220，驱动正常，jail cuda 已运行，但使用的是默认 jail 规则集：NVIDIA 设备节点在 jail 内被隐藏',
+  'scenario.x220-cpu-fallback': 'ThinkPad X220，jail cuda 正常，但其中的 llama.cpp 编译时没有启用 CUDA（只能用 CPU 运行）',
+
   'jail.title': '带 CUDA 的 Linux jail',
   'jail.intro': 'CUDA 的用户态组件只有 Linux 版，所以在 FreeBSD 上要借助 Linux ABI 来运行。向导会建立一个名为“cuda”的 jail，在里面装好 Ubuntu 22.04，只把 NVIDIA 设备暴露给它，并从 jail 内部验证 CUDA 能识别这张卡。',
   'jail.instructions.why': 'jail 位于 /usr/local/jails/cuda，用 debootstrap 构建。参考方案是 Ubuntu 22.04（jammy）；Rocky Linux（来自 linux_base-rl9 软件包或 dnf --installroot）也能用，但向导的路径和检查都以 Ubuntu 为准。',
