@@ -11,6 +11,21 @@ import type { Locale } from './i18n/translate';
 /** A problem with the command line or its files: one line on stderr, exit code 2. */
 export class FromFilesError extends Error {}
 
+/** Reads one saved output: it must exist and be UTF-8 text. */
+export async function readOutputFile(name: string, file: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'unreadable';
+    throw new FromFilesError(`cannot read ${name} file ${file}: ${why}`);
+  }
+  const text = decodeUtf8(bytes);
+  if (!text.ok) throw new FromFilesError(`${name} file ${file} is not UTF-8 text`);
+  return text.value;
+}
+
 /** Reads `source=FILE` arguments; every file must exist, be UTF-8 text and parse as the output it claims to be. */
 export async function readSourceFiles(specs: readonly string[]): Promise<RawOutput[]> {
   if (specs.length === 0) throw new FromFilesError(`--from-files needs at least one NAME=FILE (names: ${SourceName.options.join(', ')})`);
@@ -22,24 +37,15 @@ export async function readSourceFiles(specs: readonly string[]): Promise<RawOutp
     const source = SourceName.safeParse(name);
     if (!source.success || file === '') throw new FromFilesError(`"${spec}" is not NAME=FILE with NAME one of ${SourceName.options.join(', ')}`);
     if (outputs.some((o) => o.source === source.data)) throw new FromFilesError(`${source.data} is given twice`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'unreadable';
-      throw new FromFilesError(`cannot read ${source.data} file ${file}: ${why}`);
-    }
-    const text = decodeUtf8(bytes);
-    if (!text.ok) throw new FromFilesError(`${source.data} file ${file} is not UTF-8 text`);
+    const text = await readOutputFile(source.data, file);
     // A file that is not the output it claims to be is refused, as `egpu-wizard parse` refuses it, instead of
     // quietly diagnosing without it.
-    const parsed = parseSource(source.data, text.value);
+    const parsed = parseSource(source.data, text);
     if (!parsed.ok) {
       const where = parsed.error.line !== undefined ? ` (line ${parsed.error.line})` : '';
       throw new FromFilesError(`${source.data} file ${file} is not ${source.data} output: ${parsed.error.message}${where}`);
     }
-    outputs.push({ source: source.data, text: text.value, origin: file });
+    outputs.push({ source: source.data, text, origin: file });
   }
   return outputs;
 }

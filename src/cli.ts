@@ -8,6 +8,7 @@ import { NvidiaSmiQueryField } from './commands/parsers/nvidia-smi-csv';
 import { decodeUtf8 } from './commands/parse-result';
 import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
 import { CommandRunner } from './commands/runner';
+import { BENCH_HELP, benchCommand } from './cli-bench';
 import { configure, undo } from './cli-changes';
 import { diagnoseFromFiles, FromFilesError } from './cli-diagnose';
 import { reportCommand } from './cli-report';
@@ -38,6 +39,8 @@ Usage:
                                          a support report (Markdown) with private details redacted
   egpu-wizard estimate --model-size 6GiB [--model FILE] [--link x1@5.0] [--json]
                                          model load time over the link and the generation ceiling
+  egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE] [--model-size SIZE] [--link xW@GTS] [--json]
+                                         a llama.cpp benchmark against the card's and the link's limits
   egpu-wizard configure [--host H] [--dry-run] [--password-stdin]
                                          show (and apply) the file changes the checks propose
   egpu-wizard undo [--host H] [--dry-run] [--password-stdin]
@@ -51,6 +54,7 @@ Usage:
 Hosts: local (this machine), ssh://user@host[:port] (a FreeBSD machine over SSH, with your own keys)
 or sim:NAME (a simulated FreeBSD machine).`,
   'trust-host': TRUST_HOST_HELP,
+  bench: BENCH_HELP,
   parse: `Usage: egpu-wizard parse <kind> [file|-] [--fields a,b,c]
 
 Parses the output of a FreeBSD command and prints the parsed value as JSON.
@@ -351,6 +355,13 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'estimate':
         return await estimateCommand(rest);
+      case 'bench':
+        return await benchCommand(rest, {
+          usageError: (message) => new UsageError(message),
+          locale: localeOf,
+          out: (text) => void process.stdout.write(text),
+          err: (text) => void process.stderr.write(text),
+        });
       case 'configure':
       case 'undo':
         return await changesCommand(command, rest);

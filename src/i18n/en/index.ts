@@ -5,5 +5,6 @@ import { sshEn } from './ssh';
 import { jailEn } from './jail';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
+import { benchEn } from './bench';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;

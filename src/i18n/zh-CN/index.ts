@@ -6,5 +6,6 @@ import { sshZhCN } from './ssh';
 import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
+import { benchZhCN } from './bench';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
