@@ -73,7 +73,16 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'steps.driver.check.smi').getByText(pattern('steps.driver.smi.ok'))).toBeVisible();
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver };
+  /** From the driver step on through the Linux jail: userland, mounts, devfs ruleset, jail, NVIDIA libraries, CUDA. */
+  async function passCudaJail(page: Page): Promise<void> {
+    await next(page, 'jail.title');
+    await runChecks(page);
+    for (const action of ['build', 'mounts', 'devfs', 'jail', 'nvidia', 'cuda']) await runAction(page, `jail.action.${action}.title`);
+    await expect(check(page, 'jail.check.smi').getByText(pattern('jail.smi.ok'))).toBeVisible();
+    await expect(check(page, 'jail.check.cuda').getByText(pattern('jail.cuda.ok'))).toBeVisible();
+  }
+
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver, passCudaJail };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];
