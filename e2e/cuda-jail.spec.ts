@@ -4,12 +4,7 @@ import { bothLocales, inLocale } from './localized';
 
 /** From a fresh start through the boot configuration (with its simulated restart) and the driver step. */
 async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachAdapterChecks(page);
-  await ui.next(page, 'steps.power.title');
-  await ui.tickChecklist(page);
-  await ui.runChecks(page);
-  await ui.next(page, 'steps.boot.title');
-  await ui.runChecks(page);
+  await ui.reachBootChecks(page);
   await ui.runAction(page, 'steps.boot.action.apply.title');
   await ui.runAction(page, 'steps.adapter.action.restart.title');
   await page.reload();
@@ -61,12 +56,7 @@ test.describe('the jail hides the NVIDIA nodes', () => {
     test.setTimeout(120_000);
     const ui = inLocale('zh-CN');
     const { page } = wizard;
-    await ui.reachAdapterChecks(page);
-    await ui.next(page, 'steps.power.title');
-    await ui.tickChecklist(page);
-    await ui.runChecks(page);
-    await ui.next(page, 'steps.boot.title');
-    await ui.runChecks(page);
+    await ui.reachBootChecks(page);
     await ui.next(page, 'steps.driver.title');
     await ui.runChecks(page);
     await ui.next(page, 'jail.title');

@@ -73,6 +73,16 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'steps.driver.check.smi').getByText(pattern('steps.driver.smi.ok'))).toBeVisible();
   }
 
+  /** From a fresh start through Adapter card and Power and cooling to the boot configuration's checks. */
+  async function reachBootChecks(page: Page): Promise<void> {
+    await reachAdapterChecks(page);
+    await next(page, 'steps.power.title');
+    await tickChecklist(page);
+    await runChecks(page);
+    await next(page, 'steps.boot.title');
+    await runChecks(page);
+  }
+
   /** From the driver step on through the Linux jail: userland, mounts, devfs ruleset, jail, NVIDIA libraries, CUDA. */
   async function passCudaJail(page: Page): Promise<void> {
     await next(page, 'jail.title');
@@ -82,7 +92,7 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'jail.check.cuda').getByText(pattern('jail.cuda.ok'))).toBeVisible();
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver, passCudaJail };
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, passDriver, passCudaJail, reachBootChecks };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { CUDA_TOOLKIT, DEVICE_QUERY, JAIL_LIBDIR, JAIL_NAME, JAIL_ROOT, NVCC, UBUNTU_MIRROR, UBUNTU_SUITE, jailPath, nvidiaRunfile, nvidiaRunfileUrl } from '../jail/layout';
-import { parseFailure } from './parse-result';
+import { parseFailure, type ParseResult } from './parse-result';
 import { parseNvidiaSmi } from './parsers/nvidia-smi';
 import { debootstrapProgress, parseDeviceQuery, parseJls, parseLibcuda, parseListing, parseMountP, parseNvcc, parseOsRelease } from './parsers/jail';
 import { doneOrFailed, joinStreams, onSuccess } from './output';
 import { pkgProgress } from './pkg/progress';
-import type { CommandSpec } from './types';
+import type { CommandOutput, CommandSpec } from './types';
 
 /**
  * Catalogue entries of the Linux jail: every path and name is a constant of src/jail/layout.ts, and the
@@ -28,8 +28,16 @@ export const ListedDir = z.enum([JAIL_ROOT, jailPath('/dev'), '/dev']);
 const missingIsNull = <T>(out: { exitCode: number | null; stderr: string }, absent: T) =>
   /No such file or directory/.test(out.stderr) ? { ok: true as const, value: absent } : null;
 
-/** jexec's own failures (no such jail, no such program inside it) are findings of the checks, not parse errors. */
-const jexecFailure = (stderr: string): string | null => /^jexec: .*$/m.exec(stderr)?.[0] ?? null;
+/**
+ * A program inside the jail whose verdicts come on either stream; jexec's own failures (no such jail, no such
+ * program in it) are reported as such, for the checks to explain.
+ */
+const insideJail =
+  <R>(parse: (text: string) => ParseResult<R>) =>
+  (out: CommandOutput): ParseResult<R> => {
+    const failure = /^jexec: .*$/m.exec(out.stderr)?.[0];
+    return failure === undefined ? parse(joinStreams(out)) : parseFailure('command-failed', failure);
+  };
 
 export const jailCommands = {
   pkgInstallTool: entry({
@@ -167,10 +175,7 @@ export const jailCommands = {
     argv: () => ['jexec', JAIL_NAME, 'nvidia-smi'],
     privileged: true,
     timeoutMs: 30 * SECOND,
-    parse: (out) => {
-      const failure = jexecFailure(out.stderr);
-      return failure === null ? parseNvidiaSmi(joinStreams(out)) : parseFailure('command-failed', failure);
-    },
+    parse: insideJail(parseNvidiaSmi),
   }),
   jailNvcc: entry({
     id: 'jailNvcc',
@@ -206,10 +211,7 @@ export const jailCommands = {
     argv: () => ['jexec', JAIL_NAME, DEVICE_QUERY],
     privileged: true,
     timeoutMs: 60 * SECOND,
-    parse: (out) => {
-      const failure = jexecFailure(out.stderr);
-      return failure === null ? parseDeviceQuery(joinStreams(out)) : parseFailure('command-failed', failure);
-    },
+    parse: insideJail(parseDeviceQuery),
   }),
   nvSglrunSmi: entry({
     id: 'nvSglrunSmi',
