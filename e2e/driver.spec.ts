@@ -31,7 +31,7 @@ for (const locale of bothLocales) {
         await ui.runAction(page, 'steps.driver.action.load.title');
         await expect(ui.check(page, 'steps.driver.check.attached').getByText(ui.tr('steps.driver.attached.ok', { device: 'nvidia0', description: 'Tesla P4', parent: 'vgapci1' }))).toBeVisible();
         await expect(ui.check(page, 'steps.driver.check.smi').getByText(ui.tr('steps.driver.smi.ok', { name: 'Tesla P4', bus: '00000000:05:00.0', version: '580.105.08', memory: '7680' }))).toBeVisible();
-        await ui.next(page, 'steps.verify.title');
+        await ui.next(page, 'jail.title');
       });
     });
 

@@ -66,12 +66,7 @@ export function inLocale(locale: Locale) {
 
   /** From a fresh start through Power and cooling and the boot configuration (applied, restarted) to the driver step, its checks run. */
   async function reachDriver(page: Page): Promise<void> {
-    await reachAdapterChecks(page);
-    await next(page, 'steps.power.title');
-    await tickChecklist(page);
-    await runChecks(page);
-    await next(page, 'steps.boot.title');
-    await runChecks(page);
+    await reachBootChecks(page);
     await runAction(page, 'steps.boot.action.apply.title');
     await runAction(page, 'steps.adapter.action.restart.title');
     await runChecks(page);
@@ -88,7 +83,26 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'steps.driver.check.smi').getByText(pattern('steps.driver.smi.ok'))).toBeVisible();
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachDriver, passDriver };
+  /** From a fresh start through Adapter card and Power and cooling to the boot configuration's checks. */
+  async function reachBootChecks(page: Page): Promise<void> {
+    await reachAdapterChecks(page);
+    await next(page, 'steps.power.title');
+    await tickChecklist(page);
+    await runChecks(page);
+    await next(page, 'steps.boot.title');
+    await runChecks(page);
+  }
+
+  /** From the driver step on through the Linux jail: userland, mounts, devfs ruleset, jail, NVIDIA libraries, CUDA. */
+  async function passCudaJail(page: Page): Promise<void> {
+    await next(page, 'jail.title');
+    await runChecks(page);
+    for (const action of ['build', 'mounts', 'devfs', 'jail', 'nvidia', 'cuda']) await runAction(page, `jail.action.${action}.title`);
+    await expect(check(page, 'jail.check.smi').getByText(pattern('jail.smi.ok'))).toBeVisible();
+    await expect(check(page, 'jail.check.cuda').getByText(pattern('jail.cuda.ok'))).toBeVisible();
+  }
+
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachDriver, passDriver, passCudaJail };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

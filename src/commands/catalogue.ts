@@ -14,28 +14,13 @@ import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
 import { parseWhich } from './parsers/which';
 import { ManagedPath } from '../config/plan';
-import type { CommandOutput, CommandSpec } from './types';
+import type { CommandSpec } from './types';
+import { joinStreams, onSuccess } from './output';
+import { jailCommands } from './jail-commands';
 
 const NoArgs = z.object({}).strict();
 
 const SECOND = 1000;
-
-/** Most tools: a non-zero exit means the output is not what the parser expects. */
-function onSuccess<R>(parse: (text: string) => ParseResult<R>) {
-  return (out: CommandOutput): ParseResult<R> => {
-    if (out.exitCode !== 0) {
-      const firstErr = out.stderr.split('\n').find((l) => l.trim() !== '') ?? '';
-      return parseFailure('command-failed', `exited with ${out.exitCode ?? 'no code'}${firstErr ? `: ${firstErr}` : ''}`);
-    }
-    return parse(out.stdout);
-  };
-}
-
-/** nvidia-smi prints some of its verdicts ("No devices were found") on stdout and some on stderr. */
-function joinStreams(out: CommandOutput): string {
-  if (out.stdout === '' || out.stderr === '') return out.stdout + out.stderr;
-  return out.stdout.endsWith('\n') ? out.stdout + out.stderr : `${out.stdout}\n${out.stderr}`;
-}
 
 function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> {
   return spec;
@@ -352,6 +337,7 @@ export const catalogue = {
     timeoutMs: 30 * SECOND,
     parse: onSuccess(parseIdUid),
   }),
+  ...jailCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

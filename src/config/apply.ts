@@ -55,7 +55,8 @@ export class PlanApplier {
 
   private async must<T>(run: Promise<{ outcome: string; parsed: { ok: true; value: T } | { ok: false; error: { message: string } } }>, what: string): Promise<T> {
     const result = await run;
-    if (result.outcome !== 'ok' || !result.parsed.ok) {
+    // A parser may read a non-zero exit as an answer (cat of a file that does not exist yet: null content).
+    if ((result.outcome !== 'ok' && result.outcome !== 'failed') || !result.parsed.ok) {
       throw new StepFailed(`${what}: ${result.parsed.ok ? result.outcome : result.parsed.error.message}`);
     }
     return result.parsed.value;

@@ -48,6 +48,10 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   pkgInstall: { packages: ['nvidia-driver-580', 'linux-nvidia-libs-580'] },
   pkgUpgrade: { packages: ['nvidia-driver-580'] },
   kldload: { module: 'nvidia-modeset' },
+  pkgInstallTool: { package: 'debootstrap' },
+  listDir: { dir: '/dev' },
+  fetchNvidiaInstaller: { version: '580.105.08' },
+  jailInstallNvidia: { version: '580.105.08' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

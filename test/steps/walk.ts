@@ -70,3 +70,22 @@ export async function atDriver(scenario: string, options: WalkOptions = {}) {
   await call('wizard:next', { stepId: 'boot-config', continueAnyway: !done.current.canContinue });
   return walk;
 }
+
+/** Runs an action of the current step when it is offered; returns the state after it (and its re-check). */
+export async function runIfOffered(call: (channel: string, payload: unknown) => Promise<WizardState>, stepId: string, actionId: string): Promise<WizardState | null> {
+  const state = await call('wizard:state', {});
+  if (!state.current.actions.find((a) => a.id === actionId)?.offered) return null;
+  return call('wizard:runAction', { stepId, actionId, confirmed: true });
+}
+
+/** On through the NVIDIA driver step (installed where needed, loaded) to the Linux jail step. */
+export async function atCudaJail(scenario: string, options: WalkOptions = {}) {
+  const walk = await atDriver(scenario, options);
+  const { call } = walk;
+  await call('wizard:runChecks', { stepId: 'driver' });
+  await runIfOffered(call, 'driver', 'install');
+  await runIfOffered(call, 'driver', 'load');
+  const state = await call('wizard:runChecks', { stepId: 'driver' });
+  await call('wizard:next', { stepId: 'driver', continueAnyway: !state.current.canContinue });
+  return walk;
+}

@@ -207,6 +207,37 @@ export const NvidiaGpu = z
   .strict();
 export type NvidiaGpu = z.infer<typeof NvidiaGpu>;
 
+/** A mount the user made by hand (under a jail root, say), besides those the machine makes itself. */
+export const HandMount = z.object({ device: z.string().min(1), mountPoint: z.string().startsWith('/'), type: z.string().min(1) }).strict();
+
+/**
+ * The Linux side of the machine: the one jail the wizard builds (src/jail/layout.ts) and what is inside it.
+ * Absent in a scenario: nothing built yet (see linuxOf in linux.ts).
+ */
+export const LinuxWorld = z
+  .object({
+    /** What the jail root holds: nothing, debootstrap's unfinished work (with its marker), or Ubuntu 22.04. */
+    userland: z.enum(['none', 'half-built', 'complete']),
+    running: z.boolean(),
+    /** The /dev nodes the running jail sees, decided by the ruleset its devfs was mounted with. */
+    devNodes: z.array(z.string()),
+    /** The NVIDIA release whose userland (.run, no kernel module) is installed in the jail, or null. */
+    nvidiaLibs: z.string().nullable(),
+    /** The CUDA toolkit release in the jail's /usr/local/cuda, or null. */
+    cudaToolkit: z.string().nullable(),
+    /** Files fetched into the jail root (host paths). */
+    downloads: z.array(z.string()),
+    /** /etc/devfs.rules as the kernel loaded it (at boot, or by `service devfs restart`); null: only the defaults. */
+    devfsRulesLoaded: z.string().nullable(),
+    handMounts: z.array(HandMount),
+    /** llama.cpp in the jail's /opt/llama.cpp: built with CUDA or not, or not there. */
+    llama: z.object({ cuda: z.boolean() }).strict().nullable(),
+    /** Model files in the jail's /opt/models, by name, with their sizes in bytes. */
+    models: z.record(z.string(), z.number().int().positive()),
+  })
+  .strict();
+export type LinuxWorld = z.infer<typeof LinuxWorld>;
+
 export const Scenario = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
@@ -267,6 +298,9 @@ export const Scenario = z
     failures: z.array(Failure),
     nvidia: NvidiaGpu.nullable(),
     boots: z.number().int().positive(),
+    linux: LinuxWorld.optional(),
+    /** How the GPU reads right after a sustained load (a benchmark); absent: a P4 with a working fan. */
+    underLoad: NvidiaGpu.partial().optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

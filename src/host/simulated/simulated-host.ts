@@ -125,7 +125,12 @@ export class SimulatedHost implements Host {
     const output = new Output(Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES), request.onLine);
     const total = result.durationMs * this.timeScale;
     const deadline = Number.isFinite(request.timeoutMs) && request.timeoutMs > 0 ? request.timeoutMs : Number.POSITIVE_INFINITY;
-    const stopped = (why: Interruption): ExecResult => ({
+    let played = 0;
+    const stopped = (why: Interruption): ExecResult => {
+      result.onInterrupt?.(this.state, played);
+      return interruptedResult(why);
+    };
+    const interruptedResult = (why: Interruption): ExecResult => ({
       exitCode: null,
       signal: 'SIGTERM',
       stdout: output.stdout,
@@ -142,6 +147,7 @@ export class SimulatedHost implements Host {
       const interrupted = await waitUntil(started, (total * (i + 1)) / (count + 1), deadline, request.signal);
       if (interrupted) return stopped(interrupted);
       if (line) output.push(line.stream, line.text);
+      played = i + 1;
     }
     const interrupted = await waitUntil(started, total, deadline, request.signal);
     if (interrupted) return stopped(interrupted);

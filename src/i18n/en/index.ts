@@ -2,8 +2,9 @@ import { coreEn } from './core';
 import { diagnosisEn } from './diagnosis';
 import { driverEn } from './driver';
 import { sshEn } from './ssh';
+import { jailEn } from './jail';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 import { benchEn } from './bench';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...benchEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;

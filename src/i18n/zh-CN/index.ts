@@ -3,8 +3,9 @@ import { coreZhCN } from './core';
 import { diagnosisZhCN } from './diagnosis';
 import { driverZhCN } from './driver';
 import { sshZhCN } from './ssh';
+import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;

@@ -90,6 +90,11 @@ export const linuxNvidiaLibs = linuxNvidiaLibsPackage(CURRENT_DRIVER);
 export const linuxNvidiaLibs580 = linuxNvidiaLibsPackage(DRIVER_580, 'linux-nvidia-libs-580');
 export const linuxNvidiaLibs470 = linuxNvidiaLibsPackage(DRIVER_470, 'linux-nvidia-libs-470');
 
+/** Builds Debian and Ubuntu userlands in a directory (the jail's root). */
+export const debootstrapPkg = pkg('debootstrap', '1.0.128n2_1', 'sysutils/debootstrap', 'Install Debian or Ubuntu base system into a directory', 312_000, { programs: ['debootstrap'] });
+/** Runs Linux CUDA programs on the host with the driver's Linux libraries (nv-sglrun). */
+export const libc6Shim = pkg('libc6-shim', '20250110', 'emulators/libc6-shim', 'Shim library for running Linux NVIDIA CUDA programs on FreeBSD', 1_190_000, { programs: ['nv-sglrun'] });
+
 /** What `pkg install` can find in the FreeBSD repository of the simulated machines. */
 export const freebsdRepository: Package[] = [
   pkgTool,
@@ -105,4 +110,6 @@ export const freebsdRepository: Package[] = [
   linuxNvidiaLibs,
   linuxNvidiaLibs580,
   linuxNvidiaLibs470,
+  debootstrapPkg,
+  libc6Shim,
 ];

@@ -1,4 +1,5 @@
 import type { MachineView, Scenario } from '../scenario';
+import { removeTree } from './jail';
 import { ran, systemPath, usage, type Tool } from './tool';
 
 /** Files are root:wheel 644 unless the scenario says otherwise. */
@@ -99,6 +100,7 @@ export const rm: Tool = {
   path: onFreeBSD('rm'),
   run(args, { machine, root }) {
     const [flag, path] = args;
+    if (args.length === 4 && args.slice(0, 3).join(' ') === '-r -f -x') return removeTree(machine, args[3] ?? '', root);
     if (args.length !== 2 || flag !== '-f' || path === undefined) return usage('usage: rm [-f | -i] [-dIPRrvWx] file ...');
     if (!exists(machine, path)) return ran(0);
     if (!root) return ran(1, [], [`rm: ${path}: Permission denied`]);

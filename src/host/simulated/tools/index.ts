@@ -4,6 +4,7 @@ import { dmesg } from './dmesg';
 import { doas } from './doas';
 import { chmod, chown, mv, rm, stat, tee } from './files';
 import { id } from './id';
+import { debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service } from './jail';
 import { kenv } from './kenv';
 import { kldload } from './kldload';
 import { kldstat } from './kldstat';
@@ -21,7 +22,7 @@ import { makeWhich } from './which';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which];
+export const tools: readonly Tool[] = [cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

@@ -7,7 +7,7 @@ type Gpu = DeepReadonly<NvidiaGpu>;
 /** Highest CUDA version each driver branch supports, as nvidia-smi's header shows it. */
 const CUDA_BY_BRANCH: Readonly<Record<string, string>> = { '470': '11.4', '525': '12.0', '535': '12.2', '550': '12.4', '560': '12.6', '570': '12.8', '575': '12.9', '580': '13.0' };
 
-const NO_DRIVER = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.";
+export const NO_DRIVER = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.";
 
 /** The PCI bus id as NVML prints it: 00000000:05:00.0 for pci0:5:0:0. */
 function busId(selector: string): string {

@@ -1,3 +1,4 @@
+import { bootJails } from '../linux';
 import { bootMachine } from '../machine';
 import type { Scenario } from '../scenario';
 import { ran, systemPath, usage, type Tool } from './tool';
@@ -6,6 +7,7 @@ import { ran, systemPath, usage, type Tool } from './tool';
 export function rebootMachine(state: Scenario): void {
   state.boots += 1;
   bootMachine(state);
+  bootJails(state);
 }
 
 /** `reboot` as root; the simulated machine is back up when the command returns. */

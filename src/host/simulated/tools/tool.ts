@@ -16,6 +16,8 @@ export interface Ran {
   commit: ((state: Scenario) => void) | null;
   /** Exact standard output, where lines cannot say it (a file without a final newline, printed by cat). */
   rawStdout?: string;
+  /** What an interrupted run leaves behind (debootstrap's half-built userland), given how many lines it got out. */
+  onInterrupt?: (state: Scenario, linesPlayed: number) => void;
 }
 
 /** The program does not exist on this machine (the host reports spawnError ENOENT). */
@@ -47,7 +49,7 @@ export function ran(
   exitCode: number,
   stdout: readonly string[] = [],
   stderr: readonly string[] = [],
-  extra: { durationMs?: number; commit?: (state: Scenario) => void } = {},
+  extra: { durationMs?: number; commit?: (state: Scenario) => void; onInterrupt?: Ran['onInterrupt'] } = {},
 ): Ran {
   return {
     kind: 'ran',
@@ -55,6 +57,7 @@ export function ran(
     exitCode,
     durationMs: extra.durationMs ?? 0,
     commit: extra.commit ?? null,
+    ...(extra.onInterrupt ? { onInterrupt: extra.onInterrupt } : {}),
   };
 }
 

@@ -1,0 +1,72 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { bothLocales, inLocale } from './localized';
+
+/** From a fresh start through the boot configuration (with its simulated restart) and the driver step. */
+async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
+  await ui.reachBootChecks(page);
+  await ui.runAction(page, 'steps.boot.action.apply.title');
+  await ui.runAction(page, 'steps.adapter.action.restart.title');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
+  await ui.runChecks(page);
+  await ui.passDriver(page);
+  await ui.next(page, 'jail.title');
+  await ui.runChecks(page);
+}
+
+for (const locale of bothLocales) {
+  test.describe(`${locale}`, () => {
+    const ui = inLocale(locale);
+    test.use({ hostSpec: 'sim:x220-fresh' });
+
+    test('builds the jail with debootstrap’s progress, shows each file’s diff, and proves CUDA inside it', async ({ wizard }) => {
+      test.setTimeout(120_000);
+      const { page } = wizard;
+      await reachJail(page, ui);
+      await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.none', { root: '/usr/local/jails/cuda', suite: 'jammy' }))).toBeVisible();
+      await expect(page.getByRole('button', { name: ui.tr('ui.nav.next'), exact: true })).toBeDisabled();
+
+      const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+      await expect(build.getByText('$ debootstrap --arch=amd64 jammy /usr/local/jails/cuda http://archive.ubuntu.com/ubuntu/')).toBeVisible();
+      await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+      await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+      await expect(build.getByRole('progressbar')).toBeVisible();
+      await expect(build.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
+
+      await expect(page.getByRole('article', { name: ui.tr('jail.action.mounts.title') }).getByText(/\+linprocfs\s+\/usr\/local\/jails\/cuda\/proc/)).toBeVisible();
+      await ui.runAction(page, 'jail.action.mounts.title');
+      await expect(page.getByRole('article', { name: ui.tr('jail.action.devfs.title') }).getByText("+add path 'nvidia[0-9]*' unhide")).toBeVisible();
+      await ui.runAction(page, 'jail.action.devfs.title');
+      await ui.runAction(page, 'jail.action.jail.title');
+      await expect(ui.check(page, 'jail.check.jail').getByText(ui.tr('jail.jail.ok', { jail: 'cuda', root: '/usr/local/jails/cuda' }))).toBeVisible();
+      await ui.runAction(page, 'jail.action.nvidia.title');
+      await expect(ui.check(page, 'jail.check.smi').getByText(ui.tr('jail.smi.ok', { jail: 'cuda', name: 'Tesla P4', memory: 7680, version: '580.105.08' }))).toBeVisible();
+      await ui.runAction(page, 'jail.action.cuda.title');
+      await expect(ui.check(page, 'jail.check.cuda').getByText(ui.tr('jail.cuda.ok', { name: 'Tesla P4', memory: 7680, cc: '6.1', release: '12.4' }))).toBeVisible();
+      await ui.next(page, 'steps.verify.title');
+    });
+  });
+}
+
+test.describe('the jail hides the NVIDIA nodes', () => {
+  test.use({ hostSpec: 'sim:x220-jail-no-devfs' });
+
+  test('says why nvidia-smi in the jail finds nothing, and the ruleset fix brings the GPU in', async ({ wizard }) => {
+    test.setTimeout(120_000);
+    const ui = inLocale('zh-CN');
+    const { page } = wizard;
+    await ui.reachBootChecks(page);
+    await ui.next(page, 'steps.driver.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'jail.title');
+    await ui.runChecks(page);
+    const smi = ui.check(page, 'jail.check.smi');
+    await expect(smi.getByText(ui.tr('jail.smi.nodesHidden', { nodes: 'nvidia-modeset, nvidia0, nvidiactl', jail: 'cuda' }))).toBeVisible();
+    await expect(smi.getByText(ui.tr('jail.smi.advice.devfs'))).toBeVisible();
+    await ui.runAction(page, 'jail.action.devfs.title');
+    await expect(smi.getByText(ui.pattern('jail.smi.ok'))).toBeVisible();
+    await ui.runAction(page, 'jail.action.jail.title');
+    await ui.next(page, 'steps.verify.title');
+  });
+});
