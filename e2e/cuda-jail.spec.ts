@@ -44,6 +44,24 @@ for (const locale of bothLocales) {
       await expect(ui.check(page, 'jail.check.smi').getByText(ui.tr('jail.smi.ok', { jail: 'cuda', name: 'Tesla P4', memory: 7680, version: '580.105.08' }))).toBeVisible();
       await ui.runAction(page, 'jail.action.cuda.title');
       await expect(ui.check(page, 'jail.check.cuda').getByText(ui.tr('jail.cuda.ok', { name: 'Tesla P4', memory: 7680, cc: '6.1', release: '12.4' }))).toBeVisible();
+
+      // The first model: llama.cpp built with CUDA (cmake's progress), the model fetched, then it runs and is measured.
+      await ui.next(page, 'model.title');
+      await ui.runChecks(page);
+      await expect(ui.check(page, 'model.check.llama').getByText(ui.tr('model.llama.missing'))).toBeVisible();
+      const compile = page.getByRole('article', { name: ui.tr('model.action.build.title') });
+      await expect(compile.getByText('-DCMAKE_CUDA_ARCHITECTURES=61', { exact: false })).toBeVisible();
+      await compile.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+      await page.getByRole('dialog', { name: ui.tr('model.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+      await expect(compile.getByRole('progressbar')).toBeVisible();
+      await expect(compile.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
+      await expect(ui.check(page, 'model.check.llama').getByText(ui.tr('model.llama.ok', { version: '6123 (b3a8f1c2)', device: 'Tesla P4', cc: '6.1' }))).toBeVisible();
+      await ui.runAction(page, 'model.action.download.title');
+      await expect(ui.check(page, 'model.check.generation').getByText(ui.tr('model.generation.ok', { layers: 33, tps: '27.3', seconds: '12.3' }))).toBeVisible({ timeout: 30_000 });
+      const bench = ui.check(page, 'model.check.benchmark');
+      await expect(bench.getByText(ui.tr('model.bench.pass', { tg: '27.6', pp: 521, share: 71 }))).toBeVisible();
+      await expect(bench.getByRole('term').filter({ hasText: ui.tr('bench.figure.load-time') })).toBeVisible();
+      await expect(ui.check(page, 'model.check.thermal').getByText(ui.tr('model.thermal.ok', { celsius: 71, watts: '67' }))).toBeVisible();
       await ui.next(page, 'steps.verify.title');
     });
   });
@@ -67,6 +85,30 @@ test.describe('the jail hides the NVIDIA nodes', () => {
     await ui.runAction(page, 'jail.action.devfs.title');
     await expect(smi.getByText(ui.pattern('jail.smi.ok'))).toBeVisible();
     await ui.runAction(page, 'jail.action.jail.title');
-    await ui.next(page, 'steps.verify.title');
+    await ui.next(page, 'model.title');
+  });
+});
+
+test.describe('llama.cpp built without CUDA', () => {
+  test.use({ hostSpec: 'sim:x220-cpu-fallback' });
+
+  test('names the CPU build, and the rebuild with CUDA puts the model on the GPU', async ({ wizard }) => {
+    test.setTimeout(120_000);
+    const ui = inLocale('en');
+    const { page } = wizard;
+    await ui.reachBootChecks(page);
+    await ui.next(page, 'steps.driver.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'jail.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'model.title');
+    await ui.runChecks(page);
+    const llama = ui.check(page, 'model.check.llama');
+    await expect(llama.getByText(ui.pattern('model.llama.noCuda'))).toBeVisible();
+    await expect(llama.getByRole('button', { name: ui.tr('ui.check.explain') })).toBeVisible();
+    await ui.runAction(page, 'model.action.build.title');
+    await expect(llama.getByText(ui.pattern('model.llama.ok'))).toBeVisible();
+    await ui.runAction(page, 'model.action.download.title');
+    await expect(ui.check(page, 'model.check.generation').getByText(ui.pattern('model.generation.ok'))).toBeVisible({ timeout: 30_000 });
   });
 });

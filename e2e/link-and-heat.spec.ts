@@ -54,6 +54,7 @@ for (const locale of bothLocales) {
         await expect(ui.check(page, 'steps.boot.check.inForce').getByText(ui.tr('steps.boot.inForce.ok'))).toBeVisible();
         await ui.passDriver(page);
         await ui.passCudaJail(page);
+        await ui.passFirstModel(page);
         await ui.next(page, 'steps.verify.title');
         await ui.runChecks(page);
         const speed = ui.check(page, 'steps.verify.check.speed');
@@ -106,6 +107,7 @@ test.describe('Verify with the user’s own model size', () => {
     await ui.runAction(page, 'steps.driver.action.install.title');
     await ui.runAction(page, 'steps.driver.action.load.title');
     await ui.passCudaJail(page);
+    await ui.passFirstModel(page);
     await ui.next(page, 'steps.verify.title');
     const size = page.getByLabel(ui.tr('steps.verify.input.modelSize'));
     await size.fill('200');

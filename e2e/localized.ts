@@ -102,7 +102,16 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'jail.check.cuda').getByText(pattern('jail.cuda.ok'))).toBeVisible();
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachDriver, passDriver, passCudaJail };
+  /** From the jail step on through the first model: llama.cpp built with CUDA, the model fetched, the benchmark run. */
+  async function passFirstModel(page: Page): Promise<void> {
+    await next(page, 'model.title');
+    await runChecks(page);
+    await runAction(page, 'model.action.build.title');
+    await runAction(page, 'model.action.download.title');
+    await expect(check(page, 'model.check.benchmark').getByText(pattern('model.bench.pass'))).toBeVisible({ timeout: 30_000 });
+  }
+
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachDriver, passDriver, passCudaJail, passFirstModel };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

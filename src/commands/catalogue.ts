@@ -17,6 +17,7 @@ import { ManagedPath } from '../config/plan';
 import type { CommandSpec } from './types';
 import { joinStreams, onSuccess } from './output';
 import { jailCommands } from './jail-commands';
+import { llamaCommands } from './llama-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -338,6 +339,7 @@ export const catalogue = {
     parse: onSuccess(parseIdUid),
   }),
   ...jailCommands,
+  ...llamaCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

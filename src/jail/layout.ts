@@ -32,3 +32,22 @@ export const nvidiaRunfileUrl = (version: string): string => `https://download.n
 
 /** Where the Linux userland keeps its libraries; libcuda.so.<version> names the installed NVIDIA release. */
 export const JAIL_LIBDIR = jailPath('/usr/lib/x86_64-linux-gnu');
+
+/** llama.cpp inside the jail: its source, and the two programs the wizard builds from it. */
+export const LLAMA_REPO = 'https://github.com/ggml-org/llama.cpp';
+export const LLAMA_DIR = '/opt/llama.cpp';
+export const LLAMA_BUILD = `${LLAMA_DIR}/build`;
+export const LLAMA_CLI = `${LLAMA_BUILD}/bin/llama-cli`;
+export const LLAMA_BENCH = `${LLAMA_BUILD}/bin/llama-bench`;
+
+/**
+ * The first model: Llama 3.1 8B Instruct quantised to Q4_K_M (4.58 GiB), which fits the P4's 8 GB with room
+ * for its context. Fetched on the host into the jail's /opt/models.
+ */
+export const MODELS_DIR = '/opt/models';
+export const FIRST_MODEL = {
+  file: 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+  url: 'https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+  bytes: 4_920_734_016,
+} as const;
+export const FIRST_MODEL_PATH = `${MODELS_DIR}/${FIRST_MODEL.file}`;

@@ -42,6 +42,16 @@ export class CheckRound {
       const run = runs[i];
       if (run) byName[name] = run;
     });
+    // Readings that must follow the first commands run afresh, after them (see CheckDefinition.then).
+    if (check.then && !runs.some((r) => r.outcome === 'cancelled')) {
+      // Every value of a `then` map is an Invocation (defineCheck's type says so); the widened type forgot it.
+      const later: Record<string, Invocation<unknown>> = check.then;
+      for (const [name, invocation] of Object.entries(later)) {
+        const run = (await this.runner.run(invocation.command, invocation.args as never, this.options)) as CommandRun<unknown>;
+        byName[name] = run;
+        runs.push(run);
+      }
+    }
     if (runs.some((r) => r.outcome === 'cancelled')) {
       return { verdict: { status: 'skip', reason: msg('wizard.check.cancelled'), advice: [], evidence: [] }, runs };
     }

@@ -53,7 +53,10 @@ export interface InputDefinition {
   readonly defaultValue: number;
 }
 
-export interface CheckDefinition<M extends Record<string, Invocation<unknown>> = Record<string, Invocation<unknown>>> {
+export interface CheckDefinition<
+  M extends Record<string, Invocation<unknown>> = Record<string, Invocation<unknown>>,
+  T extends Record<string, Invocation<unknown>> = Record<never, never>,
+> {
   readonly id: string;
   readonly title: string;
   /** Read-only checks run in `egpu-wizard diagnose` too. */
@@ -61,11 +64,18 @@ export interface CheckDefinition<M extends Record<string, Invocation<unknown>> =
   /** The Troubleshoot findings that explain this check failing, linked from its card. */
   readonly explainedBy?: readonly FindingId[];
   readonly commands: M;
+  /**
+   * Run once `commands` have finished, never shared with other checks: readings that must come after them,
+   * like the GPU's temperature right after a benchmark has worked it.
+   */
+  readonly then?: T;
   /** Pure: the same runs give the same verdict. */
-  readonly evaluate: (runs: Runs<M>, context: EvaluationContext) => Verdict;
+  readonly evaluate: (runs: Runs<M & T>, context: EvaluationContext) => Verdict;
 }
 
-export function defineCheck<M extends Record<string, Invocation<unknown>>>(check: CheckDefinition<M>): CheckDefinition {
+export function defineCheck<M extends Record<string, Invocation<unknown>>, T extends Record<string, Invocation<unknown>> = Record<never, never>>(
+  check: CheckDefinition<M, T>,
+): CheckDefinition {
   // Widening the command map to the common shape is safe: the engine only passes back the runs it made
   // from this same map.
   return check as unknown as CheckDefinition;

@@ -89,3 +89,14 @@ export async function atCudaJail(scenario: string, options: WalkOptions = {}) {
   await call('wizard:next', { stepId: 'driver', continueAnyway: !state.current.canContinue });
   return walk;
 }
+
+/** On through the Linux jail step (every fix it offers, in its order) to the first-model step. */
+export async function atFirstModel(scenario: string, options: WalkOptions = {}) {
+  const walk = await atCudaJail(scenario, options);
+  const { call } = walk;
+  await call('wizard:runChecks', { stepId: 'cuda-jail' });
+  for (const action of ['build', 'mounts', 'devfs', 'jail', 'nvidia', 'cuda']) await runIfOffered(call, 'cuda-jail', action);
+  const state = await call('wizard:runChecks', { stepId: 'cuda-jail' });
+  await call('wizard:next', { stepId: 'cuda-jail', continueAnyway: !state.current.canContinue });
+  return walk;
+}

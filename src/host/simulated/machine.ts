@@ -86,7 +86,9 @@ export function nvidiaState(m: MachineView): NvidiaState {
   if (m.nvidia.lastBranch !== null && branch > m.nvidia.lastBranch) return { status: 'unsupported', device, gpu: m.nvidia, branch };
   const bad = barsOf(m, device).find(unassigned);
   if (bad !== undefined) return { status: 'bar-failure', device, bar: bad };
-  return { status: 'attached', device, gpu: m.nvidia };
+  // Right after llama.cpp has worked it, the card reads as it does under load (warmer, at P0, drawing power).
+  const gpu = m.linux?.loadRan === true && m.underLoad !== undefined ? { ...m.nvidia, ...m.underLoad } : m.nvidia;
+  return { status: 'attached', device, gpu };
 }
 
 /** What the kernel prints when nvidia.ko probes the GPU (see nvidia_pci.c in the FreeBSD driver). */

@@ -231,7 +231,16 @@ export const LinuxWorld = z
     devfsRulesLoaded: z.string().nullable(),
     handMounts: z.array(HandMount),
     /** llama.cpp in the jail's /opt/llama.cpp: built with CUDA or not, or not there. */
-    llama: z.object({ cuda: z.boolean() }).strict().nullable(),
+    llama: z
+      .object({
+        cuda: z.boolean(),
+        /** How far the wizard's own build got: cloned, configured, built (absent: built, by hand). */
+        stage: z.enum(['source', 'configured', 'built']).optional(),
+      })
+      .strict()
+      .nullable(),
+    /** A llama.cpp program has worked the GPU since boot: nvidia-smi then reports the scenario's `underLoad`. */
+    loadRan: z.boolean().optional(),
     /** Model files in the jail's /opt/models, by name, with their sizes in bytes. */
     models: z.record(z.string(), z.number().int().positive()),
   })

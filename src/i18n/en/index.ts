@@ -1,5 +1,6 @@
 import { coreEn } from './core';
 import { diagnosisEn } from './diagnosis';
+import { modelEn } from './model';
 import { driverEn } from './driver';
 import { sshEn } from './ssh';
 import { jailEn } from './jail';
@@ -7,4 +8,4 @@ import { stepsEn } from './steps';
 import { uiEn } from './ui';
 import { benchEn } from './bench';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...modelEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;

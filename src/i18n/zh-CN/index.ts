@@ -1,6 +1,7 @@
 import type { en } from '../en';
 import { coreZhCN } from './core';
 import { diagnosisZhCN } from './diagnosis';
+import { modelZhCN } from './model';
 import { driverZhCN } from './driver';
 import { sshZhCN } from './ssh';
 import { jailZhCN } from './jail';
@@ -8,4 +9,4 @@ import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;

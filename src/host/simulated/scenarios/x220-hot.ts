@@ -24,6 +24,8 @@ export const x220Hot = x220Scenario({
   packages: [...sudoPackages, libglvnd, nvidiaDriver, linuxBase, linuxNvidiaLibs],
   repository: freebsdRepository.map((p) => (p.name === nvidiaDriver.name ? nvidiaDriver : p.name === linuxNvidiaLibs.name ? linuxNvidiaLibs : p)),
   rcConf: ['kld_list="linux64 nvidia-modeset"'],
+  // Already under load, and hot: working it more changes nothing.
+  underLoad: {},
   nvidia: {
     ...teslaP4,
     memoryUsedMiB: 5873,

@@ -176,6 +176,21 @@ export const teslaP4: NvidiaGpu = {
   pcie: { genCurrent: 1, genMax: 2, widthCurrent: 1, widthMax: 1 },
 };
 
+/**
+ * The P4 a few seconds into llama.cpp with the fan the user mounted: P0, near its 75 W limit, warm but below
+ * 80 °C, no thermal slowdown; the link at its full 5 GT/s (gen 2).
+ */
+export const P4_UNDER_LOAD: Partial<NvidiaGpu> = {
+  temperatureC: 71,
+  powerDrawW: 66.84,
+  pstate: 'P0',
+  utilizationPercent: 100,
+  memoryUsedMiB: 5411,
+  clocksSmMHz: 1417,
+  throttleReasons: '0x0000000000000000',
+  pcie: { genCurrent: 2, genMax: 2, widthCurrent: 1, widthMax: 1 },
+};
+
 export interface X220Options {
   name: string;
   description: string;
@@ -200,6 +215,8 @@ export interface X220Options {
   rcConf?: string[];
   /** What nvidia-smi reports once the driver attaches; by default the idle P4. */
   nvidia?: NvidiaGpu;
+  /** What changes once llama.cpp has worked the card; by default a well-cooled P4. */
+  underLoad?: Partial<NvidiaGpu>;
 }
 
 /**
@@ -237,6 +254,7 @@ export function x220Scenario(options: X220Options): Scenario {
     messages: { loader: [], runtime: [] },
     failures: [],
     nvidia: options.nvidia ?? teslaP4,
+    underLoad: options.underLoad ?? P4_UNDER_LOAD,
     boots: 1,
   };
   bootMachine(scenario);

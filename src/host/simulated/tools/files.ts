@@ -1,6 +1,8 @@
+import { LLAMA_DIR, MODELS_DIR, jailPath } from '../../../jail/layout';
+import { linuxOf } from '../linux';
 import type { MachineView, Scenario } from '../scenario';
 import { removeTree } from './jail';
-import { ran, systemPath, usage, type Tool } from './tool';
+import { ran, systemPath, usage, type Ran, type Tool } from './tool';
 
 /** Files are root:wheel 644 unless the scenario says otherwise. */
 const DEFAULT_META = { owner: 'root', group: 'wheel', mode: '644' } as const;
@@ -15,10 +17,21 @@ const denied = (program: string, path: string) => ran(1, [], [`${program}: ${pat
 const missing = (program: string, path: string) => ran(1, [], [`${program}: ${path}: No such file or directory`]);
 
 /** `stat -f '%Su %Sg %Lp' FILE`: owner, group and permission bits, the one format the wizard asks for. */
+/** `stat -f %z` of llama.cpp's CMakeLists.txt or a model file in the jail. */
+function modelSize(machine: MachineView, path: string): Ran {
+  if (path === jailPath(`${LLAMA_DIR}/CMakeLists.txt`)) {
+    return linuxOf(machine).llama === null ? ran(1, [], [`stat: ${path}: stat: No such file or directory`]) : ran(0, ['9813']);
+  }
+  const prefix = jailPath(`${MODELS_DIR}/`);
+  const bytes = path.startsWith(prefix) ? linuxOf(machine).models[path.slice(prefix.length)] : undefined;
+  return bytes === undefined ? ran(1, [], [`stat: ${path}: stat: No such file or directory`]) : ran(0, [String(bytes)]);
+}
+
 export const stat: Tool = {
   program: 'stat',
   path: onFreeBSD('stat', '/usr/bin'),
   run(args, { machine }) {
+    if (args.length === 3 && args[0] === '-f' && args[1] === '%z') return modelSize(machine, args[2] ?? '');
     if (args.length !== 3 || args[0] !== '-f' || args[1] !== '%Su %Sg %Lp') return usage('usage: stat [-FLnq] [-f format | -l | -r | -s | -x] [-t timefmt] [file|handle ...]');
     const path = args[2] ?? '';
     if (!exists(machine, path)) return ran(1, [], [`stat: ${path}: stat: No such file or directory`]);

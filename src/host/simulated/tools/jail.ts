@@ -1,8 +1,9 @@
-import { CUDA_TOOLKIT, DEVICE_QUERY, JAIL_LIBDIR, JAIL_NAME, JAIL_ROOT, NVCC, UBUNTU_SUITE, jailPath, nvidiaRunfile } from '../../../jail/layout';
+import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, JAIL_LIBDIR, JAIL_NAME, JAIL_ROOT, MODELS_DIR, NVCC, UBUNTU_SUITE, jailPath, nvidiaRunfile } from '../../../jail/layout';
 import { hostDevNodes, linuxIn, linuxOf, mountLines, startJail, stopJail } from '../linux';
 import { driverPackage, driverVersion, hasProgram, loadModule, nvidiaState } from '../machine';
 import type { MachineView, Scenario } from '../scenario';
 import { NO_DRIVER, nvidiaSmi } from './nvidia-smi';
+import { llamaProgram } from './llama';
 import { ran, systemPath, usage, type Ran, type Tool, type ToolContext } from './tool';
 
 const onFreeBSD = (path: string) => (m: MachineView) => systemPath(m, { FreeBSD: path });
@@ -61,7 +62,8 @@ export const find: Tool = {
 };
 
 /** Sizes of what the wizard downloads (fetch prints them). */
-const downloadBytes = (path: string): number => (path.endsWith(CUDA_TOOLKIT.runfile) ? 4_310_000_000 : path.endsWith('.gguf') ? 5_732_992_000 : 389_000_000);
+const downloadBytes = (path: string): number =>
+  path.endsWith(CUDA_TOOLKIT.runfile) ? 4_310_000_000 : path.endsWith(FIRST_MODEL.file) ? FIRST_MODEL.bytes : path.endsWith('.gguf') ? 5_732_992_000 : 389_000_000;
 
 /** `fetch -o PATH URL` into the jail root (root only, the root must exist). */
 export const fetch: Tool = {
@@ -78,6 +80,8 @@ export const fetch: Tool = {
       commit: (state) => {
         const linux = linuxIn(state);
         if (!linux.downloads.includes(path)) linux.downloads.push(path);
+        const modelsDir = jailPath(`${MODELS_DIR}/`);
+        if (path.startsWith(modelsDir) && path.endsWith('.gguf')) linux.models[path.slice(modelsDir.length)] = downloadBytes(path);
       },
     });
   },
@@ -267,6 +271,8 @@ function inJail(context: ToolContext, program: string, args: readonly string[]):
     return ran(0, ['nvcc: NVIDIA (R) Cuda compiler driver', 'Copyright (c) 2005-2024 NVIDIA Corporation', 'Built on Thu_Mar_28_02:18:24_PDT_2024', `Cuda compilation tools, release ${major}.${minor}, V${major}.${minor}.131`, `Build cuda_${major}.${minor}.r${major}.${minor}/compiler.34097967_0`]);
   }
   if (program === DEVICE_QUERY) return linux.cudaToolkit === null ? execvpMissing(program) : deviceQuery(machine);
+  const llama = llamaProgram(context, program, args, gpuBlocked(machine) !== null);
+  if (llama !== null) return llama;
   return execvpMissing(program);
 }
 

@@ -1,0 +1,52 @@
+/** Texts of the first-model step: llama.cpp with CUDA in the jail, a model, a generation, the benchmark. */
+export const modelEn = {
+  'model.title': 'First model and benchmark',
+  'model.intro': 'Now the card does real work: llama.cpp, built with CUDA inside the jail, loads a model onto the P4, writes a few words, and llama-bench measures how fast. Each figure is shown next to what the hardware allows.',
+  'model.instructions.build': 'llama.cpp is built from source in the jail, with CUDA for the P4’s compute capability 6.1, using the CUDA 12 toolkit the jail step installed. The first model is Llama 3.1 8B Instruct in Q4_K_M (4.6 GiB), which fits the card’s 8 GB with room for its context.',
+  'model.instructions.limits': 'Two limits decide the numbers. Loading: the model crosses the ExpressCard link, about 400–450 MB/s at 5 GT/s, so 4.6 GiB take 11–13 s. Writing: each new word reads the whole model from the card’s memory, 192 GB/s ÷ 4.9 GB ≈ 39 words per second at most, about 25–30 in practice.',
+
+  'model.check.llama': 'llama.cpp with CUDA in the jail',
+  'model.llama.noJail': 'The jail “cuda” is not running. Go back to the Linux jail step first.',
+  'model.llama.missing': 'llama.cpp is not in the jail yet.',
+  'model.llama.notBuilt': 'llama.cpp’s source is in the jail, but it is not built yet.',
+  'model.llama.advice.build': 'The wizard can fetch and build it below (about 20–40 minutes on the X220, most of it compiling the CUDA kernels).',
+  'model.llama.noCuda': 'llama.cpp {version} in the jail is built without CUDA: everything would run on the X220’s processor, many times slower.',
+  'model.llama.advice.rebuild': 'Build it again with CUDA (below): it is configured with GGML_CUDA=ON for compute capability 6.1.',
+  'model.llama.noDevice': 'llama.cpp is built with CUDA but finds no GPU ({error}).',
+  'model.llama.advice.jail': 'The jail cannot see the card: check the devfs ruleset and the NVIDIA libraries in the Linux jail step.',
+  'model.llama.ok': 'llama.cpp {version} is built with CUDA and finds the {device} (compute capability {cc}).',
+
+  'model.check.model': 'A model to run',
+  'model.file.unreadable': 'Could not look for the model ({detail}).',
+  'model.file.missing': '{file} ({gib} GiB) is not in the jail’s /opt/models yet.',
+  'model.file.advice': 'The wizard can download it below. It comes from Hugging Face and takes a while on a slow line; the checks find it once it is there.',
+  'model.file.ok': '{file} is there ({gib} GiB).',
+
+  'model.check.generation': 'A short generation on the GPU',
+  'model.generation.later': 'Runs once llama.cpp finds the GPU and the model is there.',
+  'model.generation.failed': 'llama-cli stopped with exit code {code}. Its output is in the evidence and the command log.',
+  'model.generation.partial': 'Only {layers} of {total} layers went to the GPU; the rest ran on the processor.',
+  'model.generation.advice.partial': 'With -ngl 99 every layer should go to the card. Fewer mean too little free memory on the card or a build without CUDA.',
+  'model.generation.ok': 'All {layers} layers ran on the GPU: {tps} words (tokens) per second, after {seconds} s to load.',
+
+  'model.check.benchmark': 'Benchmark against the limits',
+  'model.bench.later': 'Runs once llama.cpp is built and the model is there.',
+  'model.bench.failed': 'llama-bench did not finish ({detail}).',
+  'model.bench.unreadable': 'The benchmark’s output could not be read ({detail}).',
+  'model.bench.pass': 'Generation {tg} tokens/s ({share} % of what the card’s memory allows), prompt {pp} tokens/s. As fast as this build can be.',
+  'model.bench.warn': 'Generation {tg} tokens/s ({share} % of what the card’s memory allows), prompt {pp} tokens/s. Something slows it down; see below.',
+  'model.bench.fail': 'Generation {tg} tokens/s, only {share} % of what the card’s memory allows (prompt {pp} tokens/s). See below for the likely cause.',
+
+  'model.check.thermal': 'Temperature under load',
+  'model.thermal.later': 'Runs with the benchmark, which puts the card under load.',
+  'model.thermal.ok': 'Right after the benchmark the card is at {celsius} °C, drawing {watts} W, and not slowing itself down. The cooling works.',
+  'model.thermal.warm': 'Right after the benchmark the card is at {celsius} °C ({watts} W): warm. Longer runs may make it slow itself down.',
+  'model.thermal.hot': 'Right after the benchmark the card is at {celsius} °C ({watts} W) and protecting itself: it slows down, and near 90 °C it shuts off.',
+
+  'model.action.build.title': 'Build llama.cpp with CUDA',
+  'model.action.build.description': 'Fetches llama.cpp’s source into the jail (git clone), configures it with CUDA for compute capability 6.1 and builds llama-cli and llama-bench. Nothing outside the jail changes.',
+  'model.action.build.after': 'Compiling takes 20–40 minutes on the X220; the progress bar follows cmake. You can stop it and start again later: the source stays.',
+  'model.action.download.title': 'Download the first model',
+  'model.action.download.description': 'Downloads Llama 3.1 8B Instruct (Q4_K_M, 4.6 GiB) with fetch into the jail’s /opt/models.',
+  'model.action.download.after': 'Then the checks run a short generation and the benchmark.',
+} as const;
