@@ -15,6 +15,15 @@ async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<v
   await ui.runChecks(page);
 }
 
+/** On a host whose driver and jail were set up before: through those steps (checks only) to the jail's checks. */
+async function throughSetUpSteps(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
+  await ui.reachBootChecks(page);
+  await ui.next(page, 'steps.driver.title');
+  await ui.runChecks(page);
+  await ui.next(page, 'jail.title');
+  await ui.runChecks(page);
+}
+
 for (const locale of bothLocales) {
   test.describe(`${locale}`, () => {
     const ui = inLocale(locale);
@@ -74,11 +83,7 @@ test.describe('the jail hides the NVIDIA nodes', () => {
     test.setTimeout(120_000);
     const ui = inLocale('zh-CN');
     const { page } = wizard;
-    await ui.reachBootChecks(page);
-    await ui.next(page, 'steps.driver.title');
-    await ui.runChecks(page);
-    await ui.next(page, 'jail.title');
-    await ui.runChecks(page);
+    await throughSetUpSteps(page, ui);
     const smi = ui.check(page, 'jail.check.smi');
     await expect(smi.getByText(ui.tr('jail.smi.nodesHidden', { nodes: 'nvidia-modeset, nvidia0, nvidiactl', jail: 'cuda' }))).toBeVisible();
     await expect(smi.getByText(ui.tr('jail.smi.advice.devfs'))).toBeVisible();
@@ -96,11 +101,7 @@ test.describe('llama.cpp built without CUDA', () => {
     test.setTimeout(120_000);
     const ui = inLocale('en');
     const { page } = wizard;
-    await ui.reachBootChecks(page);
-    await ui.next(page, 'steps.driver.title');
-    await ui.runChecks(page);
-    await ui.next(page, 'jail.title');
-    await ui.runChecks(page);
+    await throughSetUpSteps(page, ui);
     await ui.next(page, 'model.title');
     await ui.runChecks(page);
     const llama = ui.check(page, 'model.check.llama');
