@@ -109,7 +109,6 @@ test.describe('llama.cpp built without CUDA', () => {
     await expect(llama.getByRole('button', { name: ui.tr('ui.check.explain') })).toBeVisible();
     await ui.runAction(page, 'model.action.build.title');
     await expect(llama.getByText(ui.pattern('model.llama.ok'))).toBeVisible();
-    await ui.runAction(page, 'model.action.download.title');
     await expect(ui.check(page, 'model.check.generation').getByText(ui.pattern('model.generation.ok'))).toBeVisible({ timeout: 30_000 });
   });
 });

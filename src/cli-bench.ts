@@ -2,11 +2,16 @@ import { parseArgs } from 'node:util';
 import { benchJson, benchReport, benchText, type BenchOptions, type BenchOutputs } from './bench/report';
 import { FromFilesError, readOutputFile } from './cli-diagnose';
 import { parseLinkSpec, parseSize } from './hardware/estimate';
+import { benchOnHost } from './cli-bench-host';
+import { elevationFor } from './cli-changes';
+import { createHost } from './host/create-host';
+import { ensureSshReady } from './host/ssh/cli';
 import type { Locale } from './i18n/translate';
 
 /** `egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE]`: llama.cpp's figures against the P4's limits. */
 
 export const BENCH_HELP = `Usage: egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE] [--model-size SIZE] [--link xW@GTS] [--json] [--lang en|zh-CN]
+       egpu-wizard bench --host local|ssh://user@host|sim:NAME [--password-stdin] [--model-size SIZE] [--json] [--lang en|zh-CN]
 
 Judges a llama.cpp benchmark against the physical limits of the Tesla P4 behind the X220's ExpressCard:
 model load rate against the link (x1 at 5.0 GT/s = 500 MB/s), generation against the card's memory
@@ -18,6 +23,9 @@ CPU, heat.
               llama-log=FILE    optional: what llama-cli or llama-server printed (load time, offloaded layers)
 --model-size  e.g. 4.58GiB; by default the size llama-bench printed
 --link        the negotiated link, e.g. x1@5.0 or x1@2.5 (from pciconf -lc); without it x1@5.0 is assumed
+--host        run it now on that machine, in the jail the wizard built (root needed: as root, sudo/doas without a
+              password, or the sudo password on standard input with --password-stdin); the link is read from pciconf
+              and the card's temperature right after the run
 --json        {"rows":[…],"figures":[…],"ratios":{…},"causes":[{"key":…,"text":…}],"verdict":"pass|warn|fail"}
 Exits 0 on pass or warn, 1 when generation is far below its limit, 2 on bad arguments or files.`;
 
@@ -27,6 +35,8 @@ const isName = (name: string): name is Name => (NAMES as readonly string[]).incl
 
 export interface BenchCommandContext {
   usageError: (message: string) => Error;
+  /** The sudo password from standard input, for --password-stdin. */
+  readPassword?: () => Promise<string>;
   locale: (value: string | undefined) => Locale;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -77,6 +87,8 @@ export async function benchCommand(argv: string[], context: BenchCommandContext)
     options: {
       help: { type: 'boolean' },
       'from-files': { type: 'boolean' },
+      host: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       'model-size': { type: 'string' },
       link: { type: 'string' },
       json: { type: 'boolean' },
@@ -88,7 +100,8 @@ export async function benchCommand(argv: string[], context: BenchCommandContext)
     return 0;
   }
   const locale = context.locale(values.lang);
-  if (!values['from-files']) throw context.usageError('bench needs --from-files llama-bench=FILE [llama-log=FILE]');
+  if (values['from-files'] && values.host !== undefined) throw context.usageError('--from-files and --host cannot be combined');
+  if (!values['from-files'] && values.host === undefined) throw context.usageError('bench needs --host H or --from-files llama-bench=FILE [llama-log=FILE]');
   let modelBytes: number | null = null;
   if (values['model-size'] !== undefined) {
     modelBytes = parseSize(values['model-size']);
@@ -96,6 +109,18 @@ export async function benchCommand(argv: string[], context: BenchCommandContext)
   }
   const link = values.link === undefined ? null : parseLinkSpec(values.link);
   if (values.link !== undefined && link === null) throw context.usageError(`--link must look like x1@5.0 (lanes @ GT/s), not "${values.link}"`);
+  if (values.host !== undefined) {
+    if (positionals.length > 0) throw context.usageError(`unexpected argument "${positionals[0]}"`);
+    const host = createHost(values.host);
+    await ensureSshReady(host, locale);
+    const password = values['password-stdin'] && context.readPassword ? await context.readPassword() : null;
+    const live = await benchOnHost(host, await elevationFor(host, password), modelBytes);
+    if (typeof live === 'string') {
+      context.err(`egpu-wizard: ${live}\n`);
+      return 2;
+    }
+    return printBench(live.outputs, { ...live.options, link: link ?? live.options.link }, values.json === true, locale, context);
+  }
   const read = await readOutputs(positionals);
   if (typeof read === 'string') {
     context.err(`egpu-wizard: ${read}\n`);

@@ -20,7 +20,7 @@ export interface ChangeOptions {
 }
 
 /** How this CLI run can become root: as root already, sudo/doas without a password, or sudo with --password-stdin. */
-async function elevationFor(host: Host, password: string | null): Promise<Elevation> {
+export async function elevationFor(host: Host, password: string | null): Promise<Elevation> {
   const probe = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
   const uid = await probe.run('idUid', {});
   if (uid.parsed.ok && uid.parsed.value.uid === 0) return { method: 'root', password: null };

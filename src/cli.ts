@@ -358,6 +358,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'bench':
         return await benchCommand(rest, {
           usageError: (message) => new UsageError(message),
+          readPassword,
           locale: localeOf,
           out: (text) => void process.stdout.write(text),
           err: (text) => void process.stderr.write(text),

@@ -111,6 +111,24 @@ describe('egpu-wizard diagnose', () => {
   });
 });
 
+describe('egpu-wizard bench --host', () => {
+  it('runs llama-bench in the jail and names the CPU build as the cause', () => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'bin', 'egpu-wizard.mjs'), 'bench', '--host', 'sim:x220-cpu-fallback', '--password-stdin', '--json'], {
+      input: 'demo\n',
+    });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout.toString()) as { verdict: string; causes: { key: string }[]; rows: { backend: string }[] };
+    expect(report.verdict).toBe('fail');
+    expect(report.rows.map((r) => r.backend)).toEqual(['CPU', 'CPU']);
+    expect(report.causes[0]?.key).toMatch(/cpu|cuda/i);
+  });
+
+  it('says in one line that it needs root without a password', async () => {
+    expect(await main(['bench', '--host', 'sim:x220-cpu-fallback'])).toBe(2);
+    expect(err.join('')).toMatch(/^egpu-wizard: llama-bench did not run on sim:x220-cpu-fallback: it needs root/);
+  });
+});
+
 describe('the installed command', () => {
   it('runs through bin/egpu-wizard.mjs and prints help', () => {
     const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'bin', 'egpu-wizard.mjs'), '--help'], { encoding: 'utf8' });

@@ -1,4 +1,4 @@
-import { CUDA_TOOLKIT, JAIL_FSTAB, jailPath } from '../../../jail/layout';
+import { CUDA_TOOLKIT, FIRST_MODEL, JAIL_FSTAB, jailPath } from '../../../jail/layout';
 import { devfsRulesChange, fstabMountsChange, jailConfChange, rulesetNumber } from '../../../steps/cuda-jail/jail-files';
 import { bootJails, freshLinux } from '../linux';
 import type { LinuxWorld, Scenario } from '../scenario';
@@ -79,5 +79,6 @@ export const x220CpuFallback = x220WithJail({
   name: 'x220-cpu-fallback',
   description: 'ThinkPad X220, jail cuda working, but llama.cpp in it built without CUDA (runs on the CPU)',
   files: wizardJailFiles(),
-  linux: { llama: { cuda: false } },
+  // The first model is already there: the user followed a guide that stopped short of CUDA.
+  linux: { llama: { cuda: false }, models: { [FIRST_MODEL.file]: FIRST_MODEL.bytes } },
 });
