@@ -73,7 +73,8 @@ describe('egpu-wizard bench --from-files', () => {
   });
 
   it.each([
-    [['bench'], /bench needs --from-files/, 2],
+    [['bench'], /bench needs --host H or --from-files/, 2],
+    [['bench', '--host', 'sim:x220-fresh', '--from-files', 'llama-bench=x'], /cannot be combined/, 2],
     [['bench', '--from-files'], /needs llama-bench=FILE/, 2],
     [['bench', '--from-files', 'llama=x.txt'], /"llama=x.txt" is not NAME=FILE with NAME one of llama-bench, llama-log/, 2],
     [['bench', '--from-files', 'llama-bench=/no/such/file'], /cannot read llama-bench file \/no\/such\/file: no such file/, 2],
