@@ -33,7 +33,7 @@ export const modelEn = {
   'model.bench.later': 'Runs once llama.cpp is built and the model is there.',
   'model.bench.failed': 'llama-bench did not finish ({detail}).',
   'model.bench.unreadable': 'The benchmark’s output could not be read ({detail}).',
-  'model.bench.pass': 'Generation {tg} tokens/s ({share} % of what the card’s memory allows), prompt {pp} tokens/s. As fast as this build can be.',
+  'model.bench.pass': 'Generation {tg} tokens/s ({share} % of what the card’s memory allows), prompt {pp} tokens/s. No figure is far below its limit.',
   'model.bench.warn': 'Generation {tg} tokens/s ({share} % of what the card’s memory allows), prompt {pp} tokens/s. Something slows it down; see below.',
   'model.bench.fail': 'Generation {tg} tokens/s, only {share} % of what the card’s memory allows (prompt {pp} tokens/s). See below for the likely cause.',
 

@@ -126,7 +126,7 @@ export const uiEn = {
   'ui.figure.seconds': 's',
   'ui.figure.mbps': 'MB/s',
   'ui.figure.tokens': 'tokens/s',
-  'ui.figure.limit': 'best this slot allows: {value} {unit}',
+  'ui.figure.limit': 'limit of this hardware: {value} {unit}',
   'ui.input.apply': 'Recalculate',
   'ui.input.range': 'between {min} and {max} {unit}',
   'ui.nav.back': 'Back',

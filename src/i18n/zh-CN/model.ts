@@ -35,7 +35,7 @@ export const modelZhCN = {
   'model.bench.later': '等 llama.cpp 编译完成、模型也已就位后才会运行。',
   'model.bench.failed': 'llama-bench 没有正常结束（{detail}）。',
   'model.bench.unreadable': '无法解析基准测试的输出（{detail}）。',
-  'model.bench.pass': '生成速度 {tg} token/秒（达到显存带宽上限的 {share}%），提示词处理 {pp} token/秒。这套配置已经跑满了。',
+  'model.bench.pass': '生成速度 {tg} token/秒（达到显存带宽上限的 {share}%），提示词处理 {pp} token/秒。没有哪一项明显低于上限。',
   'model.bench.warn': '生成速度 {tg} token/秒（达到显存带宽上限的 {share}%），提示词处理 {pp} token/秒。有东西在拖慢速度，见下方说明。',
   'model.bench.fail': '生成速度 {tg} token/秒，只有显存带宽上限的 {share}%（提示词处理 {pp} token/秒）。最可能的原因见下方。',
 

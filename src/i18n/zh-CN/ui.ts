@@ -127,7 +127,7 @@ export const uiZhCN = {
   'ui.figure.seconds': '秒',
   'ui.figure.mbps': 'MB/s',
   'ui.figure.tokens': 'token/s',
-  'ui.figure.limit': '此插槽的最佳值：{value} {unit}',
+  'ui.figure.limit': '这套硬件的上限：{value} {unit}',
   'ui.input.apply': '重新计算',
   'ui.input.range': '取值范围 {min}–{max} {unit}',
   'ui.nav.back': '上一步',
