@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { expect, test } from './fixtures';
 import { passPreflight, runChecks, tickChecklist } from './helpers';
+import { inLocale } from './localized';
 
 /** Pictures for people: the README's screenshot (UPDATE_SCREENSHOTS=1 writes it to docs/), light and dark. */
 const target = (name: string, outputDir: string) =>
@@ -36,4 +37,26 @@ test('screenshots of Troubleshooting after an Error 12 diagnosis', async ({ wiza
   await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
   await expect(page.getByRole('heading', { level: 1, name: '故障排查' })).toBeVisible();
   await page.screenshot({ path: target('troubleshoot-zh.png', testInfo.outputDir), fullPage: false });
+});
+
+test.describe('the benchmark', () => {
+  test.use({ hostSpec: 'sim:x220-cpu-fallback' });
+
+  test('screenshot of the first-model step after a CUDA rebuild and the benchmark', async ({ wizard }, testInfo) => {
+    test.setTimeout(120_000);
+    const ui = inLocale('en');
+    const { page } = wizard;
+    await ui.reachBootChecks(page);
+    await ui.next(page, 'steps.driver.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'jail.title');
+    await ui.runChecks(page);
+    await ui.next(page, 'model.title');
+    await ui.runChecks(page);
+    await ui.runAction(page, 'model.action.build.title');
+    const bench = ui.check(page, 'model.check.benchmark');
+    await expect(bench.getByText(ui.pattern('model.bench.pass'))).toBeVisible({ timeout: 30_000 });
+    await bench.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: target('benchmark.png', testInfo.outputDir), fullPage: false });
+  });
 });
