@@ -2,9 +2,8 @@ import { AuditLog } from './audit/audit-log';
 import type { BenchOptions, BenchOutputs } from './bench/report';
 import { joinStreams } from './commands/output';
 import { CommandRunner, type Elevation } from './commands/runner';
-import { findRootPort, judgeLink } from './hardware/pcie-link';
 import type { Host } from './host/types';
-import { findNvidiaGpu } from './steps/gpu-on-bus';
+import { measuredLink, THERMAL_FIELDS, thermalReading } from './steps/first-model/readings';
 
 /**
  * `egpu-wizard bench --host …`: the benchmark run live through the catalogue — the same commands as the
@@ -24,18 +23,10 @@ export async function benchOnHost(host: Host, elevation: Elevation, modelBytes: 
     return `llama-bench did not run on ${host.spec}: ${why} (the wizard's "First model and benchmark" step builds llama.cpp and fetches the model)`;
   }
   // Right after the load, as the step reads it.
-  const thermal = await runner.run('nvidiaSmiQuery', { fields: ['temperature.gpu', 'clocks_throttle_reasons.hw_thermal_slowdown'] });
-  const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
-  const verdict = gpu && pci.parsed.ok ? judgeLink(gpu, findRootPort(gpu, pci.parsed.value, tree.parsed.ok ? tree.parsed.value.values : {}).rootPort) : null;
-  const link = verdict !== null && (verdict.kind === 'full' || verdict.kind === 'slow' || verdict.kind === 'narrow') ? { width: verdict.width, gts: verdict.gts } : null;
-  const row = thermal.parsed.ok && thermal.parsed.value.status === 'ok' ? thermal.parsed.value.rows[0] : undefined;
-  const celsius = row?.['temperature.gpu'];
+  const thermal = await runner.run('nvidiaSmiQuery', { fields: [...THERMAL_FIELDS] });
+  const heat = thermalReading(thermal);
   return {
     outputs: { llamaBench: bench.stdout, llamaLog: generate.outcome === 'ok' ? joinStreams(generate) : null },
-    options: {
-      modelBytes,
-      link,
-      thermal: typeof celsius === 'number' ? { temperatureC: celsius, slowdown: row?.['clocks_throttle_reasons.hw_thermal_slowdown'] === 'Active' } : null,
-    },
+    options: { modelBytes, link: measuredLink(pci, tree), thermal: heat && { temperatureC: heat.temperatureC, slowdown: heat.slowdown } },
   };
 }

@@ -32,12 +32,15 @@ const missingIsNull = <T>(out: { exitCode: number | null; stderr: string }, abse
  * A program inside the jail whose verdicts come on either stream; jexec's own failures (no such jail, no such
  * program in it) are reported as such, for the checks to explain.
  */
-const insideJail =
+export const insideJail =
   <R>(parse: (text: string) => ParseResult<R>) =>
   (out: CommandOutput): ParseResult<R> => {
-    const failure = /^jexec: .*$/m.exec(out.stderr)?.[0];
+    const failure = jexecFailure(out);
     return failure === undefined ? parse(joinStreams(out)) : parseFailure('command-failed', failure);
   };
+
+/** jexec's own complaint (no such jail, no such program in it), as opposed to the program's output. */
+export const jexecFailure = (out: CommandOutput): string | undefined => /^jexec: .*$/m.exec(out.stderr)?.[0];
 
 export const jailCommands = {
   pkgInstallTool: entry({

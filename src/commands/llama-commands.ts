@@ -3,7 +3,8 @@ import { FIRST_MODEL, FIRST_MODEL_PATH, JAIL_NAME, LLAMA_BENCH, LLAMA_BUILD, LLA
 import { parseLlamaBench } from '../bench/llama-bench';
 import { parseLlamaLog } from '../bench/llama-log';
 import { parseFailure, type ParseResult } from './parse-result';
-import { doneOrFailed, joinStreams } from './output';
+import { insideJail, jexecFailure } from './jail-commands';
+import { doneOrFailed } from './output';
 import type { CommandOutput, CommandProgress, CommandSpec } from './types';
 
 /**
@@ -19,16 +20,6 @@ const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, 
 /** What the short generation asks for: a few words, greedily, so every run prints the same. */
 export const FIRST_PROMPT = 'In one sentence, what does a graphics card do?';
 
-/**
- * llama.cpp prints its log on stderr and the generated text on stdout; both together are what the log parser
- * reads. A program missing in the jail is jexec's answer, reported as such (the check offers the build).
- */
-const llamaLog = (out: CommandOutput): ParseResult<ReturnType<typeof parseLlamaLog> extends ParseResult<infer T> ? T : never> => {
-  const missing = /^jexec: .*$/m.exec(out.stderr)?.[0];
-  if (missing !== undefined) return parseFailure('command-failed', missing);
-  return parseLlamaLog(joinStreams(out));
-};
-
 export const LlamaVersion = z
   .object({
     version: z.string(),
@@ -42,10 +33,7 @@ export const LlamaVersion = z
 export type LlamaVersion = z.infer<typeof LlamaVersion>;
 
 /** `llama-cli --version`: `version: 6123 (b3a8f1c2)`, `built with …`, after the CUDA initialisation lines of a CUDA build. */
-export function parseLlamaVersion(out: CommandOutput): ParseResult<LlamaVersion> {
-  const missing = /^jexec: .*$/m.exec(out.stderr)?.[0];
-  if (missing !== undefined) return parseFailure('command-failed', missing);
-  const text = joinStreams(out);
+export function parseLlamaVersion(text: string): ParseResult<LlamaVersion> {
   const version = /^version: (\d+ \([0-9a-f]+\))/m.exec(text)?.[1];
   if (version === undefined) return parseFailure('unexpected-output', 'llama-cli --version printed no "version: N (commit)" line');
   const devices = [...text.matchAll(/^\s+Device \d+: (.+?), compute capability (\d+\.\d+)/gm)].map((m) => ({ name: m[1] ?? '', computeCapability: m[2] ?? '' }));
@@ -71,7 +59,8 @@ export const llamaCommands = {
     argv: () => ['jexec', JAIL_NAME, LLAMA_CLI, '--version'],
     privileged: true,
     timeoutMs: 60 * SECOND,
-    parse: parseLlamaVersion,
+    // llama.cpp logs on stderr and writes on stdout; a program missing in the jail is jexec's answer.
+    parse: insideJail(parseLlamaVersion),
   }),
   llamaFetchSource: entry({
     id: 'llamaFetchSource',
@@ -146,7 +135,7 @@ export const llamaCommands = {
     argv: () => ['jexec', JAIL_NAME, LLAMA_CLI, '-m', FIRST_MODEL_PATH, '-ngl', '99', '-n', '32', '--temp', '0', '-no-cnv', '-p', FIRST_PROMPT],
     privileged: true,
     timeoutMs: 10 * MINUTE,
-    parse: llamaLog,
+    parse: insideJail(parseLlamaLog),
   }),
   llamaBench: entry({
     id: 'llamaBench',
@@ -156,7 +145,7 @@ export const llamaCommands = {
     privileged: true,
     timeoutMs: 30 * MINUTE,
     parse: (out) => {
-      const missing = /^jexec: .*$/m.exec(out.stderr)?.[0];
+      const missing = jexecFailure(out);
       if (missing !== undefined) return parseFailure('command-failed', missing);
       return out.exitCode === 0 ? parseLlamaBench(out.stdout) : parseFailure('command-failed', out.stderr.trim().split('\n').pop() ?? `exited with ${out.exitCode}`);
     },

@@ -142,7 +142,7 @@ export const diagnosisEn = {
   'diagnosis.fix.legacy-driver.instruction':
     'Remove the current driver and install the {branch} branch (pkg install nvidia-driver-{branch}), then restart. Newer CUDA releases may not support this GPU.',
   'diagnosis.fix.install-driver.title': 'Install the NVIDIA driver',
-  'diagnosis.fix.install-driver.instruction': 'Install the nvidia-driver package for this card with pkg; the driver step of the wizard does this for you.',
+  'diagnosis.fix.install-driver.instruction': 'Install, with pkg, the driver package of a branch that still supports this card (for the Tesla P4 that is nvidia-driver-580, not the newest nvidia-driver) and its linux-nvidia-libs; the wizard’s driver step picks and installs them for you.',
   'diagnosis.fix.load-driver.title': 'Load the driver at boot',
   'diagnosis.fix.load-driver.instruction':
     'Add nvidia-modeset to kld_list in /etc/rc.conf (the wizard proposes this change), then restart or run kldload nvidia-modeset.',

@@ -121,7 +121,7 @@ export const diagnosisZhCN = {
   'diagnosis.fix.legacy-driver.title': '安装旧版驱动分支',
   'diagnosis.fix.legacy-driver.instruction': '卸载当前驱动，安装 {branch} 分支（pkg install nvidia-driver-{branch}），然后重启。较新的 CUDA 版本可能不再支持这块 GPU。',
   'diagnosis.fix.install-driver.title': '安装 NVIDIA 驱动',
-  'diagnosis.fix.install-driver.instruction': '用 pkg 安装适合这块卡的 nvidia-driver 软件包；向导的驱动步骤会替你完成。',
+  'diagnosis.fix.install-driver.instruction': '用 pkg 安装仍支持这块卡的驱动分支及配套的 linux-nvidia-libs（Tesla P4 应装 nvidia-driver-580，而不是最新的 nvidia-driver）；向导的驱动步骤会替你选好并安装。',
   'diagnosis.fix.load-driver.title': '开机时加载驱动',
   'diagnosis.fix.load-driver.instruction': '在 /etc/rc.conf 的 kld_list 中加入 nvidia-modeset（向导会提出这项修改），然后重启，或运行 kldload nvidia-modeset。',
   'diagnosis.fix.enable-msi.title': '重新启用 MSI',

@@ -5,19 +5,17 @@ import { parseLlamaLog } from '../../bench/llama-log';
 import type { LlamaVersion } from '../../commands/llama-commands';
 import { joinStreams } from '../../commands/output';
 import type { CommandRun } from '../../commands/runner';
-import { findRootPort, judgeLink } from '../../hardware/pcie-link';
 import { FIRST_MODEL } from '../../jail/layout';
 import { evidenceOf, failureEvidence } from '../../wizard/evidence';
 import { defineCheck, invoke, type Verdict } from '../../wizard/step';
-import { findNvidiaGpu } from '../gpu-on-bus';
 import { FAIL_TEMPERATURE_C, WARN_TEMPERATURE_C } from '../power-cooling';
+import { measuredLink, THERMAL_FIELDS, thermalReading } from './readings';
 
 const version = invoke('llamaVersion', {});
 const source = invoke('llamaSource', {});
 const model = invoke('modelSize', {});
 const generate = invoke('llamaGenerate', {});
 const bench = invoke('llamaBench', {});
-const THERMAL_FIELDS = ['temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown'] as const;
 const thermalAfterLoad = invoke('nvidiaSmiQuery', { fields: [...THERMAL_FIELDS] });
 
 const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
@@ -102,8 +100,10 @@ export const generationCheck = defineCheck({
       return { status: 'fail', reason: msg('model.generation.failed', { code: run.exitCode ?? '—' }), advice: [], evidence: [failureEvidence(run)] };
     }
     const { offloaded, generationTokensPerSecond: tps, loadMs } = log.value;
-    const lines = Object.values(log.value.lines).flatMap((l) => (Array.isArray(l) ? l : l === null ? [] : [l]));
-    const evidence: Evidence[] = [{ ...failureEvidence(run), lines: failureEvidence(run).lines.filter((l) => lines.includes(l.n) || /^load_tensors: offloaded|eval time|load time/.test(l.text)) }];
+    // The lines the verdict rests on: the CUDA device, the offload, the load and eval times.
+    const picked = new Set(Object.values(log.value.lines).flatMap((l) => (Array.isArray(l) ? l : l === null ? [] : [l])));
+    const all = failureEvidence(run);
+    const evidence: Evidence[] = [{ ...all, lines: all.lines.filter((l) => picked.has(l.n) || /^load_tensors: offloaded|eval time|load time/.test(l.text)) }];
     if (offloaded === null || offloaded.layers < offloaded.total) {
       return {
         status: 'fail',
@@ -140,13 +140,11 @@ export const benchmarkCheck = defineCheck({
     if (run.outcome !== 'ok' || !run.parsed.ok) {
       return { status: 'fail', reason: msg('model.bench.failed', { detail: run.parsed.ok ? run.outcome : run.parsed.error.message }), advice: [], evidence: [failureEvidence(run)] };
     }
-    const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
-    const verdict = gpu && pci.parsed.ok ? judgeLink(gpu, findRootPort(gpu, pci.parsed.value, tree.parsed.ok ? tree.parsed.value.values : {}).rootPort) : null;
-    const link = verdict !== null && (verdict.kind === 'full' || verdict.kind === 'slow' || verdict.kind === 'narrow') ? { width: verdict.width, gts: verdict.gts } : null;
-    const row = thermal.parsed.ok && thermal.parsed.value.status === 'ok' ? thermal.parsed.value.rows[0] : undefined;
-    const celsius = row?.['temperature.gpu'];
-    const thermalInput = typeof celsius === 'number' ? { temperatureC: celsius, slowdown: row?.['clocks_throttle_reasons.hw_thermal_slowdown'] === 'Active' } : null;
-    const result = benchReport({ llamaBench: run.stdout, llamaLog: gen.outcome === 'ok' ? joinStreams(gen) : null }, { modelBytes: modelBytes(m), link, thermal: thermalInput });
+    const heat = thermalReading(thermal);
+    const result = benchReport(
+      { llamaBench: run.stdout, llamaLog: gen.outcome === 'ok' ? joinStreams(gen) : null },
+      { modelBytes: modelBytes(m), link: measuredLink(pci, tree), thermal: heat && { temperatureC: heat.temperatureC, slowdown: heat.slowdown } },
+    );
     const evidence = [evidenceOf(run, (t) => t.startsWith('|') || t.startsWith('build:')), evidenceOf(thermal)];
     if (!result.ok) return { status: 'error', reason: msg('model.bench.unreadable', { detail: result.message }), advice: [], evidence };
     const { report } = result;
@@ -172,14 +170,13 @@ export const thermalLoadCheck = defineCheck({
   then: { thermal: thermalAfterLoad },
   evaluate: ({ version: v, model: m, bench: run, thermal }): Verdict => {
     if (!ready(v) || modelBytes(m) === null || run.outcome !== 'ok') return later('model.thermal.later');
-    const row = thermal.parsed.ok && thermal.parsed.value.status === 'ok' ? thermal.parsed.value.rows[0] : undefined;
-    const celsius = row?.['temperature.gpu'];
-    const watts = row?.['power.draw'];
+    const heat = thermalReading(thermal);
     const evidence = [evidenceOf(thermal)];
-    if (typeof celsius !== 'number') return { status: 'warn', reason: msg('steps.power.thermal.noReading'), advice: [], evidence };
-    const params = { celsius, watts: typeof watts === 'number' ? watts.toFixed(0) : '?' };
+    if (heat === null) return { status: 'warn', reason: msg('steps.power.thermal.noReading'), advice: [], evidence };
+    const celsius = heat.temperatureC;
+    const params = { celsius, watts: heat.watts === null ? '?' : heat.watts.toFixed(0) };
     const advice = [msg('steps.power.thermal.advice.fan'), msg('steps.power.thermal.advice.airflow')];
-    if (celsius > FAIL_TEMPERATURE_C || row?.['clocks_throttle_reasons.hw_thermal_slowdown'] === 'Active') {
+    if (celsius > FAIL_TEMPERATURE_C || heat.slowdown) {
       return { status: 'fail', reason: msg('model.thermal.hot', params), advice, evidence };
     }
     if (celsius > WARN_TEMPERATURE_C) return { status: 'warn', reason: msg('model.thermal.warm', params), advice, evidence };
