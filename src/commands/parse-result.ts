@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Why a parser refused its input. `line` is 1-based where one line is to blame. */
 export interface ParseError {
@@ -6,6 +6,15 @@ export interface ParseError {
   message: string;
   line?: number;
 }
+
+/**
+ * A line of the input that the parser did not understand and set aside: the value is read as if the line
+ * were not there. Every parser whose output can hold such lines puts them, in line order, in an `unparsed`
+ * array of its result, so callers can show them as warnings instead of losing the whole output to one line.
+ */
+export const UnparsedLine = z.object({ line: z.number().int().positive(), text: z.string() }).strict();
+export type UnparsedLine = z.infer<typeof UnparsedLine>;
+export const Unparsed = z.array(UnparsedLine);
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseError };
 
