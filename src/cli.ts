@@ -5,7 +5,7 @@ import { AuditLog } from './audit/audit-log';
 import { Backend } from './app/backend';
 import { defaultDataDir } from './app/data-dir';
 import { NvidiaSmiQueryField } from './commands/parsers/nvidia-smi-csv';
-import { decodeUtf8 } from './commands/parse-result';
+import { decodeUtf8, unparsedOf, unparsedWarnings } from './commands/parse-result';
 import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
 import { CommandRunner } from './commands/runner';
 import { BENCH_HELP, benchCommand } from './cli-bench';
@@ -61,7 +61,9 @@ Parses the output of a FreeBSD command and prints the parsed value as JSON.
 Kinds: ${parseKindNames.join(', ')}
 Reads the file, or standard input when the file is "-" or missing.
 --fields  for nvidia-smi-csv: the --query-gpu fields, in order
-Exits 1 with a one-line error on input it cannot parse.`,
+A line it does not understand is left out, kept in "unparsed" with its line number and
+reported as a warning on standard error; the rest is still read.
+Exits 1 with a one-line error on input that is not that output at all (or is cut off mid-line).`,
   diagnose: `Usage: egpu-wizard diagnose [--host local|ssh://user@host|sim:NAME] [--json] [--lang en|zh-CN]
        egpu-wizard diagnose --from-files NAME=FILE… [--json] [--lang en|zh-CN]
 
@@ -144,6 +146,7 @@ async function parseCommand(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`${JSON.stringify(result.value, null, 2)}\n`);
+  for (const warning of unparsedWarnings(unparsedOf(result.value))) process.stderr.write(`egpu-wizard: ${kind}: ${warning}\n`);
   return 0;
 }
 

@@ -16,6 +16,24 @@ export const UnparsedLine = z.object({ line: z.number().int().positive(), text: 
 export type UnparsedLine = z.infer<typeof UnparsedLine>;
 export const Unparsed = z.array(UnparsedLine);
 
+const WithUnparsed = z.object({ unparsed: Unparsed });
+
+/** The lines any parsed value set aside ([] for values of parsers that set nothing aside). */
+export function unparsedOf(value: unknown): UnparsedLine[] {
+  const checked = WithUnparsed.safeParse(value);
+  return checked.success ? checked.data.unparsed : [];
+}
+
+/** One warning per line set aside, at most `limit`, then how many more: for the CLI and logs. */
+export function unparsedWarnings(lines: readonly UnparsedLine[], limit = 20): string[] {
+  const shown = lines.slice(0, limit).map(({ line, text }) => {
+    const cut = text.length > 100 ? `${text.slice(0, 100)}…` : text;
+    return `warning: line ${line} not understood, left out: ${JSON.stringify(cut)}`;
+  });
+  if (lines.length > limit) shown.push(`warning: ${lines.length - limit} more lines not understood, left out (all of them are in "unparsed")`);
+  return shown;
+}
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseError };
 
 export const parsed = <T>(value: T): ParseResult<T> => ({ ok: true, value });
