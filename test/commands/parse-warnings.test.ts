@@ -40,7 +40,7 @@ describe('egpu-wizard parse with lines it does not understand', () => {
 
   it('still refuses what is not that output at all, with one line and exit 1', async () => {
     expect(await main(['parse', 'pciconf', file('notes.txt', 'my notes\nabout the card\n')])).toBe(1);
-    expect(output.err.join('')).toBe('egpu-wizard: pciconf: not pciconf output: no device line like "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: "my notes") (line 1)\n');
+    expect(output.err.join('')).toBe('egpu-wizard: pciconf: no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: "my notes") (line 1)\n');
     expect(output.out.join('')).toBe('');
   });
 });

@@ -341,7 +341,7 @@ describe('parsePciconf refuses only what is not pciconf output, without throwing
     expect(fails('hello world\n')).toMatchObject({ code: 'unexpected-output', line: 1 });
     expect(fails('\n\npciconf: /dev/pci: Permission denied\n')).toMatchObject({ code: 'unexpected-output', line: 3 });
     expect(fails('    vendor     = \'NVIDIA Corporation\'\n')).toMatchObject({ code: 'unexpected-output', line: 1 });
-    expect(fails('    vendor     = \'NVIDIA Corporation\'\n')?.message).toContain('not pciconf output');
+    expect(fails('    vendor     = \'NVIDIA Corporation\'\n')?.message).toContain('no device header line');
   });
 
   it('binary input', () => {

@@ -46,7 +46,7 @@ function parse(text: string): ParseResult<KenvOutput> {
   }
   if (seen.size === 0) {
     const first = lines.findIndex((l) => l.trim() !== '');
-    return parseFailure('unexpected-output', `not kenv output: no name="value" line (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
+    return parseFailure('unexpected-output', `no name="value" line (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
   }
   return validated(KenvOutput, { values, unparsed });
 }

@@ -45,7 +45,7 @@ function parse(text: string): ParseResult<KldstatOutput> {
   const header = lines.findIndex((line) => HEADER.test(line));
   if (header < 0) {
     const first = lines.findIndex((line) => line.trim() !== '');
-    return parseFailure('unexpected-output', `not kldstat output: no "Id Refs Address Size Name" header (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
+    return parseFailure('unexpected-output', `no "Id Refs Address Size Name" header (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
   }
   const unparsed: UnparsedLine[] = [];
   for (let i = 0; i < header; i++) if ((lines[i] ?? '').trim() !== '') unparsed.push({ line: i + 1, text: lines[i] ?? '' });

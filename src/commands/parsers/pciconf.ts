@@ -416,7 +416,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
 
   if (drafts.length === 0) {
     const first = lines.findIndex((l) => l.trim() !== '');
-    return parseFailure('unexpected-output', `not pciconf output: no device line like "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
+    return parseFailure('unexpected-output', `no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
   }
 
   const devices: PciDevice[] = [];
