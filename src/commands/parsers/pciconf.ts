@@ -248,25 +248,59 @@ function finishExpress(draft: Draft): Express {
   return link([inline[1] ?? '', inline[2] ?? ''], [speed[1], speed[2]], lineIndex);
 }
 
-/** A device header, or why the header-like line cannot be read. */
-function readHeader(line: string, selectors: ReadonlySet<string>): Omit<PciDevice, 'pcie' | 'pcieRole' | 'line'> | string {
+/** A device header read into the device it starts, or why the header-like line cannot be read. */
+function readHeader(line: string, index: number, selectors: ReadonlySet<string>): Draft['device'] | string {
   const header = HEADER.exec(line);
   if (!header) return 'not a device header';
   const [, name = '', domainText = '', busText = '', slotText = '', funcText = '', rest = ''] = header;
   const ids = parseHeaderIds(rest);
   if (typeof ids === 'string') return `${name}: ${ids}`;
-  const [domain, bus, slot, func] = [domainText, busText, slotText, funcText].map(safeInt);
-  if (domain == null || bus == null || slot == null || func == null) return `${name}: unreadable selector`;
+  const domain = safeInt(domainText);
+  const bus = safeInt(busText);
+  const slot = safeInt(slotText);
+  const func = safeInt(funcText);
+  if (domain === null || bus === null || slot === null || func === null) return `${name}: unreadable selector`;
   const selector = `pci${domain}:${bus}:${slot}:${func}`;
   if (selectors.has(selector)) return `${selector} is listed twice`;
-  const device = { name, driver: /^none\d+$/.test(name) ? null : name, selector, ...ids, vendor: null, device: null, classDesc: null, subclassDesc: null };
-  return { ...device, bars: [], capabilities: [], domain, bus, slot, func };
+  return {
+    name,
+    driver: /^none\d+$/.test(name) ? null : name,
+    selector,
+    class: ids.class,
+    rev: ids.rev,
+    hdr: ids.hdr,
+    vendorId: ids.vendorId,
+    deviceId: ids.deviceId,
+    subvendorId: ids.subvendorId,
+    subdeviceId: ids.subdeviceId,
+    vendor: null,
+    device: null,
+    classDesc: null,
+    subclassDesc: null,
+    bars: [],
+    capabilities: [],
+    domain,
+    bus,
+    slot,
+    func,
+    line: index + 1,
+  };
+}
+
+/** Cheap test before reading line by line: text without one header-like line is no pciconf output. */
+const HEADER_ANYWHERE = /^[A-Za-z_][A-Za-z0-9_.-]*@pci\d/m;
+
+function notPciconf(lines: readonly string[]): ParseResult<never> {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  return parseFailure('unexpected-output', `no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
 }
 
 function parse(text: string): ParseResult<PciconfOutput> {
   const refused = refuseNonText(text, 'pciconf');
   if (refused) return refused;
   const lines = splitLines(text);
+  if (!HEADER_ANYWHERE.test(text)) return notPciconf(lines);
+  const anyBinary = hasBinary(text);
   const drafts: Draft[] = [];
   const selectors = new Set<string>();
   const unparsed: UnparsedLine[] = [];
@@ -292,7 +326,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? '').trimEnd();
     if (raw === '') continue;
-    if (hasBinary(raw)) {
+    if (anyBinary && hasBinary(raw)) {
       unparsed.push({ line: i + 1, text: lines[i] ?? '' });
       continue;
     }
@@ -303,7 +337,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
         if (failed) return failed;
         continue;
       }
-      const device = readHeader(raw, selectors);
+      const device = readHeader(raw, i, selectors);
       owner = null;
       if (typeof device === 'string') {
         const failed = setAside(i, raw, true);
@@ -312,16 +346,15 @@ function parse(text: string): ParseResult<PciconfOutput> {
         continue;
       }
       selectors.add(device.selector);
-      current = { device: { ...device, line: i + 1 }, capLineIndexes: [], extraLineIndexes: [], phase: PHASE.header, seen: new Set() };
+      current = { device, capLineIndexes: [], extraLineIndexes: [], phase: PHASE.header, seen: new Set() };
       drafts.push(current);
       continue;
     }
 
     // A body line: 4 spaces (or none, in old reports) before a keyword, deeper for a continuation.
     const line = /^\S/.test(raw) ? `    ${raw}` : raw;
-    const setAsideHere = (looksCut = KNOWN_START.test(line)): ParseResult<never> | null => setAside(i, raw, looksCut);
     if (current === null || current === 'unreadable') {
-      const failed = setAsideHere(true);
+      const failed = setAside(i, raw, true);
       if (failed) return failed;
       continue;
     }
@@ -330,7 +363,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
     if (!/^ {4}\S/.test(line)) {
       // Deeper indentation (17 or 21 spaces, or tabs): the continuation of a capability.
       if (owner === null) {
-        const failed = setAsideHere(true);
+        const failed = setAside(i, raw, true);
         if (failed) return failed;
       } else if (owner !== 'tolerated') {
         owner.cap.extraLines.push(line.trim());
@@ -343,7 +376,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
     if (verbose) {
       const [, key = '', value] = verbose;
       if (value === undefined || draft.seen.has(key) || !enter(draft, PHASE.verbose)) {
-        const failed = setAsideHere();
+        const failed = setAside(i, raw, KNOWN_START.test(line));
         if (failed) return failed;
         continue;
       }
@@ -363,7 +396,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
       const range = Number(rangeText);
       const known = type === 'Memory' || type === 'Prefetchable Memory' || type === 'I/O Port';
       if (size === null || !Number.isInteger(range) || !known || draft.device.bars.some((b) => b.reg === `0x${reg}`) || !enter(draft, PHASE.bars)) {
-        const failed = setAsideHere();
+        const failed = setAside(i, raw, KNOWN_START.test(line));
         if (failed) return failed;
         continue;
       }
@@ -376,7 +409,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
     const capMatch = cap ?? ECAP.exec(line);
     if (capMatch) {
       if (!enter(draft, PHASE.caps)) {
-        const failed = setAsideHere();
+        const failed = setAside(i, raw, KNOWN_START.test(line));
         if (failed) return failed;
         continue;
       }
@@ -394,7 +427,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
       // SR-IOV VF BARs, printed inside the SR-IOV extended capability.
       const last = draft.device.capabilities[draft.device.capabilities.length - 1];
       if (owner === null || owner === 'tolerated' || last?.kind !== 'ecap') {
-        const failed = setAsideHere();
+        const failed = setAside(i, raw, KNOWN_START.test(line));
         if (failed) return failed;
         continue;
       }
@@ -410,14 +443,11 @@ function parse(text: string): ParseResult<PciconfOutput> {
     }
 
     // Unknown lines leave the state as it was: the lines around them are read as if they were not there.
-    const failed = setAsideHere();
+    const failed = setAside(i, raw, KNOWN_START.test(line));
     if (failed) return failed;
   }
 
-  if (drafts.length === 0) {
-    const first = lines.findIndex((l) => l.trim() !== '');
-    return parseFailure('unexpected-output', `no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
-  }
+  if (drafts.length === 0) return notPciconf(lines);
 
   const devices: PciDevice[] = [];
   for (const draft of drafts) {

@@ -60,6 +60,7 @@ export const hasBinary = (line: string): boolean => BINARY_CHAR.test(line);
 export function refuseNonText(text: string, what: string): ParseResult<never> | null {
   if (typeof text !== 'string') return parseFailure('malformed', `${what}: input is not text`);
   if (isBlank(text)) return parseFailure('empty', `${what} printed nothing`);
+  if (!BINARY_CHAR.test(text)) return null;
   const lines = splitLines(text);
   let nonBlank = 0;
   let binary = 0;
