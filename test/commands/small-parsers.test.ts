@@ -110,14 +110,27 @@ describe('parsePkgQuery', () => {
   });
 
   it('no output means no packages', () => {
-    expect(ok(parsePkgQuery(''))).toEqual({ packages: [] });
-    expect(ok(parsePkgQuery('\n'))).toEqual({ packages: [] });
+    expect(ok(parsePkgQuery(''))).toEqual({ packages: [], unparsed: [] });
+    expect(ok(parsePkgQuery('\n'))).toEqual({ packages: [], unparsed: [] });
   });
 
-  it('rejects lines that are not name<TAB>version, and binary', () => {
-    expect(parsePkgQuery('nvidia-driver 550.127.05\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
+  it('sets aside lines that are not name<TAB>version and a package named twice', () => {
+    expect(ok(parsePkgQuery('pkg: warning: database version 36 is newer than libpkg(3) version 35\npkg\t1.21.3\nsudo\t1.9.16\npkg\t1.20.0\n'))).toEqual({
+      packages: [
+        { name: 'pkg', version: '1.21.3' },
+        { name: 'sudo', version: '1.9.16' },
+      ],
+      unparsed: [
+        { line: 1, text: 'pkg: warning: database version 36 is newer than libpkg(3) version 35' },
+        { line: 4, text: 'pkg\t1.20.0' },
+      ],
+    });
+  });
+
+  it('refuses text without a package line, cut-off output and binary', () => {
+    expect(parsePkgQuery('nvidia-driver 550.127.05\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output', line: 1 } });
     expect(parsePkgQuery('pkg\t1.21.3\nnvidia-dri')).toMatchObject({ ok: false, error: { code: 'truncated', line: 2 } });
-    expect(parsePkgQuery('pkg: No packages installed. Do you want to bootstrap?\n')).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    expect(parsePkgQuery('pkg: No packages installed. Do you want to bootstrap?\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output' } });
     expect(parsePkgQuery(BINARY)).toMatchObject({ ok: false, error: { code: 'malformed' } });
   });
 });

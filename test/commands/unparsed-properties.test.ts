@@ -8,6 +8,7 @@ import { parseDmesg, type DmesgOutput } from '../../src/commands/parsers/dmesg';
 import { parseKenv } from '../../src/commands/parsers/kenv';
 import { parseKldstat } from '../../src/commands/parsers/kldstat';
 import { parseNvidiaSmi } from '../../src/commands/parsers/nvidia-smi';
+import { parsePkgQuery } from '../../src/commands/parsers/pkg-query';
 import { parsePciconf, type PciconfOutput } from '../../src/commands/parsers/pciconf';
 import { splitLines } from '../../src/commands/parsers/text';
 import { sharedFixtureFiles } from '../fixtures-path';
@@ -229,7 +230,7 @@ describe('llama.cpp logs: every reading is still found; binary lines reported', 
   });
 });
 
-describe('nvidia-smi, kldstat, kenv: every GPU, process, module and variable is still found; spliced lines reported', () => {
+describe('nvidia-smi, kldstat, kenv, pkg query: every GPU, process, module, variable and package is still found; spliced lines reported', () => {
   const cases: Array<{ name: string; files: string[]; parse: (text: string) => ParseResult<{ unparsed: UnparsedLine[] }>; almost: string[] }> = [
     {
       name: 'nvidia-smi',
@@ -248,6 +249,12 @@ describe('nvidia-smi, kldstat, kenv: every GPU, process, module and variable is 
       files: [ownFile('kenv-x220.txt')],
       parse: parseKenv,
       almost: ['smbios.system.maker=LENOVO', 'smbios.bios.version="8DET76WW', '__proto__="x"', 'kenv: unable to get kernel environment', '="empty name"'],
+    },
+    {
+      name: 'pkg query',
+      files: [ownFile('pkg-query-x220.txt')],
+      parse: parsePkgQuery,
+      almost: ['nvidia-driver 550.127.05', 'pkg: warning: database version 36 is newer than libpkg(3) version 35', 'sudo\t', 'sudo\t1.9 16'],
     },
   ];
 
