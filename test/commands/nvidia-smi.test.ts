@@ -219,11 +219,25 @@ describe('parseNvidiaSmiCsv', () => {
   });
 
   it('verdicts instead of rows', () => {
-    expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-devices.txt'), ['index']))).toEqual({ status: 'no-devices', message: 'No devices were found', rows: [] });
+    expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-devices.txt'), ['index']))).toEqual({ status: 'no-devices', message: 'No devices were found', rows: [], unparsed: [] });
     expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-driver.txt'), ['index']))).toMatchObject({ status: 'no-driver', rows: [] });
   });
 
-  it('rejects a wrong column count, non-numbers in numeric fields, unknown-field complaints, and empty input', () => {
+  it('sets aside a warning line and a row it cannot read, and reads the other GPUs', () => {
+    const fields = ['index', 'name', 'temperature.gpu'] as const;
+    const output = ok(parseNvidiaSmiCsv('WARNING: infoROM is corrupted at gpu 0000:01:00.0\n0, NVIDIA A2, 16GB, 1\n1, Tesla P4, 44\n', fields));
+    expect(output).toEqual({
+      status: 'ok',
+      message: null,
+      rows: [{ index: 1, name: 'Tesla P4', 'temperature.gpu': 44 }],
+      unparsed: [
+        { line: 1, text: 'WARNING: infoROM is corrupted at gpu 0000:01:00.0' },
+        { line: 2, text: '0, NVIDIA A2, 16GB, 1' },
+      ],
+    });
+  });
+
+  it('rejects output of which no line can be read (wrong column count, non-numbers), unknown-field complaints, and empty input', () => {
     expect(parseNvidiaSmiCsv('0, Tesla P4\n', ['index', 'name', 'uuid'])).toMatchObject({ ok: false, error: { code: 'truncated', line: 1 } });
     expect(parseNvidiaSmiCsv('0, NVIDIA A2, 16GB, 1\n', ['index', 'name', 'memory.total'])).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
     expect(parseNvidiaSmiCsv('0, Tesla P4, hot\n', ['index', 'name', 'temperature.gpu'])).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
