@@ -5,7 +5,7 @@ import { AuditLog } from './audit/audit-log';
 import { Backend } from './app/backend';
 import { defaultDataDir } from './app/data-dir';
 import { NvidiaSmiQueryField } from './commands/parsers/nvidia-smi-csv';
-import { decodeUtf8, unparsedOf, unparsedWarnings } from './commands/parse-result';
+import { parseBytes, unparsedOf, unparsedWarnings } from './commands/parse-result';
 import { isParseKind, parseKindNames, parseKinds } from './commands/parse-kinds';
 import { CommandRunner } from './commands/runner';
 import { BENCH_HELP, benchCommand } from './cli-bench';
@@ -138,8 +138,7 @@ async function parseCommand(argv: string[]): Promise<number> {
     process.stderr.write(`egpu-wizard: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const text = decodeUtf8(bytes);
-  const result = text.ok ? parseKinds[kind](text.value, fields ? { fields } : {}) : text;
+  const result = parseBytes<unknown>(bytes, (text) => parseKinds[kind](text, fields ? { fields } : {}));
   if (!result.ok) {
     const where = result.error.line !== undefined ? ` (line ${result.error.line})` : '';
     process.stderr.write(`egpu-wizard: ${kind}: ${result.error.message}${where}\n`);

@@ -61,3 +61,16 @@ export function decodeUtf8(bytes: Uint8Array): ParseResult<string> {
     return parseFailure('not-utf8', 'input is not valid UTF-8 text');
   }
 }
+
+/**
+ * Decodes and parses. Bytes that are not valid UTF-8 (a file saved in Latin-1, a log cut inside a
+ * character) are decoded again with replacement characters and parsed once more, so a few bad bytes cost
+ * only their lines, which parsers set aside as binary; when that parse fails too, the answer is the UTF-8
+ * refusal.
+ */
+export function parseBytes<T>(bytes: Uint8Array, parse: (text: string) => ParseResult<T>): ParseResult<T> {
+  const text = decodeUtf8(bytes);
+  if (text.ok) return parse(text.value);
+  const lenient = parse(new TextDecoder('utf-8').decode(bytes));
+  return lenient.ok ? lenient : text;
+}

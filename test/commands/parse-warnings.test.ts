@@ -38,6 +38,18 @@ describe('egpu-wizard parse with lines it does not understand', () => {
     expect(output.err.join('')).toBe('');
   });
 
+  it('a byte that is not UTF-8 costs only its line', async () => {
+    const text = own('pciconf-x220-tesla-p4.txt');
+    const at = Buffer.from(text.slice(0, text.indexOf("    device     = 'GP104GL [Tesla P4]'")), 'utf8').length;
+    const bytes = Buffer.concat([Buffer.from(text, 'utf8').subarray(0, at), Buffer.from('    comment    = \'caf\xe9\'\n', 'latin1'), Buffer.from(text, 'utf8').subarray(at)]);
+    const path = join(dir, 'latin1.txt');
+    writeFileSync(path, bytes);
+    expect(await main(['parse', 'pciconf', path])).toBe(0);
+    const json = JSON.parse(output.out.join('')) as { devices: Array<{ device: string | null }>; unparsed: Array<{ line: number; text: string }> };
+    expect(json.devices.map((d) => d.device)).toContain('GP104GL [Tesla P4]');
+    expect(json.unparsed).toEqual([{ line: 44, text: "    comment    = 'caf\ufffd'" }]);
+  });
+
   it('still refuses what is not that output at all, with one line and exit 1', async () => {
     expect(await main(['parse', 'pciconf', file('notes.txt', 'my notes\nabout the card\n')])).toBe(1);
     expect(output.err.join('')).toBe('egpu-wizard: pciconf: no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: "my notes") (line 1)\n');
