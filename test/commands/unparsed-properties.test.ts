@@ -112,6 +112,8 @@ describe('pciconf: every device is still found, every spliced line reported', ()
     '$ pciconf -lvbc',
     '[code]',
   );
+  // A line like `name@…` is a device header, readable or not, and takes the lines below it (tested apart).
+  const notHeaderLike = printable.filter((line) => !/^[A-Za-z_][A-Za-z0-9_.-]*@/.test(line));
   const reference = new Map<string, { lines: string[]; value: PciconfOutput }>();
   const referenceOf = (file: string) => {
     let entry = reference.get(file);
@@ -126,7 +128,7 @@ describe('pciconf: every device is still found, every spliced line reported', ()
   it(`over ${files.length} real and own outputs`, () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
     const cases = fc.constantFrom(...files).chain((file) =>
-      fc.record({ file: fc.constant(file), inserts: insertsOf(referenceOf(file).lines.length, fc.oneof(printable, ALMOST)), crlf: fc.boolean() }),
+      fc.record({ file: fc.constant(file), inserts: insertsOf(referenceOf(file).lines.length, fc.oneof(notHeaderLike, ALMOST)), crlf: fc.boolean() }),
     );
     fc.assert(
       fc.property(cases, ({ file, inserts, crlf }) => {

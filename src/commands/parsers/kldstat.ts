@@ -52,8 +52,10 @@ function parse(text: string): ParseResult<KldstatOutput> {
   const modules: KldstatModule[] = [];
   for (let i = header + 1; i < lines.length; i++) {
     const line = (lines[i] ?? '').trimEnd();
-    if (line === '' || VERBOSE_MODULES.test(line)) continue;
-    const row = hasBinary(line) ? null : ROW.exec(line);
+    if (line === '') continue;
+    const binary = hasBinary(line);
+    if (!binary && VERBOSE_MODULES.test(line)) continue;
+    const row = binary ? null : ROW.exec(line);
     const [, idText = '', refsText = '', address = '', sizeText = '', name = ''] = row ?? [];
     const id = safeInt(idText);
     const refs = safeInt(refsText);
