@@ -109,9 +109,10 @@ export const PciconfOutput = z.object({ devices: z.array(PciDevice), unparsed: U
 export type PciconfOutput = z.infer<typeof PciconfOutput>;
 
 const HEADER = /^([A-Za-z_][A-Za-z0-9_.-]*?\d+)@pci(\d+):(\d+):(\d+):(\d+):[\t ]+(\S.*)$/;
-/** A line that is a device header, or a word cut short before its `@`: a device we cannot read. */
+/** A line that is a device header, readable or not. */
 const HEADER_LIKE = /^[A-Za-z_][A-Za-z0-9_.-]*@\S/;
-const WORD_OR_HEADER_START = /^[A-Za-z_][A-Za-z0-9_.-]*(?:@.*)?$/;
+/** The start of a header: as the last line without a newline, a header cut short. */
+const HEADER_START = /^[A-Za-z_][A-Za-z0-9_.-]*@/;
 const VERBOSE_NAME = /^ {4}(vendor|device) +=(?: '(.*)')?$/;
 const VERBOSE_CLASS = /^ {4}(class|subclass) +=(?: (.*))?$/;
 const BAR =
@@ -333,7 +334,7 @@ function parse(text: string): ParseResult<PciconfOutput> {
 
     if (/^\S/.test(raw) && !UNINDENTED_BODY.test(raw)) {
       if (!HEADER_LIKE.test(raw)) {
-        const failed = setAside(i, raw, WORD_OR_HEADER_START.test(raw));
+        const failed = setAside(i, raw, HEADER_START.test(raw));
         if (failed) return failed;
         continue;
       }
