@@ -2,7 +2,7 @@
 // Runs the built CLI in out/cli/ (plain JavaScript: `npm ci` builds it, and so does `npm run build:cli`).
 // The same file starts the portable bundle, whose out/cli/ sits beside it in the same layout.
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const entry = new URL('out/cli/index.mjs', root);
@@ -17,11 +17,11 @@ async function load() {
   // with the interface. Where there is nothing to build it from, say what is missing.
   const builder = new URL('scripts/build-cli.mjs', root);
   if (!existsSync(builder) || !existsSync(new URL('node_modules/esbuild', root))) {
-    process.stderr.write(`egpu-wizard: the command line is not built (${entry.pathname} is missing): run "npm ci" or "npm run build:cli" in the checkout, or unpack the portable bundle again.\n`);
+    process.stderr.write(`egpu-wizard: the command line is not built (${fileURLToPath(entry)} is missing): run "npm ci" or "npm run build:cli" in the checkout, or unpack the portable bundle again.\n`);
     process.exit(1);
   }
   process.stderr.write('egpu-wizard: building the command line (first run only)…\n');
-  await (await import(pathToFileURL(builder.pathname).href)).buildCliInPlace();
+  await (await import(builder.href)).buildCliInPlace();
   return import(entry.href);
 }
 
