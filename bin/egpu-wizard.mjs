@@ -4,6 +4,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// package.json's engines: Node 20.19 or later. An older Node (an old FreeBSD package, say) gets one clear line
+// instead of a syntax or missing-API error from deep inside the build.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(`egpu-wizard: needs Node.js 20.19 or later; this is ${process.version} (on FreeBSD: pkg install node).\n`);
+  process.exit(1);
+}
+
 const root = new URL('..', import.meta.url);
 const entry = new URL('out/cli/index.mjs', root);
 
