@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A copy of the command outside the checkout: no node_modules above it, no sources, no TypeScript loader. */
 function copyOfCommand(withBuild: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'egpu-built-cli-'));
+  made.push(dir);
   mkdirSync(join(dir, 'bin'));
   cpSync(join(root, 'bin', 'egpu-wizard.mjs'), join(dir, 'bin', 'egpu-wizard.mjs'));
   if (withBuild) cpSync(join(root, 'out', 'cli'), join(dir, 'out', 'cli'), { recursive: true });
