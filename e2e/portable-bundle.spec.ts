@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parsePciconf } from '../src/commands/parsers/pciconf';
 import { sharedFixtureFiles } from '../test/fixtures-path';
@@ -31,6 +31,8 @@ test.beforeAll(async () => {
   // A few MB at most: the interface, the CLI and server with their dependencies, and the licences.
   expect(statSync(tarball).size).toBeLessThan(8e6);
   place = mkdtempSync(join(tmpdir(), 'egpu-portable-'));
+  // Node would find packages in any node_modules above the bundle: there must be none, as on a fresh X220.
+  for (let dir = place; dir !== dirname(dir); dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), dir).toBe(false);
   const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', place], { encoding: 'utf8' });
   expect(unpacked.status, unpacked.stderr).toBe(0);
   expect(readdirSync(place)).toEqual([name]);
