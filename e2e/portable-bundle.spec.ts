@@ -32,7 +32,9 @@ test.beforeAll(async () => {
   expect(statSync(tarball).size).toBeLessThan(8e6);
   place = mkdtempSync(join(tmpdir(), 'egpu-portable-'));
   // Node would find packages in any node_modules above the bundle: there must be none, as on a fresh X220.
-  for (let dir = place; dir !== dirname(dir); dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), dir).toBe(false);
+  for (let dir = place, above = ''; dir !== above; above = dir, dir = dirname(dir)) {
+    expect(existsSync(join(dir, 'node_modules')), `node_modules in ${dir}`).toBe(false);
+  }
   const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', place], { encoding: 'utf8' });
   expect(unpacked.status, unpacked.stderr).toBe(0);
   expect(readdirSync(place)).toEqual([name]);
