@@ -33,6 +33,7 @@ export async function collectOutputs(runner: CommandRunner, signal?: AbortSignal
     ['kenv', 'kenv'],
     ['pkg-query', 'pkgQuery'],
     ['nvidia-smi', 'nvidiaSmi'],
+    ['acpidump', 'acpiTables'],
   ];
   const jobs: Array<Promise<Collected>> = [
     pciconf(runner, signal).then((run) => ({ source: 'pciconf', run })),
