@@ -220,7 +220,9 @@ export class SshHost implements Host {
       const end = attemptEnd(result.exitCode, result.stderr, link.kind === 'master');
       if (end.kind === 'not-started') {
         if (end.masterGone && link.kind === 'master') this.masterGone(link.generation);
-        const wait = delays[attempt];
+        // Spread out: clients dropped together by sshd should not all come back at the same moment.
+        const base = delays[attempt];
+        const wait = base === undefined ? undefined : Math.round(base * (0.75 + Math.random() / 2));
         if (wait !== undefined && performance.now() + wait < deadline) {
           this.stats.retries++;
           if (!(await sleep(wait, request.signal))) return cancelled();
@@ -234,7 +236,8 @@ export class SshHost implements Host {
   private finish(result: ExecResult): ExecResult {
     const transport = classifySshFailure(result.exitCode, result.stderr);
     if (transport) return { ...result, transport };
-    if (notFoundOnRemote(result)) return { ...result, exitCode: null, spawnError: 'ENOENT' };
+    // As a local ENOENT: nothing ran, so nothing was printed (env's complaint is not the program's output).
+    if (notFoundOnRemote(result)) return { ...result, exitCode: null, spawnError: 'ENOENT', stderr: '' };
     return result;
   }
 
