@@ -86,6 +86,11 @@ export const RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
 /** An idle master ends after this long, so one left behind by a crash does not stay for ever. */
 const PERSIST_SECONDS = 300;
 
+/** ssh cannot be a master here: the socket cannot be made, or this ssh lacks multiplexing. */
+const MASTER_UNSUPPORTED = /ControlSocket|unix_listener|ControlPath|ControlPersist|multiplex|Bad configuration option|Unsupported option/i;
+/** The connection itself failed: a master could work once the network does. */
+const NETWORK_TROUBLE = /Connection (closed|reset) by|Broken pipe|Connection timed out|Timeout|closed by remote host|Network is unreachable|No route to host/i;
+
 /** How commands reach the host: sessions on the master behind `path`, or a connection each. */
 type Link = { kind: 'master'; path: string; generation: number } | { kind: 'pool' };
 
@@ -289,15 +294,21 @@ export class SshHost implements Host {
         return { kind: 'master', ...this.master };
       }
       if (result.timedOut) return { ...result, timedOut: false, transport: { kind: 'unreachable', detail: 'no answer while connecting' } };
-      const end = attemptEnd(result.exitCode, result.stderr, false);
+      const failure = classifySshFailure(result.exitCode, result.stderr) ?? { kind: 'connection-lost' as const, detail: `exit ${result.exitCode ?? 'none'}` };
+      const why = `the master did not start: ${failure.detail || result.stderr.trim().slice(0, 200)}`;
+      // A key or login problem, or a name that does not resolve: trying again would only repeat it.
+      if (failure.kind !== 'unreachable' && failure.kind !== 'connection-lost') return { ...result, transport: failure };
+      if (MASTER_UNSUPPORTED.test(result.stderr)) return this.fallBack(why);
+      // Nothing runs in a master, so any other failure is safe to try again: sshd busy, a network hiccup.
+      const retryable = failure.kind === 'connection-lost' || attemptEnd(result.exitCode, result.stderr, false).kind === 'not-started';
       const wait = delays[attempt];
-      if (end.kind === 'not-started' && wait !== undefined) {
-        await sleep(wait);
+      if (retryable && wait !== undefined) {
+        await sleep(Math.round(wait * (0.75 + Math.random() / 2)));
         continue;
       }
-      const failure = classifySshFailure(result.exitCode, result.stderr);
-      if (failure !== null && failure.kind !== 'connection-lost') return { ...result, transport: failure };
-      return this.fallBack(`the master did not start: ${failure?.detail || result.stderr.trim().slice(0, 200) || `exit ${result.exitCode}`}`);
+      if (failure.kind === 'unreachable' || NETWORK_TROUBLE.test(result.stderr)) return { ...result, transport: failure };
+      // Still failing for a reason that is not the network's: do without a master.
+      return this.fallBack(why);
     }
   }
 

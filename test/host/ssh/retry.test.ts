@@ -129,6 +129,20 @@ describe('with a master', () => {
     expect(host.poolReason).toContain('too long');
   });
 
+  it('tries the master again when its connection was cut during the handshake', async () => {
+    const { host, calls } = await scripted(['255|Connection closed by 10.0.0.9 port 22', OK]);
+    expect((await run(host)).exitCode).toBe(0);
+    expect(await calls()).toEqual(['master', 'master', 'session']);
+    expect(host.multiplexing).toBe('master');
+  });
+
+  it('gives up with the network failure, keeping the master for later, when the host stays unreachable', async () => {
+    const { host, calls } = await scripted([KEX_RESET]);
+    expect((await run(host)).transport?.kind).toBe('unreachable');
+    expect(await calls()).toEqual(['master', 'master', 'master', 'master']);
+    expect(host.multiplexing).toBe('master');
+  });
+
   it('falls back when no folder can hold the socket', async () => {
     const { host, calls } = await scripted([OK], { socketDirs: [join('/nonexistent-root-x', 'y'.repeat(90))] });
     expect((await run(host)).exitCode).toBe(0);
