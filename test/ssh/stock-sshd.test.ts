@@ -5,6 +5,7 @@
  * random. Skipped only where sshd is not installed; in CI a missing sshd fails.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -140,6 +141,21 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SSH under
     const results = await Promise.all(burst.map((host) => host.exec({ argv: ['uname', '-s'], timeoutMs: 60_000 })));
     expect(results.map((r) => `${r.exitCode} ${r.transport?.kind ?? ''} ${r.stdout.trim()}`)).toEqual(burst.map(() => '0  FreeBSD'));
   }, 120_000);
+
+  it('ends the master when a CLI process exits', async () => {
+    const child = join(import.meta.dirname, 'support', 'exit-child.ts');
+    const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const options = { knownHostsFile: knownHosts, userKnownHostsFiles: [], identityFile: sshd.clientKey, socketDirs: [join(dir, 's')] };
+    const out = spawnSync(tsx, [child, JSON.stringify({ target: { user: sshd.user, host: '127.0.0.1', port: sshd.port }, options })], { encoding: 'utf8', timeout: 120_000 });
+    expect(out.status, out.stderr).toBe(0);
+    const { socket, stdout } = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}') as { socket: string | null; stdout: string };
+    expect(stdout.trim()).toBe('FreeBSD');
+    expect(socket).toMatch(/^\//);
+    // `ssh -O exit` ran on exit: the master removed its socket and no longer answers.
+    expect(existsSync(socket ?? '')).toBe(false);
+    const check = spawnSync('ssh', ['-o', `ControlPath=${socket ?? ''}`, '-O', 'check', '--', 'egpu'], { encoding: 'utf8' });
+    expect(check.status).not.toBe(0);
+  }, 180_000);
 
   describe('when the master dies mid-session', () => {
     const remote = () => dirname(sshd.statePath);
