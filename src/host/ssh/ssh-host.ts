@@ -250,9 +250,11 @@ export class SshHost implements Host {
   private async link(): Promise<Link | ExecResult> {
     if (this.mode === 'pool') return { kind: 'pool' };
     if (this.master) return { kind: 'master', ...this.master };
-    this.starting ??= this.startMaster().finally(() => {
-      this.starting = null;
-    });
+    this.starting ??= this.startMaster()
+      .catch((error: unknown) => this.fallBack(`the master could not be set up: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.starting = null;
+      });
     return this.starting;
   }
 
