@@ -32,6 +32,8 @@ export interface TestSshd {
   dropPath: string;
   /** A directory on the remote PATH for extra helpers (the argv printer). */
   binDir: string;
+  /** Logins sshd accepted so far (one per connection), from its log. */
+  acceptedLogins(): number;
   /** What this sshd enforces, read back with `sshd -T`: `maxstartups` and `maxsessions`. */
   stockLimits(): { maxstartups: string; maxsessions: string };
   setScenario(scenario: Scenario): Promise<void>;
@@ -184,6 +186,7 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     statePath,
     dropPath,
     binDir,
+    acceptedLogins: () => output.match(/^Accepted publickey for /gm)?.length ?? 0,
     stockLimits: () => {
       const settings = execFileSync(sshd, ['-T', '-f', configPath, '-C', `user=${account.user},host=localhost,addr=127.0.0.1`], { encoding: 'utf8' });
       const value = (key: string): string => new RegExp(`^${key} (.*)$`, 'm').exec(settings)?.[1] ?? '';
