@@ -14,7 +14,10 @@ export interface DiagnosisEntry {
   evidence: Evidence[];
 }
 
-/** Every read-only check of every step, in one round (shared commands run once). Changes nothing. */
+/**
+ * Every read-only check of every step, in one round (shared commands run once). Changes nothing. The checks
+ * start together, their commands run at most ROUND_CONCURRENCY at a time (see CheckRound).
+ */
 export async function diagnose(
   runner: CommandRunner,
   steps: readonly StepDefinition[],
