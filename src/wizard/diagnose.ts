@@ -15,7 +15,8 @@ export interface DiagnosisEntry {
 }
 
 /**
- * Every read-only check of every step, in one round (shared commands run once). Changes nothing.
+ * Every read-only check of every step, in one round (shared commands run once). Changes nothing. The checks
+ * start together, their commands run at most ROUND_CONCURRENCY at a time (see CheckRound).
  * `passwordVerified`: the runner holds a sudo password that sudo accepted.
  */
 export async function diagnose(
