@@ -1,5 +1,5 @@
 import { createHost, UnknownHostError } from '../host/create-host';
-import { ensureSshReady } from '../host/ssh/cli';
+import { ensureSshReady, releaseHost } from '../host/ssh/cli';
 import type { Host } from '../host/types';
 import type { Locale } from '../i18n/translate';
 import { UsageError } from './errors';
@@ -31,6 +31,6 @@ export async function withHost<T>(spec: string, options: HostOptions, use: (host
     await ensureSshReady(host, options.locale);
     return await use(host);
   } finally {
-    // No host holds a connection open between commands yet; its release belongs here.
+    await releaseHost(host);
   }
 }
