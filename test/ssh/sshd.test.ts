@@ -140,6 +140,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'kenv', args: {} },
       { id: 'pciconf', args: { verbose: true, bars: true } },
       { id: 'pciconfCaps', args: {} },
+      { id: 'acpiTables', args: {} },
       { id: 'kldstat', args: {} },
       { id: 'sysctl', args: { key: 'hw.model' } },
       { id: 'sysctl', args: { key: 'no.such.oid' } },
