@@ -54,6 +54,8 @@ export class Backend {
   readonly audit: AuditLog;
   private session!: WizardSession;
   private hostPickerReason: Message | null = null;
+  /** The session's host, kept to end its SSH master connection when the host changes or the app closes. */
+  private host: Host | null = null;
   private readonly settings: ReturnType<typeof settingsFile>;
   private settingsValue: Settings = { version: 1, locale: null };
   private stateQueued = false;
@@ -85,11 +87,25 @@ export class Backend {
     if (!isSshSpec(spec)) throw new SessionError('invalid-state', 'not an ssh:// host');
     const host = this.makeHost(spec);
     if (!(host instanceof SshHost)) throw new SessionError('invalid-state', 'not an ssh:// host');
-    return use(host);
+    try {
+      return await use(host);
+    } finally {
+      // A probe's master connection is not the session's: it ends with the probe.
+      await host.close();
+    }
+  }
+
+  /** Ends the current host's master connection, if it has one. */
+  private async closeHost(): Promise<void> {
+    const host = this.host;
+    this.host = null;
+    if (host instanceof SshHost) await host.close();
   }
 
   private async openSession(spec: string): Promise<void> {
     const host = this.makeHost(spec);
+    await this.closeHost();
+    this.host = host;
     this.session = await WizardSession.open({
       host,
       steps: this.options.steps ?? wizardSteps,
@@ -284,6 +300,7 @@ export class Backend {
   async close(): Promise<void> {
     this.session.cancel();
     await this.session.settled();
+    await this.closeHost();
     await this.audit.flush();
   }
 }

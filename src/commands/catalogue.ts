@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseFailure, type ParseResult } from './parse-result';
+import { parseAcpiTables } from './parsers/acpi-tables';
 import { parseDmesg } from './parsers/dmesg';
 import { parseIdName, parseIdUid } from './parsers/id';
 import { parseKenv } from './parsers/kenv';
@@ -101,6 +102,16 @@ export const catalogue = {
       if (out.exitCode === 0 && out.stdout.trim() === '') return { ok: true, value: { value: '' } };
       return onSuccess(parseSysctlValue)(out);
     },
+  }),
+  // acpidump reads the tables from /dev/mem, which only root may open.
+  acpiTables: define({
+    id: 'acpiTables',
+    description: 'The ACPI tables the firmware provides (a DMAR table means VT-d is on)',
+    args: NoArgs,
+    argv: () => ['acpidump', '-t'],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: onSuccess(parseAcpiTables),
   }),
   sysctlTree: define({
     id: 'sysctlTree',

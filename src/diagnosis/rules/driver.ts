@@ -4,6 +4,7 @@ import { isDisplay } from '../../steps/gpu-on-bus';
 import { pciconfLines, refOf, type Context, type Gpu } from '../context';
 import { enumerationFixes, fix } from '../fixes';
 import { baseFinding } from './finding';
+import { isReservedForPassthrough } from './passthrough';
 import type { EvidenceRef, Finding, FindingId, SourceName } from '../types';
 import { xidMessageKey, xidSeverity } from '../xid';
 
@@ -116,7 +117,8 @@ function moduleLoaded(context: Context): boolean | null {
 }
 
 function noDriver(context: Context, gpu: Gpu, explained: boolean): Finding | null {
-  if (gpu.driver !== null) return null;
+  // A card on ppt(4) is kept from every host driver on purpose (bhyve passthrough): not a fault.
+  if (gpu.driver !== null || isReservedForPassthrough(gpu)) return null;
   const loaded = moduleLoaded(context);
   const smi = context.parsed.nvidiaSmi;
   const smiNoDriver = smi?.status === 'no-driver' && !/version mismatch/i.test(smi.message ?? '');
