@@ -143,7 +143,7 @@ export const catalogue = {
     // Exit 1 with nothing printed means no package matched: an answer, not a failure.
     parse: (out) =>
       out.exitCode === 1 && out.stdout.trim() === '' && out.stderr.trim() === ''
-        ? { ok: true, value: { packages: [] } }
+        ? { ok: true, value: { packages: [], unparsed: [] } }
         : onSuccess(parsePkgRquery)(out),
   }),
   pkgInstall: define({

@@ -25,7 +25,7 @@ describe('bin/egpu-wizard.mjs runs the built CLI', () => {
     const bin = copyOfCommand(true);
     const parsed = spawnSync(process.execPath, [bin, 'parse', 'kenv', '-'], { input: 'smbios.system.version="ThinkPad X220"\n', encoding: 'utf8', env, cwd: tmpdir() });
     expect(parsed.stderr).toBe('');
-    expect(JSON.parse(parsed.stdout)).toEqual({ values: { 'smbios.system.version': 'ThinkPad X220' } });
+    expect(JSON.parse(parsed.stdout)).toEqual({ values: { 'smbios.system.version': 'ThinkPad X220' }, unparsed: [] });
     const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env, cwd: tmpdir() });
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
   });
