@@ -8,5 +8,6 @@ import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
+import { summaryZhCN } from './summary';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN, ...summaryZhCN } satisfies Record<keyof typeof en, string>;
