@@ -18,7 +18,6 @@ export const summaryEn = {
   'summary.fact.runtime': 'Runtime',
   'summary.fact.runtimeValue': 'llama.cpp build {version}, with CUDA, in the jail',
   'summary.fact.model': 'Model',
-  'summary.fact.modelValue': '{path} ({gib} GiB), inside the jail',
   'summary.fact.unknown': 'not recorded',
 
   'summary.steps.title': 'Step by step',

@@ -19,7 +19,6 @@ export const summaryZhCN = {
   'summary.fact.runtime': '推理程序',
   'summary.fact.runtimeValue': 'llama.cpp 版本 {version}，已启用 CUDA，运行在 jail 中',
   'summary.fact.model': '模型',
-  'summary.fact.modelValue': '{path}（{gib} GiB），位于 jail 内',
   'summary.fact.unknown': '未记录',
 
   'summary.steps.title': '各步骤结果',
