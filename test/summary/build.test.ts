@@ -7,7 +7,8 @@ type Call = Awaited<ReturnType<typeof atVerify>>['call'];
 /** x220-fresh walked through every step, then Finish: the state, and the summary the backend builds. */
 async function finishedWalk(scenario: string) {
   const walk = await atVerify(scenario);
-  const state = await walk.call('wizard:next', { stepId: 'verify', continueAnyway: false });
+  const verify = await walk.call('wizard:state', {});
+  const state = await walk.call('wizard:next', { stepId: 'verify', continueAnyway: !verify.current.canContinue });
   const summary = await summaryOf(walk.call);
   return { ...walk, state, summary };
 }
@@ -79,6 +80,13 @@ describe('the summary of a finished wizard', () => {
     const jail = boot.find((i) => i.say.key === 'summary.boot.noJail');
     expect(line(jail?.command?.argv)).toBe('sudo sysrc jail_enable=YES jail_list+=cuda');
     expect(boot.map((i) => i.say.key)).toContain('summary.boot.noDriver');
+  });
+
+  it('x220-gen1-link: the warnings the user continued past, step by step', async () => {
+    const { summary } = await finishedWalk('x220-gen1-link');
+    expect(summary.steps.find((s) => s.id === 'adapter-card')?.outcome).toBe('continued-anyway');
+    expect(summary.warnings.map((w) => [w.stepId, w.check.key, w.reason?.key])).toContainEqual(['adapter-card', 'steps.adapter.check.link', 'steps.adapter.link.slow']);
+    expect(summary.warnings.every((w) => summary.steps.find((s) => s.id === w.stepId)?.checks.some((c) => c.status === 'warn'))).toBe(true);
   });
 
   it('is refused before Finish, and the state says nothing is finished', async () => {
