@@ -34,7 +34,7 @@ export const summaryEn = {
 
   'summary.files.title': 'Files changed',
   'summary.files.none': 'The wizard changed no files on this machine.',
-  'summary.files.changed': 'changes: {count}, the last {at}',
+  'summary.files.changed': 'changes: {count}, most recently {at}',
   'summary.files.restored': 'put back to its original by “Undo changes”',
   'summary.files.undoHint': 'The original of each file is kept. “Undo changes” shows what it will put back, newest first, and leaves alone a file you have edited since.',
   'summary.files.undo': 'Undo changes…',
