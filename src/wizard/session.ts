@@ -11,7 +11,7 @@ import type { JsonFile } from '../storage/json-file';
 import { PlanApplier, replacementCommands } from '../config/apply';
 import type { Journal } from '../config/journal';
 import type { FileChange } from '../contract/plan';
-import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
+import { emptyStepProgress, type Finished, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
 import { Troubleshooter } from './troubleshoot';
 import type { ActionDefinition, Invocation, StepDefinition } from './step';
@@ -77,6 +77,8 @@ export class WizardSession {
     needsPassword: false,
   };
   private saving: Promise<void> = Promise.resolve();
+  /** The summary instead of a step: after Finish, and when a finished wizard is opened again. */
+  private summaryShown = false;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -97,6 +99,7 @@ export class WizardSession {
       host: options.host.spec,
       currentStepId: first.id,
       steps: {},
+      finished: null,
       updatedAt: new Date().toISOString(),
     };
     const loaded = await options.store.load();
@@ -105,6 +108,8 @@ export class WizardSession {
       session.notices.push(msg('notice.progressSetAside', { file: loaded.setAsideTo, problem: loaded.problem }));
     }
     if (!options.steps.some((s) => s.id === session.progress.currentStepId)) session.progress.currentStepId = first.id;
+    // A finished wizard opens on its summary; every step stays a click away.
+    session.summaryShown = session.progress.finished !== null;
     // A check that was running when the app stopped did not finish; show it as not run.
     for (const step of Object.values(session.progress.steps)) {
       for (const [id, result] of Object.entries(step.checks)) if (result.status === 'running') step.checks[id] = notRun();
@@ -177,18 +182,33 @@ export class WizardSession {
     return this.saving;
   }
 
-  stepSummaries(): { id: string; title: Message; status: StepStatus; visitable: boolean }[] {
+  /** When Finish was pressed, and who and where the host said it was then; null until then. */
+  get finished(): Finished | null {
+    return this.progress.finished ?? null;
+  }
+
+  get showing(): 'step' | 'summary' {
+    return this.summaryShown && this.finished !== null ? 'summary' : 'step';
+  }
+
+  /** A copy of what is saved for this host: the evidence the summary is built from. */
+  savedProgress(): SavedProgress {
+    return structuredClone(this.progress);
+  }
+
+  stepSummaries(): { id: string; title: Message; status: StepStatus; visitable: boolean; completed: boolean }[] {
     const frontier = this.firstUnfinishedIndex();
+    const summary = this.showing === 'summary';
     return this.steps.map((step, index) => {
       const entry = this.progress.steps[step.id];
       const visitable = index <= frontier;
       let status: StepStatus;
-      if (step.id === this.progress.currentStepId) status = 'current';
+      if (step.id === this.progress.currentStepId && !summary) status = 'current';
       else if (entry?.completed) status = entry.continuedAnyway ? 'warn' : 'done';
       else if (!visitable) status = 'locked';
       else if (entry && Object.values(entry.checks).some((c) => c.status === 'fail' || c.status === 'error')) status = 'fail';
       else status = 'todo';
-      return { id: step.id, title: msg(step.title), status, visitable };
+      return { id: step.id, title: msg(step.title), status, visitable, completed: entry?.completed === true };
     });
   }
 
@@ -280,6 +300,14 @@ export class WizardSession {
     const index = this.stepIndex(stepId);
     if (index > this.firstUnfinishedIndex()) throw new SessionError('invalid-state', `step ${stepId} is not reachable yet`);
     this.progress.currentStepId = stepId;
+    this.summaryShown = false;
+    await this.changed();
+  }
+
+  /** Back to the summary from a step (only once the wizard is finished). */
+  async showSummary(): Promise<void> {
+    if (this.finished === null) throw new SessionError('invalid-state', 'the wizard is not finished yet');
+    this.summaryShown = true;
     await this.changed();
   }
 
@@ -310,7 +338,25 @@ export class WizardSession {
     }
     const nextStep = this.steps[this.stepIndex(stepId) + 1];
     if (nextStep) this.progress.currentStepId = nextStep.id;
+    else await this.finish();
     await this.changed();
+  }
+
+  /**
+   * Finish on the last step: the wizard is done for this host and shows its summary. The host is asked who
+   * and where it is, so the summary's commands (`ssh user@hostname`) are this machine's; a host that does
+   * not answer leaves them null, never a guess.
+   */
+  private async finish(): Promise<void> {
+    if (this.finished === null) {
+      const [user, hostname] = await Promise.all([this.runner.run('idName', {}), this.runner.run('sysctl', { key: 'kern.hostname' })]);
+      this.progress.finished = {
+        at: new Date().toISOString(),
+        user: user.parsed.ok ? user.parsed.value.name : null,
+        hostname: hostname.parsed.ok ? (hostname.parsed.value.value ?? null) : null,
+      };
+    }
+    this.summaryShown = true;
   }
 
   async runChecks(stepId: string): Promise<void> {

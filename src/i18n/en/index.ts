@@ -9,6 +9,7 @@ import { uiEn } from './ui';
 import { benchEn } from './bench';
 import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
+import { summaryEn } from './summary';
 
 export const en = {
   ...coreEn,
@@ -22,4 +23,5 @@ export const en = {
   ...benchEn,
   ...cliEn,
   ...passthroughEn,
+  ...summaryEn,
 } as const;

@@ -10,6 +10,7 @@ import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
 import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
+import { summaryZhCN } from './summary';
 
 export const zhCN = {
   ...coreZhCN,
@@ -23,4 +24,5 @@ export const zhCN = {
   ...benchZhCN,
   ...cliZhCN,
   ...passthroughZhCN,
+  ...summaryZhCN,
 } satisfies Record<keyof typeof en, string>;

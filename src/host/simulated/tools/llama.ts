@@ -62,7 +62,13 @@ function cmake(m: MachineView, args: readonly string[]): Ran {
       const kind = file.endsWith('.cu') ? 'CUDA' : file.endsWith('.c') ? 'C' : 'CXX';
       return `[${String(percent).padStart(3)}%] Building ${kind} object ${file}.o`;
     });
-    lines.push(`[${String(Math.round(((sources.length + 1) / (sources.length + 2)) * 100)).padStart(3)}%] Built target llama-cli`, '[100%] Built target llama-bench');
+    // cmake names each target it was asked for once it is linked, the last at 100 %.
+    const from = args.indexOf('--target');
+    const targets = from < 0 ? ['llama-cli'] : args.slice(from + 1).filter((_, i, rest) => !rest.slice(0, i + 1).some((a) => a.startsWith('-')));
+    targets.forEach((target, i) => {
+      const percent = i === targets.length - 1 ? 100 : Math.round(((sources.length + 1) / (sources.length + 2)) * 100);
+      lines.push(`[${String(percent).padStart(3)}%] Built target ${target}`);
+    });
     return ran(0, lines, [], { durationMs: 4000, commit: (state) => void (linuxIn(state).llama = { cuda: llama.cuda, stage: 'built' }) });
   }
   return ran(1, [], ['Usage: cmake [options] <path-to-source>']);
