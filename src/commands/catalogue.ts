@@ -18,6 +18,7 @@ import type { CommandSpec } from './types';
 import { joinStreams, onSuccess } from './output';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
+import { ollamaCommands } from './ollama-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -340,6 +341,7 @@ export const catalogue = {
   }),
   ...jailCommands,
   ...llamaCommands,
+  ...ollamaCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

@@ -9,6 +9,7 @@ import { parsePciconf, type PciconfOutput } from '../commands/parsers/pciconf';
 import { parsePkgQuery, type PkgQueryPackage } from '../commands/parsers/pkg-query';
 import { parseSysctlTree } from '../commands/parsers/sysctl-tree';
 import { splitLines } from '../commands/parsers/text';
+import { parseOllamaLog, type OllamaLog } from '../bench/ollama-log';
 import type { DiagnosisInput, EvidenceRef, SourceName, UnreadableInput } from './types';
 
 /** The parsed inputs the rules reason about; a source that was not given (or not readable) is undefined. */
@@ -25,6 +26,8 @@ export interface Parsed {
   nvidiaSmi?: NvidiaSmiOutput;
   nvidiaSmiCsv?: NvidiaSmiCsvOutput;
   llama?: string;
+  /** ollama serve's log, as of its last start. */
+  ollamaLog?: OllamaLog;
 }
 
 /** The raw lines of every source, for evidence: numbers exactly as in the input. */
@@ -71,6 +74,7 @@ const PARSERS = {
   'nvidia-smi': parseNvidiaSmi,
   'nvidia-smi-csv': (text: string) => parseNvidiaSmiCsv(text, [...DEFAULT_CSV_FIELDS]),
   llama: (text: string): ParseResult<string> => ({ ok: true, value: text }),
+  'ollama-log': parseOllamaLog,
 } satisfies { [S in SourceName]: Parser<unknown> };
 
 type ParsedValue<S extends SourceName> = (typeof PARSERS)[S] extends Parser<infer T> ? T : never;
@@ -115,6 +119,8 @@ export function parseInputs(input: DiagnosisInput): { parsed: Parsed; unreadable
   if (csv) parsed.nvidiaSmiCsv = csv;
   const llama = text('llama');
   if (llama !== undefined) parsed.llama = llama;
+  const ollamaLog = read('ollama-log');
+  if (ollamaLog) parsed.ollamaLog = ollamaLog;
   return { parsed, unreadable };
 }
 

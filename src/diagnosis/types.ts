@@ -18,6 +18,7 @@ export const SourceName = z.enum([
   'nvidia-smi',
   'nvidia-smi-csv',
   'llama',
+  'ollama-log',
 ]);
 export type SourceName = z.infer<typeof SourceName>;
 
@@ -51,6 +52,7 @@ export const FindingId = z.enum([
   'gpu-hot',
   'msi-blacklisted',
   'cuda-cpu-fallback',
+  'ollama-arch-unsupported',
 ]);
 export type FindingId = z.infer<typeof FindingId>;
 

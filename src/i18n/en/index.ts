@@ -7,5 +7,6 @@ import { jailEn } from './jail';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 import { benchEn } from './bench';
+import { ollamaEn } from './ollama';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...modelEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;
+export const en = { ...uiEn, ...stepsEn, ...driverEn, ...modelEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn, ...ollamaEn } as const;

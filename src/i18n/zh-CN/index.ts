@@ -8,5 +8,6 @@ import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
+import { ollamaZhCN } from './ollama';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN, ...ollamaZhCN } satisfies Record<keyof typeof en, string>;
