@@ -133,7 +133,7 @@ function parse(text: string): ParseResult<OllamaLog> {
 export const parseOllamaLog = guarded('ollama serve log', parse);
 
 /** "610" → "6.1", as ollama prints compute capabilities elsewhere. */
-export const ccText = (cc: string): string => (/^\d{2,3}$/.test(cc) ? `${cc.slice(0, -2) || '0'}.${cc.slice(-2, -1)}` : cc);
+export const ccText = (cc: string): string => (/^\d{2,4}$/.test(cc) ? `${cc.slice(0, -2) || '0'}.${cc.slice(-2, -1)}` : cc);
 
 const isCuda = (c: OllamaCompute): boolean => /^cuda$/i.test(c.library);
 const isCpu = (c: OllamaCompute): boolean => /^cpu$/i.test(c.library);

@@ -49,6 +49,8 @@ export const ollamaEn = {
   'ollama.gpu.ok': 'ollama’s log says {library} took the {device} (compute {compute}), and ollama ps shows {processor}.',
 
   'ollama.check.benchmark': 'Benchmark through ollama',
+  'ollama.bench.header': 'ollama /api/generate, model {model} ({gb} GB); link x{width} at {gts} GT/s',
+  'ollama.bench.header.assumed': 'ollama /api/generate, model {model} ({gb} GB); link not given, x{width} at {gts} GT/s assumed',
   'ollama.bench.later': 'Runs once ollama serve is running and the model is pulled.',
   'ollama.bench.warm': 'The model was already in the card’s memory (ollama keeps it five minutes), so no load over the link was measured. Run “service ollama_cuda restart” and check again to measure the load.',
 

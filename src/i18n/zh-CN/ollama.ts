@@ -51,6 +51,8 @@ export const ollamaZhCN = {
   'ollama.gpu.ok': 'ollama 的日志表明 {library} 接管了 {device}（计算能力 {compute}），ollama ps 显示 {processor}。',
 
   'ollama.check.benchmark': '通过 ollama 的基准测试',
+  'ollama.bench.header': 'ollama /api/generate，模型 {model}（{gb} GB）；链路 x{width}，{gts} GT/s',
+  'ollama.bench.header.assumed': 'ollama /api/generate，模型 {model}（{gb} GB）；未指定链路，按 x{width}、{gts} GT/s 计算',
   'ollama.bench.later': 'ollama serve 运行且模型拉取完成后再测。',
   'ollama.bench.warm': '模型已经在显存中（ollama 会保留五分钟），所以没有测到经链路的加载。运行“service ollama_cuda restart”后再检查一次，即可测量加载时间。',
 

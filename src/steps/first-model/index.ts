@@ -1,3 +1,5 @@
+import { msg, type Message } from '../../contract/messages';
+import type { CommandRun } from '../../commands/runner';
 import type { StepDefinition } from '../../wizard/step';
 import { benchmarkCheck, generationCheck, llamaCheck, modelCheck, thermalLoadCheck } from './checks';
 import { ollamaChecks } from './ollama-checks';
@@ -52,6 +54,7 @@ export const firstModelStep: StepDefinition = {
       after: 'ollama.action.install.after',
       commands: [],
       runsCommandsOf: 'ollama',
+      explainFailure: archiveWithoutCuda12,
       offeredWhen: (checks, results) => checks.ollama === 'fail' && !isPascal(results.ollama?.reason?.key),
     },
     {
@@ -61,6 +64,7 @@ export const firstModelStep: StepDefinition = {
       after: 'ollama.action.replace.after',
       commands: [],
       runsCommandsOf: 'ollama',
+      explainFailure: archiveWithoutCuda12,
       offeredWhen: (checks, results) => checks.ollama === 'fail' && isPascal(results.ollama?.reason?.key),
     },
     {
@@ -88,4 +92,9 @@ export const firstModelStep: StepDefinition = {
 /** The install check's verdict that the installed release cannot run the P4 (found from its folders or its log). */
 function isPascal(key: string | undefined): boolean {
   return key === 'ollama.install.skipped' || key === 'ollama.install.noCuda12';
+}
+
+/** The archive check stops the install before anything changes; say why in words. */
+function archiveWithoutCuda12(run: CommandRun<unknown>): Message | null {
+  return run.commandId === 'ollamaCheckArchive' ? msg('ollama.archive.noCuda12') : null;
 }
