@@ -17,7 +17,8 @@ import { parseOllamaGenerate } from '../bench/ollama-generate';
 import { parseOllamaLog, type OllamaLog } from '../bench/ollama-log';
 import { parseFailure, validated, type ParseResult } from './parse-result';
 import { insideJail, jexecFailure } from './jail-commands';
-import { doneOrFailed, joinStreams } from './output';
+import { doneOrFailed, joinStreams, onSuccess } from './output';
+import { parsePkgRquery } from './parsers/pkg-query';
 import { splitLines } from './parsers/text';
 import type { CommandOutput, CommandProgress, CommandSpec } from './types';
 
@@ -128,12 +129,63 @@ export function tarProgress(line: string): CommandProgress | null {
   return { done: stage < 0 ? 1 : stage + 1, total: TAR_STAGES.length, label: path.slice(0, 120) };
 }
 
+export const VulkanDevice = z.object({ name: z.string(), driver: z.string().nullable(), type: z.string().nullable() }).strict();
+export type VulkanDevice = z.infer<typeof VulkanDevice>;
+
+/**
+ * `vulkaninfo --summary` (vulkan-tools): its Devices section, one `GPUn:` block per device with tab-indented
+ * `deviceName = Tesla P4`, `driverName = NVIDIA`, `deviceType = PHYSICAL_DEVICE_TYPE_DISCRETE_GPU` lines.
+ */
+export function parseVulkanSummary(text: string): ParseResult<{ devices: VulkanDevice[] }> {
+  const devices: VulkanDevice[] = [];
+  let current: { name: string | null; driver: string | null; type: string | null } | null = null;
+  const flush = () => {
+    if (current?.name != null) devices.push({ name: current.name, driver: current.driver, type: current.type });
+  };
+  for (const line of splitLines(text)) {
+    if (/^GPU\d+:\s*$/.test(line.trim())) {
+      flush();
+      current = { name: null, driver: null, type: null };
+      continue;
+    }
+    const field = /^\s+(deviceName|driverName|deviceType)\s*=\s*(.+)$/.exec(line);
+    if (current !== null && field) {
+      const value = (field[2] ?? '').trim();
+      if (field[1] === 'deviceName') current.name = value;
+      else if (field[1] === 'driverName') current.driver = value;
+      else current.type = value;
+    }
+  }
+  flush();
+  if (devices.length === 0 && !/VULKANINFO|Vulkan Instance Version/.test(text)) return parseFailure('unexpected-output', 'vulkaninfo --summary printed no Devices section');
+  return validated(z.object({ devices: z.array(VulkanDevice) }).strict(), { devices });
+}
+
 /** A missing file or folder is an answer (not installed yet), not a failure. */
 const absent = (out: CommandOutput): boolean => out.exitCode !== 0 && /No such file or directory/.test(out.stderr);
 
 // ------------------------------------------------------------------------------------------- entries
 
 export const ollamaCommands = {
+  pkgRqueryRuntimes: entry({
+    id: 'pkgRqueryRuntimes',
+    description: 'Whether the package repository offers native FreeBSD builds of ollama and llama.cpp (Vulkan)',
+    args: NoArgs,
+    argv: () => ['pkg', 'rquery', '%n\t%v', 'ollama', 'llama-cpp'],
+    // As root pkg refreshes a stale catalogue first, as for the driver packages.
+    privileged: true,
+    timeoutMs: 3 * MINUTE,
+    parse: (out) => (out.exitCode === 1 && out.stdout.trim() === '' && out.stderr.trim() === '' ? { ok: true, value: { packages: [] } } : onSuccess(parsePkgRquery)(out)),
+  }),
+  vulkaninfoSummary: entry({
+    id: 'vulkaninfoSummary',
+    description: 'The Vulkan devices on the host (vulkaninfo --summary): the native builds reach the card through Vulkan',
+    args: NoArgs,
+    argv: () => ['vulkaninfo', '--summary'],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? parseVulkanSummary(out.stdout) : parseFailure('command-failed', out.stderr.trim().split('\n')[0] ?? `exited with ${out.exitCode}`)),
+  }),
   ollamaVersion: entry({
     id: 'ollamaVersion',
     description: 'ollama in the jail: its version, and whether its server answers',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParseResult } from '../../src/commands/parse-result';
 import { ollamaBenchReport, parseOllamaGenerate } from '../../src/bench/ollama-generate';
 import { ccText, cpuOnly, cudaCompute, logfmt, parseOllamaLog } from '../../src/bench/ollama-log';
-import { parseOllamaList, parseOllamaPs, parseOllamaVersion, pullProgress, tarProgress } from '../../src/commands/ollama-commands';
+import { parseOllamaList, parseOllamaPs, parseOllamaVersion, parseVulkanSummary, pullProgress, tarProgress } from '../../src/commands/ollama-commands';
 import { OLLAMA_MODEL } from '../../src/jail/ollama';
 
 const own = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'outputs', name), 'utf8');
@@ -148,5 +148,15 @@ describe('ollama’s CLI outputs', () => {
     expect(tarProgress('x lib/ollama/cuda_v12/libggml-cuda.so')).toEqual({ done: 3, total: 5, label: 'lib/ollama/cuda_v12/libggml-cuda.so' });
     expect(tarProgress('x bin/ollama')).toMatchObject({ done: 1 });
     expect(tarProgress('tar: Error exit delayed from previous errors.')).toBeNull();
+  });
+});
+
+describe('vulkaninfo --summary', () => {
+  it('lists each GPU block’s device, driver and type', () => {
+    expect(ok(parseVulkanSummary(own('vulkaninfo-summary-p4.txt'))).devices).toEqual([
+      { name: 'Tesla P4', driver: 'NVIDIA', type: 'PHYSICAL_DEVICE_TYPE_DISCRETE_GPU' },
+      { name: 'llvmpipe (LLVM 19.1.7, 256 bits)', driver: 'llvmpipe', type: 'PHYSICAL_DEVICE_TYPE_CPU' },
+    ]);
+    expect(parseVulkanSummary('hello').ok).toBe(false);
   });
 });

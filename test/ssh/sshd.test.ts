@@ -210,6 +210,8 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'ollamaPull', args: {} },
       { id: 'ollamaGenerate', args: {} },
       { id: 'ollamaPs', args: {} },
+      { id: 'pkgRqueryRuntimes', args: {} },
+      { id: 'vulkaninfoSummary', args: {} },
       { id: 'restart', args: {} },
       { id: 'kldstat', args: {} },
     ];

@@ -20,16 +20,16 @@ describe('the first-model step with ollama', () => {
     const { call } = await atFirstModel('x220-ollama');
     let state = await call('wizard:runChecks', { stepId: 'first-model' });
     expect(state.current.inputs.find((i) => i.id === 'runtime')).toMatchObject({ value: 0, choices: [{ value: 0 }, { value: 1 }] });
-    expect(Object.keys(statuses(state))).toEqual(['llama', 'model', 'generation', 'benchmark', 'thermal-load']);
+    expect(Object.keys(statuses(state))).toEqual(['llama', 'model', 'generation', 'benchmark', 'thermal-load', 'native']);
     state = await call('wizard:setInput', { stepId: 'first-model', inputId: 'runtime', value: 1 });
-    expect(Object.keys(statuses(state))).toEqual(['ollama', 'ollama-service', 'ollama-model', 'ollama-gpu', 'ollama-benchmark']);
+    expect(Object.keys(statuses(state))).toEqual(['ollama', 'ollama-service', 'ollama-model', 'ollama-gpu', 'ollama-benchmark', 'native']);
     expect(offered(state)).not.toContain('build');
   });
 
   it('x220-ollama: installs curl and a release with cuda_v12, sets up the service, pulls the model, proves the P4 does the work and benchmarks it', async () => {
     const { call, host, state: first } = await chooseOllama('x220-ollama');
     let state = first;
-    expect(statuses(state)).toEqual({ ollama: 'fail', 'ollama-service': 'skip', 'ollama-model': 'skip', 'ollama-gpu': 'skip', 'ollama-benchmark': 'skip' });
+    expect(statuses(state)).toEqual({ ollama: 'fail', 'ollama-service': 'skip', 'ollama-model': 'skip', 'ollama-gpu': 'skip', 'ollama-benchmark': 'skip', native: 'skip' });
     expect(check(state, 'ollama')?.reason?.key).toBe('ollama.install.missing');
     expect(offered(state)).toEqual(['ollama-install']);
     // The archive is checked for cuda_v12 before anything is extracted.
@@ -50,7 +50,7 @@ describe('the first-model step with ollama', () => {
     expect(check(state, 'ollama-model')?.reason?.key).toBe('ollama.model.missing');
 
     state = await call('wizard:runAction', { stepId: 'first-model', actionId: 'ollama-pull', confirmed: true });
-    expect(statuses(state)).toEqual({ ollama: 'pass', 'ollama-service': 'pass', 'ollama-model': 'pass', 'ollama-gpu': 'pass', 'ollama-benchmark': 'pass' });
+    expect(statuses(state)).toEqual({ ollama: 'pass', 'ollama-service': 'pass', 'ollama-model': 'pass', 'ollama-gpu': 'pass', 'ollama-benchmark': 'pass', native: 'skip' });
     const gpu = check(state, 'ollama-gpu');
     expect(gpu?.reason).toMatchObject({ key: 'ollama.gpu.ok', params: { library: 'CUDA', compute: '6.1', device: 'Tesla P4', processor: '100% GPU' } });
     const proof = gpu?.evidence.flatMap((e) => e.lines.map((l) => l.text)) ?? [];
@@ -77,7 +77,7 @@ describe('the first-model step with ollama', () => {
     expect(programs(state, 'ollama-replace')).toEqual(['fetch -o', 'tar -t', 'rm -r', 'tar -x', 'service ollama_cuda']);
 
     state = await call('wizard:runAction', { stepId: 'first-model', actionId: 'ollama-replace', confirmed: true });
-    expect(statuses(state)).toEqual({ ollama: 'pass', 'ollama-service': 'pass', 'ollama-model': 'pass', 'ollama-gpu': 'pass', 'ollama-benchmark': 'pass' });
+    expect(statuses(state)).toEqual({ ollama: 'pass', 'ollama-service': 'pass', 'ollama-model': 'pass', 'ollama-gpu': 'pass', 'ollama-benchmark': 'pass', native: 'skip' });
     expect(check(state, 'ollama-gpu')?.reason?.params).toMatchObject({ device: 'Tesla P4', compute: '6.1', processor: '100% GPU' });
     // The old start's skip line is still in the log; only the last start counts.
     expect(files(host())[OLLAMA_LOG]).toMatch(/skipping CUDA device[\s\S]*library=CUDA compute=6\.1/);

@@ -8,6 +8,13 @@ export const ollamaEn = {
   'ollama.instructions.runtime':
     'Choose the runtime: llama.cpp, built from source for the P4, or ollama, installed from its Linux release and run as a service in the jail. Both are judged by the same limits. Recent ollama releases no longer build CUDA for Pascal cards like the P4; the wizard installs one that still does and checks it before installing.',
 
+  'ollama.check.native': 'The no-jail way: FreeBSD’s own ollama or llama.cpp (optional)',
+  'ollama.native.offered': 'Not installed. The package repository offers {packages}: native FreeBSD builds that need no jail and reach the card through Vulkan (pkg install ollama, or pkg install llama-cpp, with vulkan-tools to check).',
+  'ollama.native.none': 'The package repository offers no native build of ollama or llama.cpp here.',
+  'ollama.native.advice': 'Optional, never required. The native builds use Vulkan on the NVIDIA driver instead of CUDA: no Linux jail to keep, but usually slower than CUDA on the P4 and without CUDA’s tools.',
+  'ollama.native.noVulkaninfo': '{packages} installed; vulkaninfo is missing, so whether Vulkan sees the card is unknown (pkg install vulkan-tools).',
+  'ollama.native.noCard': '{packages} installed, but Vulkan lists no NVIDIA device: the native build would run on the processor.',
+  'ollama.native.ok': '{packages} installed; Vulkan sees the {device} through the {driver} driver.',
   'ollama.check.install': 'ollama in the jail, with CUDA runners for the P4',
   'ollama.install.missing': 'ollama is not in the jail yet. The wizard installs release {release} the way ollama’s Linux releases are installed: one archive extracted into /usr/local.',
   'ollama.install.advice': 'The archive is about 1.5 GB. Before anything is installed, the wizard checks that it contains lib/ollama/cuda_v12, the runners that still support the P4.',

@@ -10,6 +10,13 @@ export const ollamaZhCN = {
   'ollama.instructions.runtime':
     '选择运行时：llama.cpp 从源码为 P4 编译；ollama 则使用其 Linux 发行包，作为服务在 jail 中运行。两者按同样的硬件上限评判。较新的 ollama 发行版已不再为 P4 这类 Pascal 显卡编译 CUDA，向导会安装一个仍然支持的版本，并在安装前先检查。',
 
+  'ollama.check.native': '免 jail 的方式：FreeBSD 自带的 ollama 或 llama.cpp（可选）',
+  'ollama.native.offered': '未安装。软件包仓库提供 {packages}：FreeBSD 原生构建，不需要 jail，通过 Vulkan 使用显卡（pkg install ollama 或 pkg install llama-cpp；再装 vulkan-tools 以便检查）。',
+  'ollama.native.none': '此处的软件包仓库没有提供 ollama 或 llama.cpp 的原生构建。',
+  'ollama.native.advice': '可选，从不强制。原生构建通过 NVIDIA 驱动上的 Vulkan 而不是 CUDA 工作：不用维护 Linux jail，但在 P4 上通常比 CUDA 慢，也没有 CUDA 的工具链。',
+  'ollama.native.noVulkaninfo': '已安装 {packages}；但缺少 vulkaninfo，无法确认 Vulkan 是否看得到显卡（pkg install vulkan-tools）。',
+  'ollama.native.noCard': '已安装 {packages}，但 Vulkan 没有列出 NVIDIA 设备：原生构建会在处理器上运行。',
+  'ollama.native.ok': '已安装 {packages}；Vulkan 通过 {driver} 驱动看到了 {device}。',
   'ollama.check.install': 'jail 中的 ollama 及其适用于 P4 的 CUDA 运行库',
   'ollama.install.missing': 'jail 中还没有 ollama。向导会按 ollama 官方 Linux 发行包的方式安装 {release} 版：把一个压缩包解压到 /usr/local。',
   'ollama.install.advice': '压缩包约 1.5 GB。安装之前，向导会先确认其中包含 lib/ollama/cuda_v12——仍然支持 P4 的那组运行库。',

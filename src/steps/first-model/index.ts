@@ -2,6 +2,7 @@ import { msg, type Message } from '../../contract/messages';
 import type { CommandRun } from '../../commands/runner';
 import type { StepDefinition } from '../../wizard/step';
 import { benchmarkCheck, generationCheck, llamaCheck, modelCheck, thermalLoadCheck } from './checks';
+import { nativeCheck } from './native-check';
 import { ollamaChecks } from './ollama-checks';
 import { llamaChosen, runtimeInput } from './runtime';
 
@@ -27,6 +28,7 @@ export const firstModelStep: StepDefinition = {
     { ...benchmarkCheck, ...llamaOnly },
     { ...thermalLoadCheck, ...llamaOnly },
     ...ollamaChecks,
+    nativeCheck,
   ],
   actions: [
     {

@@ -265,3 +265,18 @@ export function ollamaProgram(context: ToolContext, program: string, args: reado
 /** The jail root must exist for anything of ollama's; used by fetch to size the archive. */
 export const OLLAMA_ARCHIVE_BYTES = 1_612_000_000;
 export const isOllamaArchive = (path: string): boolean => path.startsWith(`${JAIL_ROOT}/root/`) && releaseOf(path) !== null;
+
+/** `vulkaninfo --summary` (vulkan-tools): the NVIDIA driver's Vulkan device once the driver is attached. */
+export const vulkaninfo: Tool = {
+  program: 'vulkaninfo',
+  path: (m) => (m.packages.some((p) => p.programs.includes('vulkaninfo')) ? '/usr/local/bin/vulkaninfo' : null),
+  run(args, { machine }) {
+    if (args.join(' ') !== '--summary') return usage('vulkaninfo - Summarize Vulkan information in relation to the current environment.');
+    const head = ['==========', 'VULKANINFO', '==========', '', 'Vulkan Instance Version: 1.4.309', '', '', 'Devices:', '========'];
+    const state = nvidiaState(machine);
+    if (state.status !== 'attached' || machine.nvidia === null) {
+      return ran(0, [...head, 'GPU0:', '\tapiVersion         = 1.4.305', '\tdeviceType         = PHYSICAL_DEVICE_TYPE_CPU', '\tdeviceName         = llvmpipe (LLVM 19.1.7, 256 bits)', '\tdriverID           = DRIVER_ID_MESA_LLVMPIPE', '\tdriverName         = llvmpipe']);
+    }
+    return ran(0, [...head, 'GPU0:', '\tapiVersion         = 1.4.312', '\tdriverVersion      = 580.105.8.0', '\tvendorID           = 0x10de', '\tdeviceID           = 0x1bb3', '\tdeviceType         = PHYSICAL_DEVICE_TYPE_DISCRETE_GPU', `\tdeviceName         = ${machine.nvidia.name}`, '\tdriverID           = DRIVER_ID_NVIDIA_PROPRIETARY', '\tdriverName         = NVIDIA', '\tdriverInfo         = 580.105.08']);
+  },
+};
