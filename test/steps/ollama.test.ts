@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../src/commands/catalogue';
+import type { CommandRun } from '../../src/commands/runner';
+import { loadScenario } from '../../src/host/simulated/scenarios';
+import { SimulatedHost } from '../../src/host/simulated/simulated-host';
+import { firstModelStep } from '../../src/steps/first-model';
 import type { WizardState } from '../../src/contract/state';
 import { OLLAMA_LOG, OLLAMA_RC_SCRIPT, OLLAMA_RC_SCRIPT_TEXT } from '../../src/jail/ollama';
 import { atFirstModel, files } from './walk';
@@ -81,5 +86,35 @@ describe('the first-model step with ollama', () => {
     expect(check(state, 'ollama-gpu')?.reason?.params).toMatchObject({ device: 'Tesla P4', compute: '6.1', processor: '100% GPU' });
     // The old start's skip line is still in the log; only the last start counts.
     expect(files(host())[OLLAMA_LOG]).toMatch(/skipping CUDA device[\s\S]*library=CUDA compute=6\.1/);
+  });
+});
+
+describe('the archive check before anything is installed', () => {
+  it('bsdtar finds no lib/ollama/cuda_v12 in a release without it: the command fails, the action stops and says why', async () => {
+    const scenario = loadScenario('x220-ollama');
+    const archive = '/usr/local/jails/cuda/root/ollama-linux-amd64-v0.33.3.tar.zst';
+    scenario.linux?.downloads.push(archive);
+    const host = new SimulatedHost(scenario, { timeScale: 0 });
+    const out = await host.exec({ argv: ['tar', '-t', '-f', archive, 'lib/ollama/cuda_v12'], timeoutMs: 10_000 });
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toContain('lib/ollama/cuda_v12: Not found in archive');
+    const parsed = catalogue.ollamaCheckArchive.parse(out, {});
+    expect(parsed).toMatchObject({ ok: false, error: { code: 'command-failed', message: 'tar: lib/ollama/cuda_v12: Not found in archive' } });
+    const replace = firstModelStep.actions.find((a) => a.id === 'ollama-replace');
+    const run: CommandRun<unknown> = {
+      runId: 'r1',
+      commandId: 'ollamaCheckArchive',
+      argv: catalogue.ollamaCheckArchive.argv({}),
+      privileged: false,
+      outcome: 'failed',
+      exitCode: out.exitCode,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      durationMs: 0,
+      parsed,
+      refusal: null,
+    };
+    expect(replace?.explainFailure?.(run)?.key).toBe('ollama.archive.noCuda12');
+    expect(replace?.explainFailure?.({ ...run, commandId: 'ollamaFetchRelease' })).toBeNull();
   });
 });
