@@ -145,6 +145,8 @@ export const StepView = z
           max: z.number(),
           step: z.number(),
           value: z.number(),
+          /** A choice between named options instead of a free number. */
+          choices: z.array(z.object({ value: z.number(), label: Message }).strict()).optional(),
         })
         .strict(),
     ),

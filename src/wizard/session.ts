@@ -14,7 +14,7 @@ import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type Finished, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
 import { Troubleshooter } from './troubleshoot';
-import type { ActionDefinition, Invocation, StepDefinition } from './step';
+import type { ActionDefinition, CheckDefinition, Invocation, StepDefinition } from './step';
 
 export class SessionError extends Error {
   constructor(
@@ -217,7 +217,7 @@ export class WizardSession {
     const step = this.steps[index];
     if (!step) throw new SessionError('invalid-state', 'no current step');
     const entry = this.progress.steps[step.id] ?? emptyStepProgress();
-    const checks: CheckView[] = step.checks.map((check) => {
+    const checks: CheckView[] = this.applicableChecks(step, entry.inputs).map((check) => {
       const result = this.running.has(`${step.id}/${check.id}`)
         ? { ...notRun(), status: 'running' as const }
         : (entry.checks[check.id] ?? notRun());
@@ -250,6 +250,7 @@ export class WizardSession {
       max: input.max,
       step: input.step,
       value: entry.inputs[input.id] ?? input.defaultValue,
+      ...(input.choices ? { choices: input.choices.map((c) => ({ value: c.value, label: msg(c.label) })) } : {}),
     }));
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
@@ -365,7 +366,8 @@ export class WizardSession {
     if (!step) return;
     const controller = new AbortController();
     this.controller = controller;
-    for (const check of step.checks) this.running.add(`${step.id}/${check.id}`);
+    const checks = this.applicableChecks(step, this.stepProgress(step.id).inputs);
+    for (const check of checks) this.running.add(`${step.id}/${check.id}`);
     this.options.onChange?.();
     const round = new CheckRound(this.runner, {
       signal: controller.signal,
@@ -374,7 +376,7 @@ export class WizardSession {
     const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs } };
     try {
       await Promise.all(
-        step.checks.map(async (check) => {
+        checks.map(async (check) => {
           const { verdict } = await round.check(check, context);
           this.stepProgress(step.id).checks[check.id] = toCheckResult(verdict, new Date());
           if (verdict.facts && typeof verdict.facts.elevation === 'string') this.adoptElevation(verdict.facts);
@@ -387,6 +389,12 @@ export class WizardSession {
       this.controller = null;
     }
     await this.changed();
+  }
+
+  /** The checks that belong to the step as its inputs set it up (see CheckDefinition.appliesWhen). */
+  private applicableChecks(step: StepDefinition, inputs: Readonly<Record<string, number>>): readonly CheckDefinition[] {
+    const values: Record<string, number> = Object.fromEntries((step.inputs ?? []).map((i) => [i.id, inputs[i.id] ?? i.defaultValue]));
+    return step.checks.filter((check) => check.appliesWhen?.(values) ?? true);
   }
 
   /** The file changes an action would apply: those its check proposed when it last ran. */

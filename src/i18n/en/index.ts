@@ -10,6 +10,7 @@ import { benchEn } from './bench';
 import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
 import { summaryEn } from './summary';
+import { ollamaEn } from './ollama';
 
 export const en = {
   ...coreEn,
@@ -24,4 +25,5 @@ export const en = {
   ...cliEn,
   ...passthroughEn,
   ...summaryEn,
+  ...ollamaEn,
 } as const;

@@ -11,6 +11,7 @@ import { benchZhCN } from './bench';
 import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
 import { summaryZhCN } from './summary';
+import { ollamaZhCN } from './ollama';
 
 export const zhCN = {
   ...coreZhCN,
@@ -25,4 +26,5 @@ export const zhCN = {
   ...cliZhCN,
   ...passthroughZhCN,
   ...summaryZhCN,
+  ...ollamaZhCN,
 } satisfies Record<keyof typeof en, string>;
