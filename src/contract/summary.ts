@@ -58,7 +58,7 @@ export type UsageSection = z.infer<typeof UsageSection>;
  * How to use one runtime from now on. One block per runtime the wizard set up, keyed by it, so another
  * runtime (ollama) is another block with the same sections.
  */
-export const Runtime = z.enum(['llama.cpp']);
+export const Runtime = z.enum(['llama.cpp', 'ollama']);
 export type Runtime = z.infer<typeof Runtime>;
 export const RuntimeUsage = z.object({ runtime: Runtime, sections: z.array(UsageSection) }).strict();
 export type RuntimeUsage = z.infer<typeof RuntimeUsage>;

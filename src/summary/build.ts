@@ -8,6 +8,9 @@ import type { Finished, SavedProgress } from '../wizard/progress';
 import type { StepDefinition } from '../wizard/step';
 import { numberParam, paramsOf, resultOf, textParam } from './facts';
 import { llamaCppUsage } from './llama-cpp';
+import { ollamaUsage } from './ollama';
+import { OLLAMA_MODEL } from '../jail/ollama';
+import { ollamaChosen } from '../steps/first-model/runtime';
 import { rcConfAsLeft } from './rc-conf';
 import type { Reach } from './usage-common';
 
@@ -76,10 +79,14 @@ export function buildSummary({ steps, progress, finished, journal }: SummaryInpu
   const devfs = paramsOf(resultOf(progress, 'cuda-jail', 'devfs'), 'jail.devfs.ok');
   const llama = paramsOf(resultOf(progress, 'first-model', 'llama'), 'model.llama.ok');
   const model = paramsOf(resultOf(progress, 'first-model', 'model'), 'model.file.ok');
-  const bench = resultOf(progress, 'first-model', 'benchmark');
-  const generation = resultOf(progress, 'first-model', 'generation');
-  const thermal = resultOf(progress, 'first-model', 'thermal-load');
+  // The runtime the user chose in the first-model step; its checks are the ones that ran.
+  const ollama = ollamaChosen(progress.steps['first-model']?.inputs ?? {});
+  const ollamaInstalled = paramsOf(resultOf(progress, 'first-model', 'ollama'), 'ollama.install.ok');
+  const bench = resultOf(progress, 'first-model', ollama ? 'ollama-benchmark' : 'benchmark');
+  const generation = ollama ? null : resultOf(progress, 'first-model', 'generation');
+  const thermal = ollama ? null : resultOf(progress, 'first-model', 'thermal-load');
   const rcConf = rcConfAsLeft(journal, progress.host);
+  const reach = reachOf(progress.host, finished);
 
   return {
     host: progress.host,
@@ -103,12 +110,14 @@ export function buildSummary({ steps, progress, finished, journal }: SummaryInpu
       cudaRelease: textParam(cuda, 'release'),
       devfsRuleset: numberParam(devfs, 'number'),
     },
-    runtime: { name: 'llama.cpp', version: textParam(llama, 'version'), model: FIRST_MODEL_PATH, modelGiB: textParam(model, 'gib') },
+    runtime: ollama
+      ? { name: 'ollama', version: textParam(ollamaInstalled, 'version'), model: OLLAMA_MODEL.tag, modelGiB: (OLLAMA_MODEL.bytes / 2 ** 30).toFixed(2) }
+      : { name: 'llama.cpp', version: textParam(llama, 'version'), model: FIRST_MODEL_PATH, modelGiB: textParam(model, 'gib') },
     benchmark:
       bench === null || bench.status === 'pending'
         ? null
         : { status: bench.status, reason: bench.reason, figures: bench.figures, generation: generation?.reason ?? null, thermal: thermal?.reason ?? null },
     warnings: warningsOf(summarySteps),
-    usage: [llamaCppUsage(progress, reachOf(progress.host, finished), rcConf)],
+    usage: [ollama ? ollamaUsage(progress, reach, rcConf) : llamaCppUsage(progress, reach, rcConf)],
   };
 }

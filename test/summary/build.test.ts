@@ -108,3 +108,38 @@ describe('the summary of a finished wizard', () => {
     expect(reply.ok && (reply.data as { showing: string }).showing).toBe('summary');
   });
 });
+
+describe('the summary when the user chose ollama', () => {
+  /** x220-ollama with ollama chosen in the first-model step: installed, served, pulled, measured; then Verify and Finish. */
+  async function finishedWithOllama() {
+    const { atFirstModel } = await import('../steps/walk');
+    const walk = await atFirstModel('x220-ollama');
+    await walk.call('wizard:setInput', { stepId: 'first-model', inputId: 'runtime', value: 1 });
+    for (const action of ['ollama-install', 'ollama-service', 'ollama-pull']) await walk.call('wizard:runAction', { stepId: 'first-model', actionId: action, confirmed: true });
+    const model = await walk.call('wizard:runChecks', { stepId: 'first-model' });
+    await walk.call('wizard:next', { stepId: 'first-model', continueAnyway: !model.current.canContinue });
+    const verify = await walk.call('wizard:runChecks', { stepId: 'verify' });
+    await walk.call('wizard:next', { stepId: 'verify', continueAnyway: !verify.current.canContinue });
+    return summaryOf(walk.call);
+  }
+
+  it('names ollama, its benchmark and only ollama’s way to use the card', async () => {
+    const summary = await finishedWithOllama();
+    expect(summary.runtime).toMatchObject({ name: 'ollama', version: '0.30.10', model: 'llama3.1:8b', modelGiB: '4.58' });
+    expect(summary.benchmark?.status).toBe('pass');
+    expect(summary.benchmark?.figures.find((f) => f.label.key === 'bench.figure.generation')?.unit).toBe('tokens/s');
+    expect(summary.usage.map((u) => u.runtime)).toEqual(['ollama']);
+    const items = (id: UsageSectionId) => summary.usage[0]?.sections.find((s) => s.id === id)?.items ?? [];
+    expect(line(items('start')[0]?.command?.argv)).toBe('sudo service ollama_cuda status');
+    expect(line(items('start')[1]?.command?.argv)).toBe('sudo jexec cuda /usr/local/bin/ollama run llama3.1:8b');
+    expect(items('reach')[0]).toMatchObject({ command: { where: 'laptop', argv: ['ssh', '-N', '-L', '11434:127.0.0.1:11434', 'demo@x220'] } });
+    // The service the wizard enabled starts at boot, after the jail: said, with no command to type.
+    expect(items('boot').at(-1)).toMatchObject({ say: { key: 'summary.ollama.boot' }, command: null });
+    expect(items('boot').map((i) => i.say.key)).toContain('summary.boot.jail');
+    expect(line(items('models')[0]?.command?.argv)).toBe('sudo jexec cuda /usr/local/bin/ollama list');
+    // The wizard runs on the X220 itself here: the answer and the root-only log are judged in place.
+    expect(line(items('benchmark').at(-1)?.command?.argv)).toBe(
+      'sudo egpu-wizard bench --from-files ollama=/usr/local/jails/cuda/tmp/ollama-generate.json ollama-log=/var/log/ollama_cuda.log',
+    );
+  });
+});
