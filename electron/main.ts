@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Backend } from '../src/app/backend';
 import { HostSpec } from '../src/contract/state';
-import { simClockFromEnv } from '../src/host/simulated/clock';
 import { version } from '../src/version';
 import { EVENT_CHANNEL, registerIpc } from './ipc';
 
@@ -35,10 +34,7 @@ async function createWindow(): Promise<void> {
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const pageUrl = devUrl ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 
-  // Simulated hosts play in real time; the end-to-end tests ask for simulated time instead.
-  const simClock = simClockFromEnv(process.env.EGPU_WIZARD_SIM_CLOCK);
   const backend = await Backend.create({
-    ...(simClock ? { simClock } : {}),
     dataDir: process.env.EGPU_WIZARD_DATA ?? app.getPath('userData'),
     hostSpec: hostFromArgv(process.argv),
     mode: 'electron',

@@ -3,7 +3,7 @@ import { HostSpec } from '../contract/state';
 import { defaultDataDir } from '../app/data-dir';
 import { LocalHost } from './local-host';
 import { loadScenario, scenarioNames } from './simulated/scenarios';
-import type { SimClock } from './simulated/clock';
+import { simClockFromEnv, type SimClock } from './simulated/clock';
 import { SimulatedHost } from './simulated/simulated-host';
 import { createSshHost } from './ssh/connect';
 import type { Host } from './types';
@@ -13,7 +13,7 @@ export class UnknownHostError extends Error {}
 /**
  * `local`, `sim:NAME` or `ssh://user@host[:port]`; anything else is refused with the list of what exists.
  * `dataDir` holds the wizard's known_hosts for SSH hosts; `simClock` is the time simulated hosts play
- * their commands in (real time when absent).
+ * their commands in: when absent, what `EGPU_WIZARD_SIM_CLOCK` asks for (`instant` in the tests), else real time.
  */
 export function createHost(spec: string, options: { dataDir?: string; simClock?: SimClock } = {}): Host {
   const checked = HostSpec.safeParse(spec);
@@ -28,7 +28,8 @@ export function createHost(spec: string, options: { dataDir?: string; simClock?:
   if (!scenarioNames.includes(name)) {
     throw new UnknownHostError(`unknown simulated host "${name}": choose one of ${scenarioNames.join(', ')}`);
   }
-  return new SimulatedHost(loadScenario(name), options.simClock ? { clock: options.simClock } : {});
+  const clock = options.simClock ?? simClockFromEnv(process.env.EGPU_WIZARD_SIM_CLOCK);
+  return new SimulatedHost(loadScenario(name), clock ? { clock } : {});
 }
 
 export const hostSpecs = (): string[] => ['local', ...scenarioNames.map((name) => `sim:${name}`)];

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHost } from '../../src/host/create-host';
 import { RealClock, simClockFromEnv, VirtualClock } from '../../src/host/simulated/clock';
+import type { Host } from '../../src/host/types';
+
+const DRIVER_INSTALL = ['sudo', '-S', '-p', '', '--', 'pkg', 'install', '-y', 'nvidia-driver-580', 'linux-nvidia-libs-580'];
+const install = (host: Host) => host.exec({ argv: DRIVER_INSTALL, stdin: 'demo\n', timeoutMs: 60_000 });
 
 describe('VirtualClock, running', () => {
   it('wakes sleepers in the order of their times, not of their calls, and ends at the last one', async () => {
@@ -109,5 +114,24 @@ describe('EGPU_WIZARD_SIM_CLOCK', () => {
     expect(simClockFromEnv('')).toBeNull();
     expect(simClockFromEnv('real')).toBeNull();
     expect(() => simClockFromEnv('fast')).toThrow(/instant/);
+  });
+});
+
+describe('createHost and the simulated clock', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('plays on the clock it is given, which several hosts can share', async () => {
+    const clock = new VirtualClock();
+    const first = await install(createHost('sim:x220-fresh', { simClock: clock }));
+    expect(first).toMatchObject({ exitCode: 0, durationMs: 4800 });
+    expect(clock.now()).toBe(4800);
+    await install(createHost('sim:x220-legacy-card', { simClock: clock }));
+    expect(clock.now()).toBeGreaterThan(4800);
+  });
+
+  it('takes simulated time from EGPU_WIZARD_SIM_CLOCK=instant when given no clock (the CLI, the app)', async () => {
+    vi.stubEnv('EGPU_WIZARD_SIM_CLOCK', 'instant');
+    // In real time this would be at least 4.8 s and never exactly that.
+    expect(await install(createHost('sim:x220-fresh'))).toMatchObject({ exitCode: 0, durationMs: 4800 });
   });
 });

@@ -156,8 +156,8 @@ export class VirtualClock implements SimClock {
 }
 
 /**
- * The clock `EGPU_WIZARD_SIM_CLOCK` asks for: `instant` (simulated time, what the Electron e2e tests use),
- * or null for real time when it is unset or `real`. Anything else is a typo worth stopping for.
+ * The clock `EGPU_WIZARD_SIM_CLOCK` asks for: `instant` (simulated time, what the tests use, and for quick
+ * demos), or null for real time when it is unset or `real`. Anything else is a typo worth stopping for.
  */
 export function simClockFromEnv(value: string | undefined): SimClock | null {
   if (value === undefined || value === '' || value === 'real') return null;
