@@ -30,7 +30,6 @@ for (const locale of bothLocales) {
     test.use({ hostSpec: 'sim:x220-fresh' });
 
     test('builds the jail with debootstrap, shows each file’s diff, and proves CUDA inside it', async ({ wizard }) => {
-      test.setTimeout(120_000);
       const { page } = wizard;
       await reachJail(page, ui);
       await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.none', { root: '/usr/local/jails/cuda', suite: 'jammy' }))).toBeVisible();
@@ -79,7 +78,6 @@ test.describe('the jail hides the NVIDIA nodes', () => {
   test.use({ hostSpec: 'sim:x220-jail-no-devfs' });
 
   test('says why nvidia-smi in the jail finds nothing, and the ruleset fix brings the GPU in', async ({ wizard }) => {
-    test.setTimeout(120_000);
     const ui = inLocale('zh-CN');
     const { page } = wizard;
     await throughSetUpSteps(page, ui);
@@ -97,7 +95,6 @@ test.describe('llama.cpp built without CUDA', () => {
   test.use({ hostSpec: 'sim:x220-cpu-fallback' });
 
   test('names the CPU build, and the rebuild with CUDA puts the model on the GPU', async ({ wizard }) => {
-    test.setTimeout(120_000);
     const ui = inLocale('en');
     const { page } = wizard;
     await throughSetUpSteps(page, ui);
