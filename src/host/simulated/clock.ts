@@ -42,7 +42,6 @@ export class RealClock implements SimClock {
 
 interface Sleeper {
   at: number;
-  order: number;
   wake: () => void;
 }
 
@@ -57,7 +56,6 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  */
 export class VirtualClock implements SimClock {
   private time = 0;
-  private order = 0;
   private readonly sleepers: Sleeper[] = [];
   private readonly watchers: (() => void)[] = [];
   private running: boolean;
@@ -81,7 +79,6 @@ export class VirtualClock implements SimClock {
     return new Promise<void>((resolve) => {
       const sleeper: Sleeper = {
         at,
-        order: this.order++,
         wake: () => {
           signal?.removeEventListener('abort', abort);
           resolve();
