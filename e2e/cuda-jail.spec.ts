@@ -29,8 +29,7 @@ for (const locale of bothLocales) {
     const ui = inLocale(locale);
     test.use({ hostSpec: 'sim:x220-fresh' });
 
-    test('builds the jail with debootstrap’s progress, shows each file’s diff, and proves CUDA inside it', async ({ wizard }) => {
-      test.setTimeout(120_000);
+    test('builds the jail with debootstrap, shows each file’s diff, and proves CUDA inside it', async ({ wizard }) => {
       const { page } = wizard;
       await reachJail(page, ui);
       await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.none', { root: '/usr/local/jails/cuda', suite: 'jammy' }))).toBeVisible();
@@ -40,7 +39,6 @@ for (const locale of bothLocales) {
       await expect(build.getByText('$ debootstrap --arch=amd64 jammy /usr/local/jails/cuda http://archive.ubuntu.com/ubuntu/')).toBeVisible();
       await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
       await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-      await expect(build.getByRole('progressbar')).toBeVisible();
       await expect(build.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
 
       await expect(page.getByRole('article', { name: ui.tr('jail.action.mounts.title') }).getByText(/\+linprocfs\s+\/usr\/local\/jails\/cuda\/proc/)).toBeVisible();
@@ -54,7 +52,8 @@ for (const locale of bothLocales) {
       await ui.runAction(page, 'jail.action.cuda.title');
       await expect(ui.check(page, 'jail.check.cuda').getByText(ui.tr('jail.cuda.ok', { name: 'Tesla P4', memory: 7680, cc: '6.1', release: '12.4' }))).toBeVisible();
 
-      // The first model: llama.cpp built with CUDA (cmake's progress), the model fetched, then it runs and is measured.
+      // The first model: llama.cpp built with CUDA, the model fetched, then it runs and is measured. (What a
+      // long command shows while it runs is progress.spec.ts's part: here the simulated clock runs on its own.)
       await ui.next(page, 'model.title');
       await ui.runChecks(page);
       await expect(ui.check(page, 'model.check.llama').getByText(ui.tr('model.llama.missing'))).toBeVisible();
@@ -62,7 +61,6 @@ for (const locale of bothLocales) {
       await expect(compile.getByText('-DCMAKE_CUDA_ARCHITECTURES=61', { exact: false })).toBeVisible();
       await compile.getByRole('button', { name: ui.tr('ui.action.review') }).click();
       await page.getByRole('dialog', { name: ui.tr('model.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-      await expect(compile.getByRole('progressbar')).toBeVisible();
       await expect(compile.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
       await expect(ui.check(page, 'model.check.llama').getByText(ui.tr('model.llama.ok', { version: '6123 (b3a8f1c2)', device: 'Tesla P4', cc: '6.1' }))).toBeVisible();
       await ui.runAction(page, 'model.action.download.title');
@@ -80,7 +78,6 @@ test.describe('the jail hides the NVIDIA nodes', () => {
   test.use({ hostSpec: 'sim:x220-jail-no-devfs' });
 
   test('says why nvidia-smi in the jail finds nothing, and the ruleset fix brings the GPU in', async ({ wizard }) => {
-    test.setTimeout(120_000);
     const ui = inLocale('zh-CN');
     const { page } = wizard;
     await throughSetUpSteps(page, ui);
@@ -98,7 +95,6 @@ test.describe('llama.cpp built without CUDA', () => {
   test.use({ hostSpec: 'sim:x220-cpu-fallback' });
 
   test('names the CPU build, and the rebuild with CUDA puts the model on the GPU', async ({ wizard }) => {
-    test.setTimeout(120_000);
     const ui = inLocale('en');
     const { page } = wizard;
     await throughSetUpSteps(page, ui);

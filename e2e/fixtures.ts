@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Backend } from '../src/app/backend';
+import { VirtualClock } from '../src/host/simulated/clock';
 import { startServer, type RunningServer } from '../src/server/http-server';
 import { version } from '../src/version';
 import { progressFile } from '../src/wizard/progress';
@@ -29,6 +30,11 @@ export interface WizardApp {
   dataDir: string;
   /** Browser mode only: the running server, for the token and header tests. */
   server: RunningServer | null;
+  /**
+   * Browser mode only: the simulated hosts' clock. It runs on its own (commands finish at once, in simulated
+   * time); a test pauses it to look at a command half-way. In Electron mode it lives in the main process.
+   */
+  clock: VirtualClock | null;
   /** Calls a contract channel with any payload, the way a compromised renderer could. */
   rawInvoke(channel: string, payload: unknown): Promise<{ status: number | null; body: unknown }>;
 }
@@ -62,7 +68,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
       const app = await _electron.launch({
         executablePath: electronPath,
         args: [join(root, 'out/main/index.js'), '--host', hostSpec],
-        env: { ...process.env, EGPU_WIZARD_DATA: dataDir },
+        env: { ...process.env, EGPU_WIZARD_DATA: dataDir, EGPU_WIZARD_SIM_CLOCK: 'instant' },
       });
       const page = await app.firstWindow();
       await use({
@@ -70,6 +76,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
         page,
         dataDir,
         server: null,
+        clock: null,
         rawInvoke: async (channel, payload) => ({
           status: null,
           body: await page.evaluate(
@@ -80,9 +87,10 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
       });
       await app.close();
     } else {
+      const clock = new VirtualClock();
       const server = await startServer({
         rendererDir: join(root, 'out/renderer'),
-        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit }),
+        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit, simClock: clock }),
       });
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -92,6 +100,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
         page,
         dataDir,
         server,
+        clock,
         rawInvoke: async (channel, payload) => {
           const response = await page.request.post(`http://127.0.0.1:${server.port}/api/invoke/${channel}`, {
             headers: { 'X-Egpu-Token': server.token, 'Content-Type': 'application/json' },

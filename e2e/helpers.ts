@@ -18,9 +18,14 @@ export async function passPreflight(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Adapter card' })).toBeVisible();
 }
 
+/** One box at a time, each saved before the next is clicked (see `tickChecklist` in localized.ts). */
 export async function tickChecklist(page: Page): Promise<void> {
-  const boxes = page.getByRole('group', { name: 'Before you continue' }).getByRole('checkbox');
-  const count = await boxes.count();
-  expect(count).toBeGreaterThan(0);
-  for (let i = 0; i < count; i++) await boxes.nth(i).check();
+  const group = page.getByRole('group', { name: 'Before you continue' });
+  const boxes = await group.getByRole('checkbox').all();
+  expect(boxes.length).toBeGreaterThan(0);
+  for (const [i, box] of boxes.entries()) {
+    await box.click();
+    await expect(group.getByText(`${i + 1} of ${boxes.length} done`)).toBeVisible();
+  }
+  for (const box of boxes) await expect(box).toBeChecked();
 }

@@ -44,7 +44,6 @@ test.describe('the benchmark', () => {
   test.use({ hostSpec: 'sim:x220-cpu-fallback' });
 
   test('screenshot of the first-model step after a CUDA rebuild and the benchmark', async ({ wizard }, testInfo) => {
-    test.setTimeout(120_000);
     const ui = inLocale('en');
     const { page } = wizard;
     await ui.reachBootChecks(page);

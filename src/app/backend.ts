@@ -15,6 +15,7 @@ import { msg, type Message } from '../contract/messages';
 import { describeChannel } from '../contract/names';
 import type { AppInfo, Locale, WizardState } from '../contract/state';
 import { createHost, hostSpecs, UnknownHostError } from '../host/create-host';
+import type { SimClock } from '../host/simulated/clock';
 import type { Host } from '../host/types';
 import { isSshSpec, sshAddressOf } from '../contract/ssh-spec';
 import type { SshProbe } from '../contract/ssh';
@@ -44,6 +45,8 @@ export interface BackendOptions {
   steps?: readonly StepDefinition[];
   /** Tests hand in their own hosts; the app uses `createHost`. */
   hostFactory?: (spec: string) => Host;
+  /** The time every simulated host of this backend plays its commands in (real time when absent). */
+  simClock?: SimClock;
 }
 
 type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -81,7 +84,8 @@ export class Backend {
   }
 
   private makeHost(spec: string): Host {
-    return this.options.hostFactory ? this.options.hostFactory(spec) : createHost(spec, { dataDir: this.options.dataDir });
+    const { hostFactory, dataDir, simClock } = this.options;
+    return hostFactory ? hostFactory(spec) : createHost(spec, simClock ? { dataDir, simClock } : { dataDir });
   }
 
   /** Probes or trusts an `ssh://` host without switching to it. */

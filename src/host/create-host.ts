@@ -3,6 +3,7 @@ import { HostSpec } from '../contract/state';
 import { defaultDataDir } from '../app/data-dir';
 import { LocalHost } from './local-host';
 import { loadScenario, scenarioNames } from './simulated/scenarios';
+import { simClockFromEnv, type SimClock } from './simulated/clock';
 import { SimulatedHost } from './simulated/simulated-host';
 import { createSshHost } from './ssh/connect';
 import type { Host } from './types';
@@ -11,9 +12,10 @@ export class UnknownHostError extends Error {}
 
 /**
  * `local`, `sim:NAME` or `ssh://user@host[:port]`; anything else is refused with the list of what exists.
- * `dataDir` holds the wizard's known_hosts for SSH hosts.
+ * `dataDir` holds the wizard's known_hosts for SSH hosts; `simClock` is the time simulated hosts play
+ * their commands in: when absent, what `EGPU_WIZARD_SIM_CLOCK` asks for (`instant` in the tests), else real time.
  */
-export function createHost(spec: string, options: { dataDir?: string } = {}): Host {
+export function createHost(spec: string, options: { dataDir?: string; simClock?: SimClock } = {}): Host {
   const checked = HostSpec.safeParse(spec);
   if (!checked.success) throw new UnknownHostError(`unknown host "${spec}": use local, ssh://user@host[:port] or sim:NAME (${scenarioNames.join(', ')})`);
   if (spec === 'local') return new LocalHost();
@@ -26,7 +28,8 @@ export function createHost(spec: string, options: { dataDir?: string } = {}): Ho
   if (!scenarioNames.includes(name)) {
     throw new UnknownHostError(`unknown simulated host "${name}": choose one of ${scenarioNames.join(', ')}`);
   }
-  return new SimulatedHost(loadScenario(name));
+  const clock = options.simClock ?? simClockFromEnv(process.env.EGPU_WIZARD_SIM_CLOCK);
+  return new SimulatedHost(loadScenario(name), clock ? { clock } : {});
 }
 
 export const hostSpecs = (): string[] => ['local', ...scenarioNames.map((name) => `sim:${name}`)];

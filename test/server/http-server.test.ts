@@ -31,7 +31,12 @@ afterAll(async () => server.close());
 /** Raw HTTP, so the tests can send the headers a browser would never let a page forge. */
 function send(
   path: string,
-  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  {
+    method = 'GET',
+    headers = {},
+    body,
+    onText,
+  }: { method?: string; headers?: Record<string, string>; body?: string; onText?: (text: string) => void } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
@@ -39,6 +44,7 @@ function send(
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         text += chunk;
+        onText?.(text);
         if (res.headers['content-type'] === 'text/event-stream' && text.includes('event: state:changed')) req.destroy();
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
@@ -111,8 +117,11 @@ describe('browser mode server', () => {
   });
 
   it('streams events to an authorised client', async () => {
-    const stream = send('/api/events', { headers: { Cookie: `egpu_token=${server.token}` } });
-    await new Promise((r) => setTimeout(r, 50));
+    let connected = (): void => undefined;
+    const subscribed = new Promise<void>((resolve) => (connected = resolve));
+    // Only once the server has said it is connected is the client sure to hear the next event.
+    const stream = send('/api/events', { headers: { Cookie: `egpu_token=${server.token}` }, onText: (text) => text.includes(': connected') && connected() });
+    await subscribed;
     await api('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: 'card-seated', done: true });
     const result = await stream;
     expect(result.body).toContain('event: state:changed');

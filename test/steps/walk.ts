@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Backend } from '../../src/app/backend';
 import type { WizardState } from '../../src/contract/state';
+import { VirtualClock, type SimClock } from '../../src/host/simulated/clock';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 
 export interface WalkOptions {
   /** Seen by every state the backend would push to the window. */
   onState?: (state: WizardState) => void;
-  /** 0 (the default) plays every command instantly; 1 at its simulated duration. */
-  timeScale?: number;
+  /** The simulated time commands play in: by default a running `VirtualClock` (done at once, in order). */
+  clock?: SimClock;
 }
 
 /** Walks a simulated X220 through Preflight (with the sudo password) to the Adapter card step. */
@@ -22,7 +23,7 @@ export async function atAdapterCard(scenario: string, options: WalkOptions = {})
     hostSpec: `sim:${scenario}`,
     mode: 'browser',
     version: '0.0.0',
-    hostFactory: () => (host = new SimulatedHost(loadScenario(scenario), { timeScale: options.timeScale ?? 0 })),
+    hostFactory: () => (host = new SimulatedHost(loadScenario(scenario), { clock: options.clock ?? new VirtualClock() })),
     emit: (event, payload) => {
       if (event === 'state:changed') options.onState?.(payload as WizardState);
     },

@@ -172,9 +172,11 @@ describe('WizardSession', () => {
   });
 
   it('cancels running checks, which end as skipped, not failed', async () => {
-    const { session } = await open({ 'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n', delayMs: 5000 } });
+    const { session, host } = await open({ 'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n', delayMs: 5000 } });
+    const calls = host.calls.length;
     const running = session.runChecks('one');
-    await new Promise((r) => setTimeout(r, 20));
+    // Until the check's command has reached the host, turn by turn rather than after a guessed real delay.
+    while (host.calls.length === calls) await new Promise((r) => setImmediate(r));
     expect(session.busy).toBe(true);
     expect(session.cancel()).toBe(1);
     await running;

@@ -1,11 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import { RealClock, VirtualClock, type SimClock } from './clock';
 import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
 import type { Scenario } from './scenario';
 import { findTool } from './tools';
 import { ran, type Ran, type ToolResult } from './tools/tool';
 
 export interface SimulatedHostOptions {
-  /** Multiplies every simulated duration: 1 plays commands in real time (demos), 0 makes them instant. */
+  /** The time commands are played in; wins over `timeScale`. Tests share one `VirtualClock` to drive it. */
+  clock?: SimClock;
+  /**
+   * Without a clock: real milliseconds per simulated one. 1 (the default) plays commands in real time for
+   * demos; 0 gives the host its own running `VirtualClock`, so commands finish at once in simulated time.
+   */
   timeScale?: number;
 }
 
@@ -63,12 +69,13 @@ export class SimulatedHost implements Host {
   readonly spec: string;
   readonly simulated = true;
   private state: Scenario;
-  private readonly timeScale: number;
+  private readonly clock: SimClock;
 
   constructor(scenario: Scenario, options: SimulatedHostOptions = {}) {
     this.state = structuredClone(scenario);
     this.spec = `sim:${scenario.name}`;
-    this.timeScale = Math.max(0, options.timeScale ?? 1);
+    const scale = options.timeScale ?? 1;
+    this.clock = options.clock ?? (scale > 0 ? new RealClock(scale) : new VirtualClock());
   }
 
   /** The machine as it is now; a copy, so callers cannot change it behind the host's back. */
@@ -89,7 +96,7 @@ export class SimulatedHost implements Host {
       if (request.signal?.aborted) return notRun({ cancelled: true });
       const result = this.dispatch(request.argv, this.state.user.uid === 0, request.stdin);
       if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
-      return await this.play(result, request, started);
+      return await this.play(result, request);
     } catch {
       return notRun({ spawnError: 'EFAIL' });
     }
@@ -120,11 +127,17 @@ export class SimulatedHost implements Host {
     });
   }
 
-  /** Plays the output over the command's simulated duration, honouring the deadline and cancellation. */
-  private async play(result: Ran, request: ExecRequest, started: number): Promise<ExecResult> {
+  /**
+   * Plays the output over the command's simulated duration on the host's clock, honouring the deadline and
+   * cancellation. Whether the deadline is hit is decided from the simulated times alone, never from how long
+   * the real machine took to get there.
+   */
+  private async play(result: Ran, request: ExecRequest): Promise<ExecResult> {
+    const clock = this.clock;
+    const started = clock.now();
     const output = new Output(Math.max(0, request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES), request.onLine);
-    const total = result.durationMs * this.timeScale;
-    const deadline = Number.isFinite(request.timeoutMs) && request.timeoutMs > 0 ? request.timeoutMs : Number.POSITIVE_INFINITY;
+    const total = result.durationMs;
+    const deadline = Number.isFinite(request.timeoutMs) && request.timeoutMs > 0 ? started + request.timeoutMs : Number.POSITIVE_INFINITY;
     let played = 0;
     const stopped = (why: Interruption): ExecResult => {
       result.onInterrupt?.(this.state, played);
@@ -135,7 +148,7 @@ export class SimulatedHost implements Host {
       signal: 'SIGTERM',
       stdout: output.stdout,
       stderr: output.stderr,
-      durationMs: performance.now() - started,
+      durationMs: clock.now() - started,
       timedOut: why === 'timeout',
       cancelled: why === 'cancelled',
       truncated: output.truncated,
@@ -144,12 +157,12 @@ export class SimulatedHost implements Host {
     const count = result.lines.length;
     for (let i = 0; i < count; i++) {
       const line = result.lines[i];
-      const interrupted = await waitUntil(started, (total * (i + 1)) / (count + 1), deadline, request.signal);
+      const interrupted = await waitUntil(clock, started + (total * (i + 1)) / (count + 1), deadline, request.signal);
       if (interrupted) return stopped(interrupted);
       if (line) output.push(line.stream, line.text);
       played = i + 1;
     }
-    const interrupted = await waitUntil(started, total, deadline, request.signal);
+    const interrupted = await waitUntil(clock, started + total, deadline, request.signal);
     if (interrupted) return stopped(interrupted);
     result.commit?.(this.state);
     return {
@@ -157,7 +170,7 @@ export class SimulatedHost implements Host {
       signal: null,
       stdout: result.rawStdout !== undefined && !output.truncated ? result.rawStdout : output.stdout,
       stderr: output.stderr,
-      durationMs: performance.now() - started,
+      durationMs: clock.now() - started,
       timedOut: false,
       cancelled: false,
       truncated: output.truncated,
@@ -166,22 +179,10 @@ export class SimulatedHost implements Host {
   }
 }
 
-/** Waits until `at` ms after `started`; null if reached, or what came first: the deadline or the abort. */
-async function waitUntil(started: number, at: number, deadline: number, signal: AbortSignal | undefined): Promise<Interruption | null> {
+/** Waits on the clock until `at`; null if reached, or what came first: the deadline or the abort. */
+async function waitUntil(clock: SimClock, at: number, deadline: number, signal: AbortSignal | undefined): Promise<Interruption | null> {
   if (signal?.aborted) return 'cancelled';
-  const target = Math.min(at, deadline);
-  const remaining = target - (performance.now() - started);
-  if (remaining > 0) {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, remaining);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
+  await clock.sleepUntil(Math.min(at, deadline), signal);
   if (signal?.aborted) return 'cancelled';
   return at > deadline ? 'timeout' : null;
 }
