@@ -3,13 +3,10 @@ import type { RuntimeUsage, UsageItem } from '../contract/summary';
 import { FIRST_MODEL_PATH, JAIL_NAME, LLAMA_BENCH, LLAMA_BUILD, LLAMA_SERVER, LLAMA_SERVER_LOG, LLAMA_SERVER_PID, LLAMA_SERVER_PORT, MODELS_DIR, jailPath } from '../jail/layout';
 import type { SavedProgress } from '../wizard/progress';
 import { asRoot, elevationOf, sudoNeedsPassword } from './facts';
-import { bootItems, type Reach } from './usage-common';
+import { bootItems, onHost as host, onLaptop as laptop, runtimeUsage, tunnelItem, type Reach } from './usage-common';
 
 /** llama-server in the jail, on the host's loopback only: the jail shares the host's network (ip4=inherit). */
 export const llamaServerArgv = (): string[] => ['jexec', JAIL_NAME, LLAMA_SERVER, '-m', FIRST_MODEL_PATH, '-ngl', '99', '--host', '127.0.0.1', '--port', String(LLAMA_SERVER_PORT)];
-
-const host = (argv: string[]): UsageItem['command'] => ({ where: 'host', argv });
-const laptop = (argv: string[]): UsageItem['command'] => ({ where: 'laptop', argv });
 
 /**
  * How to use llama.cpp from now on, with this host's names: the jail, the model the wizard measured, the
@@ -32,11 +29,8 @@ export function llamaCppUsage(progress: SavedProgress, reach: Reach, rcConf: str
     { say: msg('summary.llama.stop'), command: root(['pkill', '-F', LLAMA_SERVER_PID]) },
   ];
 
-  const tunnel = reach.address === null ? null : ['ssh', '-N', ...(reach.port === 22 ? [] : ['-p', String(reach.port)]), '-L', `${port}:127.0.0.1:${port}`, reach.address];
   const reachItems: UsageItem[] = [
-    tunnel === null
-      ? { say: msg('summary.reach.tunnelUnknown', { port }), command: laptop(['ssh', '-N', '-L', `${port}:127.0.0.1:${port}`, 'USER@X220']) }
-      : { say: msg('summary.reach.tunnel', { port }), command: laptop(tunnel) },
+    tunnelItem(reach, port),
     { say: msg('summary.reach.browser', { url }), command: null },
     {
       say: msg('summary.reach.api'),
@@ -63,14 +57,5 @@ export function llamaCppUsage(progress: SavedProgress, reach: Reach, rcConf: str
     { say: msg('summary.bench.direct'), command: root(['jexec', JAIL_NAME, LLAMA_BENCH, '-m', FIRST_MODEL_PATH, '-ngl', '99']) },
   ];
 
-  return {
-    runtime: 'llama.cpp',
-    sections: [
-      { id: 'start', items: start },
-      { id: 'reach', items: reachItems },
-      { id: 'boot', items: boot },
-      { id: 'models', items: models },
-      { id: 'benchmark', items: benchmark },
-    ],
-  };
+  return runtimeUsage('llama.cpp', { start, reach: reachItems, boot, models, benchmark });
 }

@@ -4,10 +4,7 @@ import { JAIL_NAME, jailPath } from '../jail/layout';
 import { OLLAMA_ADDRESS, OLLAMA_BIN, OLLAMA_GENERATE_BODY, OLLAMA_GENERATE_URL, OLLAMA_LOG, OLLAMA_MODEL, OLLAMA_MODELS, OLLAMA_SERVICE } from '../jail/ollama';
 import type { SavedProgress } from '../wizard/progress';
 import { asRoot, elevationOf } from './facts';
-import { bootItems, type Reach } from './usage-common';
-
-const host = (argv: string[]): UsageItem['command'] => ({ where: 'host', argv });
-const laptop = (argv: string[]): UsageItem['command'] => ({ where: 'laptop', argv });
+import { bootItems, onHost as host, onLaptop as laptop, runtimeUsage, tunnelItem, type Reach } from './usage-common';
 
 /**
  * How to use ollama from now on: the rc.d service the wizard installed runs `ollama serve` in the jail on the
@@ -27,11 +24,8 @@ export function ollamaUsage(progress: SavedProgress, reach: Reach, rcConf: strin
     { say: msg('summary.ollama.restart'), command: root(['service', OLLAMA_SERVICE, 'restart']) },
   ];
 
-  const tunnel = reach.address === null ? null : ['ssh', '-N', ...(reach.port === 22 ? [] : ['-p', String(reach.port)]), '-L', `${port}:127.0.0.1:${port}`, reach.address];
   const reachItems: UsageItem[] = [
-    tunnel === null
-      ? { say: msg('summary.reach.tunnelUnknown', { port }), command: laptop(['ssh', '-N', '-L', `${port}:127.0.0.1:${port}`, 'USER@X220']) }
-      : { say: msg('summary.reach.tunnel', { port }), command: laptop(tunnel) },
+    tunnelItem(reach, port),
     { say: msg('summary.ollama.client', { url }), command: laptop(['env', `OLLAMA_HOST=${OLLAMA_ADDRESS}`, 'ollama', 'run', OLLAMA_MODEL.tag]) },
     { say: msg('summary.ollama.api'), command: laptop(['curl', `${url}/api/generate`, '-d', JSON.stringify({ model: OLLAMA_MODEL.tag, prompt: 'Hello', stream: false })]) },
     { say: msg('summary.ollama.otherAddress', { service: OLLAMA_SERVICE }), command: root(['sysrc', `${OLLAMA_SERVICE}_host=0.0.0.0:${port}`]) },
@@ -61,14 +55,5 @@ export function ollamaUsage(progress: SavedProgress, reach: Reach, rcConf: strin
     ...judge,
   ];
 
-  return {
-    runtime: 'ollama',
-    sections: [
-      { id: 'start', items: start },
-      { id: 'reach', items: reachItems },
-      { id: 'boot', items: boot },
-      { id: 'models', items: models },
-      { id: 'benchmark', items: benchmark },
-    ],
-  };
+  return runtimeUsage('ollama', { start, reach: reachItems, boot, models, benchmark });
 }

@@ -1,5 +1,5 @@
 import { msg } from '../contract/messages';
-import type { UsageItem } from '../contract/summary';
+import type { Runtime, RuntimeUsage, UsageItem, UsageSectionId } from '../contract/summary';
 import { JAIL_NAME } from '../jail/layout';
 import { asRoot, type Elevation } from './facts';
 import { bootSettings, RC_CONF } from './rc-conf';
@@ -36,3 +36,19 @@ export function bootItems(rcConf: string | null, elevation: Elevation): UsageIte
   if (!settings.sshd) items.push({ say: msg('summary.boot.noSshd', { file: RC_CONF }), command: root(['sysrc', 'sshd_enable=YES']) });
   return items;
 }
+
+export const onHost = (argv: string[]): UsageItem['command'] => ({ where: 'host', argv });
+export const onLaptop = (argv: string[]): UsageItem['command'] => ({ where: 'laptop', argv });
+
+/** The laptop's tunnel to a port on the host's loopback; with a placeholder where the host did not say who and where it is. */
+export function tunnelItem(reach: Reach, port: string): UsageItem {
+  const forward = ['-L', `${port}:127.0.0.1:${port}`];
+  if (reach.address === null) return { say: msg('summary.reach.tunnelUnknown', { port }), command: onLaptop(['ssh', '-N', ...forward, 'USER@X220']) };
+  return { say: msg('summary.reach.tunnel', { port }), command: onLaptop(['ssh', '-N', ...(reach.port === 22 ? [] : ['-p', String(reach.port)]), ...forward, reach.address]) };
+}
+
+/** One runtime's block, its sections always in the same order. */
+export const runtimeUsage = (runtime: Runtime, sections: Record<UsageSectionId, UsageItem[]>): RuntimeUsage => ({
+  runtime,
+  sections: (['start', 'reach', 'boot', 'models', 'benchmark'] as const).map((id) => ({ id, items: sections[id] })),
+});
