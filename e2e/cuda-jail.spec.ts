@@ -16,14 +16,6 @@ async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<v
 }
 
 /** On a host whose driver and jail were set up before: through those steps (checks only) to the jail's checks. */
-async function throughSetUpSteps(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachBootChecks(page);
-  await ui.next(page, 'steps.driver.title');
-  await ui.runChecks(page);
-  await ui.next(page, 'jail.title');
-  await ui.runChecks(page);
-}
-
 for (const locale of bothLocales) {
   test.describe(`${locale}`, () => {
     const ui = inLocale(locale);
@@ -80,7 +72,7 @@ test.describe('the jail hides the NVIDIA nodes', () => {
   test('says why nvidia-smi in the jail finds nothing, and the ruleset fix brings the GPU in', async ({ wizard }) => {
     const ui = inLocale('zh-CN');
     const { page } = wizard;
-    await throughSetUpSteps(page, ui);
+    await ui.reachJailChecks(page);
     const smi = ui.check(page, 'jail.check.smi');
     await expect(smi.getByText(ui.tr('jail.smi.nodesHidden', { nodes: 'nvidia-modeset, nvidia0, nvidiactl', jail: 'cuda' }))).toBeVisible();
     await expect(smi.getByText(ui.tr('jail.smi.advice.devfs'))).toBeVisible();
@@ -97,7 +89,7 @@ test.describe('llama.cpp built without CUDA', () => {
   test('names the CPU build, and the rebuild with CUDA puts the model on the GPU', async ({ wizard }) => {
     const ui = inLocale('en');
     const { page } = wizard;
-    await throughSetUpSteps(page, ui);
+    await ui.reachJailChecks(page);
     await ui.next(page, 'model.title');
     await ui.runChecks(page);
     const llama = ui.check(page, 'model.check.llama');

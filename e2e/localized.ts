@@ -102,6 +102,15 @@ export function inLocale(locale: Locale) {
     await runChecks(page);
   }
 
+  /** On a host whose driver and jail were set up before: through those steps (checks only) to the jail's checks. */
+  async function reachJailChecks(page: Page): Promise<void> {
+    await reachBootChecks(page);
+    await next(page, 'steps.driver.title');
+    await runChecks(page);
+    await next(page, 'jail.title');
+    await runChecks(page);
+  }
+
   /** From the driver step on through the Linux jail: userland, mounts, devfs ruleset, jail, NVIDIA libraries, CUDA. */
   async function passCudaJail(page: Page): Promise<void> {
     await next(page, 'jail.title');
@@ -120,7 +129,7 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'model.check.benchmark').getByText(pattern('model.bench.pass'))).toBeVisible({ timeout: 30_000 });
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachDriver, passDriver, passCudaJail, passFirstModel };
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachJailChecks, reachDriver, passDriver, passCudaJail, passFirstModel };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];

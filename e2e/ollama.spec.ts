@@ -4,11 +4,7 @@ import { bothLocales, inLocale } from './localized';
 
 /** On a host whose driver and jail were set up before: through those steps (checks only) to the first model, with ollama chosen. */
 async function toOllama(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachBootChecks(page);
-  await ui.next(page, 'steps.driver.title');
-  await ui.runChecks(page);
-  await ui.next(page, 'jail.title');
-  await ui.runChecks(page);
+  await ui.reachJailChecks(page);
   await ui.next(page, 'model.title');
   const runtime = page.getByRole('group', { name: ui.tr('ollama.input.runtime') });
   await expect(runtime.getByRole('radio', { name: ui.tr('ollama.input.runtime.llama') })).toBeChecked();

@@ -46,11 +46,7 @@ test.describe('the benchmark', () => {
   test('screenshot of the first-model step after a CUDA rebuild and the benchmark', async ({ wizard }, testInfo) => {
     const ui = inLocale('en');
     const { page } = wizard;
-    await ui.reachBootChecks(page);
-    await ui.next(page, 'steps.driver.title');
-    await ui.runChecks(page);
-    await ui.next(page, 'jail.title');
-    await ui.runChecks(page);
+    await ui.reachJailChecks(page);
     await ui.next(page, 'model.title');
     await ui.runChecks(page);
     await ui.runAction(page, 'model.action.build.title');
