@@ -113,7 +113,7 @@ async function timeLoad(browser: Browser, url: string): Promise<number> {
       }
     }
     await page.goto(url, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(() => Reflect.get(window, '__firstScreenMs') as number | undefined, undefined, {
+    const handle = await page.waitForFunction(() => Reflect.get(globalThis, '__firstScreenMs') as number | undefined, undefined, {
       polling: 50,
       timeout: 60_000,
     });
