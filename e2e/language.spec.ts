@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 test('switching to 简体中文 changes the texts, and the choice is remembered', async ({ wizard }) => {
@@ -18,13 +19,16 @@ test('switching to 简体中文 changes the texts, and the choice is remembered'
 });
 
 /** Notes every heading and button text the page ever draws, from before its own scripts run. */
-function recordTexts(): void {
-  const seen = new Set<string>();
-  Reflect.set(window, '__textsSeen', seen);
-  new MutationObserver(() => {
-    for (const element of document.querySelectorAll('h1, button')) seen.add(element.textContent?.trim() ?? '');
-  }).observe(document, { subtree: true, childList: true, characterData: true });
-}
+const recordTexts = {
+  content: `(() => {
+    const seen = new Set();
+    window.__textsSeen = seen;
+    new MutationObserver(() => {
+      for (const element of document.querySelectorAll('h1, button')) seen.add(element.textContent.trim());
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  })();`,
+};
+const textsSeen = (page: Page): Promise<string[]> => page.evaluate(() => [...(Reflect.get(globalThis, '__textsSeen') as Set<string>)]);
 
 const englishFirstScreen = ['Preflight', 'Run checks', 'Troubleshoot'];
 
@@ -36,7 +40,7 @@ test('a saved 简体中文 is the first paint after a reload: no English flashes
   await page.reload();
   await expect(page.getByRole('button', { name: '运行检查' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  const seen = await page.evaluate(() => [...(Reflect.get(window, '__textsSeen') as Set<string>)]);
+  const seen = await textsSeen(page);
   expect(seen).toContain('运行检查');
   expect(seen.filter((text) => englishFirstScreen.includes(text))).toEqual([]);
 });
@@ -49,7 +53,7 @@ test('with nothing saved, a Chinese system gets Chinese from the first paint', a
   await page.goto(wizard.server?.url ?? '');
   await expect(page.getByRole('heading', { level: 1, name: '准备检查' })).toBeVisible();
   await expect(page.getByRole('button', { name: '运行检查' })).toBeVisible();
-  const seen = await page.evaluate(() => [...(Reflect.get(window, '__textsSeen') as Set<string>)]);
+  const seen = await textsSeen(page);
   expect(seen.filter((text) => englishFirstScreen.includes(text))).toEqual([]);
   await context.close();
 });
