@@ -99,7 +99,18 @@ const watchForButton = (text: string): string => `(() => {
   observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 })();`;
 
-async function timeLoad(browser: Browser, url: string): Promise<number> {
+interface Load {
+  /** Navigation start → the button, ms. */
+  button: number;
+  /** → the page's HTML arrived. */
+  html: number;
+  /** → the last script or style sheet of the first screen arrived. */
+  assets: number;
+  /** → the first state arrived (wizard only). */
+  state: number | null;
+}
+
+async function timeLoad(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
   try {
     await context.addInitScript({ content: watchForButton(BUTTON) });
@@ -119,7 +130,14 @@ async function timeLoad(browser: Browser, url: string): Promise<number> {
     });
     const ms = await handle.jsonValue();
     if (typeof ms !== 'number') throw new Error(`no time from ${url}`);
-    return ms;
+    const marks = await page.evaluate<{ html: number; assets: number; state: number | null }>(`(() => {
+      const html = performance.getEntriesByType('navigation')[0].responseEnd;
+      const resources = performance.getEntriesByType('resource');
+      const assets = resources.filter((r) => /\\.(js|css)$/.test(r.name)).map((r) => r.responseEnd);
+      const state = resources.find((r) => r.name.endsWith('/wizard:state'));
+      return { html, assets: Math.max(html, ...assets), state: state ? state.responseEnd : null };
+    })()`);
+    return { button: ms, ...marks };
   } finally {
     await context.close();
   }
@@ -173,12 +191,13 @@ try {
   await timeLoad(browser, wizard.url);
   await timeLoad(browser, blank.url);
 
-  const times = { wizard: [] as number[], blank: [] as number[] };
+  const loads = { wizard: [] as Load[], blank: [] as Load[] };
   for (let i = 0; i < rounds; i++) {
     // Alternating which goes first, so neither always meets a machine the other just woke up.
     const order = i % 2 === 0 ? (['wizard', 'blank'] as const) : (['blank', 'wizard'] as const);
-    for (const which of order) times[which].push(await timeLoad(browser, which === 'wizard' ? wizard.url : blank.url));
+    for (const which of order) loads[which].push(await timeLoad(browser, which === 'wizard' ? wizard.url : blank.url));
   }
+  const times = { wizard: loads.wizard.map((l) => l.button), blank: loads.blank.map((l) => l.button) };
 
   const conditions = [cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled', latency > 0 ? `+${latency} ms per request` : 'no added latency'];
   console.log(`\nnavigation start → “${BUTTON}” visible and enabled, ${rounds} loads each (${conditions.join(', ')}):`);
@@ -186,6 +205,14 @@ try {
     const xs = times[which];
     console.log(
       `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} median ${median(xs).toFixed(0).padStart(5)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   max ${Math.max(...xs).toFixed(0).padStart(5)} ms`,
+    );
+  }
+  console.log('where the time goes (medians, ms since navigation start):');
+  for (const which of ['wizard', 'blank'] as const) {
+    const ls = loads[which];
+    const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
+    console.log(
+      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} HTML ${median(ls.map((l) => l.html)).toFixed(0).padStart(5)}   scripts and styles ${median(ls.map((l) => l.assets)).toFixed(0).padStart(5)}${states.length ? `   first state ${median(states).toFixed(0).padStart(5)}` : ''}   button ${median(ls.map((l) => l.button)).toFixed(0).padStart(5)}`,
     );
   }
   // Each round's two loads ran back to back, on the same machine load: their ratio is the steadier figure.

@@ -25,4 +25,9 @@ await i18n.use(locale).catch((error: unknown) => {
   localeProblem = error;
 });
 
+// Drawn once, with the state: drawing the empty frame first and then the step costs a second layout of the
+// whole page, which on a 2011 CPU is longer than the wait. The state is cheap (no host command), and a
+// failed request is shown by the App's first load.
+await firstState?.catch(() => {});
+
 mount(App, { target, props: { bridge, firstState, localeProblem } });
