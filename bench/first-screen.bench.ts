@@ -3,7 +3,7 @@
 // on 127.0.0.1 and loaded in turn, each time in a fresh browser context (empty cache). Prints numbers, asserts
 // nothing.
 //
-//   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--no-build]
+//   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--no-build] [--renderer DIR]
 //
 // --cpu-throttle slows the page's CPU by that factor (Chrome's own throttling, roughly a 2011 laptop at 4);
 // --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does.
@@ -31,6 +31,8 @@ const { values: opts } = parseArgs({
     'cpu-throttle': { type: 'string', default: '1' },
     latency: { type: 'string', default: '0' },
     'no-build': { type: 'boolean', default: false },
+    /** A renderer built elsewhere (an older commit, for a before/after); implies --no-build. */
+    renderer: { type: 'string' },
   },
 });
 const rounds = Math.max(1, Number(opts.rounds));
@@ -157,8 +159,8 @@ function describeScripts(label: string, scripts: readonly StartupScript[]): void
 const work = await mkdtemp(join(tmpdir(), 'egpu-first-screen-'));
 const closers: (() => Promise<void>)[] = [];
 try {
-  const rendererDir = join(root, 'out', 'renderer');
-  if (!opts['no-build']) {
+  const rendererDir = opts.renderer !== undefined ? resolve(opts.renderer) : join(root, 'out', 'renderer');
+  if (!opts['no-build'] && opts.renderer === undefined) {
     console.log('building the renderer and the blank page…');
     await build({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' });
   }
