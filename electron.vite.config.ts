@@ -22,7 +22,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     publicDir: false,
-    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets(resolve(import.meta.dirname, 'out/renderer'))],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets()],
     build: { outDir: 'out/renderer', rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') } },
   },
 });

@@ -4,13 +4,18 @@ import type { Plugin } from 'vite';
 
 /**
  * Step illustrations live in the project's `assets/` (shared with electron-builder's icons); the renderer
- * shows them as `assets/<name>`, so they are copied next to the built scripts.
+ * shows them as `assets/<name>`, so they are copied next to the built scripts — into the build's own outDir,
+ * which the portable bundle (scripts/bundle.mjs) points elsewhere.
  */
-export function stepAssets(outDir: string): Plugin {
+export function stepAssets(): Plugin {
   const source = resolve(import.meta.dirname, 'assets');
+  let outDir = '';
   return {
     name: 'egpu-step-assets',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     async writeBundle() {
       const target = join(outDir, 'assets');
       await mkdir(target, { recursive: true });

@@ -8,7 +8,7 @@ export default defineConfig({
   root: resolve(import.meta.dirname, 'renderer'),
   base: './',
   publicDir: false,
-  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets(resolve(import.meta.dirname, 'out/renderer'))],
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets()],
   build: {
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,

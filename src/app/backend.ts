@@ -55,6 +55,8 @@ export class Backend {
   readonly audit: AuditLog;
   private session!: WizardSession;
   private hostPickerReason: Message | null = null;
+  /** The session's host, kept to end its SSH master connection when the host changes or the app closes. */
+  private host: Host | null = null;
   private readonly settings: ReturnType<typeof settingsFile>;
   private settingsValue: Settings = { version: 1, locale: null };
   private stateQueued = false;
@@ -119,11 +121,27 @@ export class Backend {
     if (!isSshSpec(spec)) throw new SessionError('invalid-state', 'not an ssh:// host');
     const host = this.makeHost(spec);
     if (!(host instanceof SshHost)) throw new SessionError('invalid-state', 'not an ssh:// host');
-    return use(host);
+    try {
+      return await use(host);
+    } finally {
+      // A probe's master connection is not the session's: it ends with the probe.
+      await host.close();
+    }
+  }
+
+  /** Ends the current host's master connection, if it has one. */
+  private async closeHost(): Promise<void> {
+    const host = this.host;
+    this.host = null;
+    if (host instanceof SshHost) await host.close();
   }
 
   private async openSession(spec: string, { waitForHostCheck }: { waitForHostCheck: boolean }): Promise<void> {
+    // The look at the previous host is of no use any more, and its connection is about to end.
+    this.hostCheckStop?.abort();
     const host = this.makeHost(spec);
+    await this.closeHost();
+    this.host = host;
     this.session = await WizardSession.open({
       host,
       steps: this.options.steps ?? wizardSteps,
@@ -135,7 +153,6 @@ export class Backend {
     });
     this.hostPickerReason = null;
     const session = this.session;
-    this.hostCheckStop?.abort();
     const stop = new AbortController();
     this.hostCheckStop = stop;
     this.hostChecked = this.whyPickAnotherHost(stop.signal).then(
@@ -337,6 +354,7 @@ export class Backend {
     await this.hostChecked;
     this.session.cancel();
     await this.session.settled();
+    await this.closeHost();
     await this.audit.flush();
   }
 }

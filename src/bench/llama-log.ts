@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../commands/parse-result';
-import { guarded, precheck, splitLines } from '../commands/parsers/text';
+import { parseFailure, Unparsed, validated, type ParseResult } from '../commands/parse-result';
+import { guarded, hasBinary, refuseNonText, splitLines } from '../commands/parsers/text';
 
 /**
  * What llama-cli and llama-server print while starting and when they finish (stderr). The text is a log,
@@ -18,7 +18,10 @@ import { guarded, precheck, splitLines } from '../commands/parsers/text';
  *   llama_perf_context_print:        eval time =    2305.08 ms /    63 runs   (…,  27.33 tokens per second)
  *
  * When a line repeats (llama-server prints timings per request) the last one counts. Speeds are computed
- * from the time and count, which also covers 2023 logs that printed no tokens per second.
+ * from the time and count, which also covers 2023 logs that printed no tokens per second. Colour codes
+ * (`--log-colors`, a log saved from a terminal) are ignored. Any other line is just a line of the log; a
+ * line holding binary characters is not interpreted but set aside in `unparsed`. Refused whole: empty or
+ * binary input, and text with none of the lines above.
  */
 
 const line = z.number().int().positive().nullable();
@@ -52,6 +55,7 @@ export const LlamaLog = z
         eval: line,
       })
       .strict(),
+    unparsed: Unparsed,
   })
   .strict();
 export type LlamaLog = z.infer<typeof LlamaLog>;
@@ -67,6 +71,9 @@ const LOAD_TIME = /\b(?:llama_perf_context_print|llama_print_timings):\s+load ti
 const PROMPT_EVAL = /\bprompt eval time =\s*(\d+(?:\.\d+)?) ms \/\s*(\d+) (?:tokens|runs)/;
 const EVAL = /(?:^|[^t] )eval time =\s*(\d+(?:\.\d+)?) ms \/\s*(\d+) (?:tokens|runs)/;
 
+/** ANSI colour and style sequences (ESC [ … m). */
+const SGR = /\u001b\[[0-9;]*m/g;
+
 const perSecond = (ms: string, count: string): number | null => {
   const time = Number(ms);
   const n = Number(count);
@@ -74,7 +81,7 @@ const perSecond = (ms: string, count: string): number | null => {
 };
 
 function parse(text: string): ParseResult<LlamaLog> {
-  const refused = precheck(text, 'llama.cpp log');
+  const refused = refuseNonText(text.replace(SGR, ''), 'llama.cpp log');
   if (refused) return refused;
   const lines = splitLines(text);
   const log: LlamaLog = {
@@ -86,11 +93,17 @@ function parse(text: string): ParseResult<LlamaLog> {
     promptTokensPerSecond: null,
     generationTokensPerSecond: null,
     lines: { cudaInit: null, devices: [], noGpu: null, systemInfo: null, offloaded: null, loadTime: null, promptEval: null, eval: null },
+    unparsed: [],
   };
   let systemInfoCuda: boolean | null = null;
   for (let i = 0; i < lines.length; i++) {
-    const text = lines[i] ?? '';
     const n = i + 1;
+    const raw = lines[i] ?? '';
+    const text = raw.includes('\u001b') ? raw.replace(SGR, '') : raw;
+    if (hasBinary(text)) {
+      log.unparsed.push({ line: n, text: raw });
+      continue;
+    }
     let m: RegExpExecArray | null;
     if (CUDA_INIT.test(text)) {
       log.lines.cudaInit ??= n;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseFailure, type ParseResult } from './parse-result';
+import { parseAcpiTables } from './parsers/acpi-tables';
 import { parseDmesg } from './parsers/dmesg';
 import { parseIdName, parseIdUid } from './parsers/id';
 import { parseKenv } from './parsers/kenv';
@@ -102,6 +103,16 @@ export const catalogue = {
       return onSuccess(parseSysctlValue)(out);
     },
   }),
+  // acpidump reads the tables from /dev/mem, which only root may open.
+  acpiTables: define({
+    id: 'acpiTables',
+    description: 'The ACPI tables the firmware provides (a DMAR table means VT-d is on)',
+    args: NoArgs,
+    argv: () => ['acpidump', '-t'],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: onSuccess(parseAcpiTables),
+  }),
   sysctlTree: define({
     id: 'sysctlTree',
     description: 'The device tree under the named nodes (parents, locations, descriptions)',
@@ -132,7 +143,7 @@ export const catalogue = {
     // Exit 1 with nothing printed means no package matched: an answer, not a failure.
     parse: (out) =>
       out.exitCode === 1 && out.stdout.trim() === '' && out.stderr.trim() === ''
-        ? { ok: true, value: { packages: [] } }
+        ? { ok: true, value: { packages: [], unparsed: [] } }
         : onSuccess(parsePkgRquery)(out),
   }),
   pkgInstall: define({

@@ -1,5 +1,6 @@
 import type { CommandId } from '../commands/catalogue';
 import type { CommandRun, CommandRunner } from '../commands/runner';
+import { mapLimited } from '../host/limit';
 import { diagnoseOutputs } from './engine';
 import type { Diagnosis, DiagnosisInput, RawOutput, SourceName } from './types';
 
@@ -8,6 +9,9 @@ import type { Diagnosis, DiagnosisInput, RawOutput, SourceName } from './types';
  * each with its timeout and an audit entry. A command that is missing, refused or failed simply leaves its
  * source out; the diagnosis says which sources it had.
  */
+
+/** Commands collecting at a time (see ROUND_CONCURRENCY). */
+export const COLLECT_CONCURRENCY = 4;
 
 interface Collected {
   source: SourceName;
@@ -33,13 +37,15 @@ export async function collectOutputs(runner: CommandRunner, signal?: AbortSignal
     ['kenv', 'kenv'],
     ['pkg-query', 'pkgQuery'],
     ['nvidia-smi', 'nvidiaSmi'],
+    ['acpidump', 'acpiTables'],
   ];
-  const jobs: Array<Promise<Collected>> = [
-    pciconf(runner, signal).then((run) => ({ source: 'pciconf', run })),
-    runner.run('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }, options).then((run) => ({ source: 'sysctl', run })),
-    ...simple.map(async ([source, id]): Promise<Collected> => ({ source, run: await runner.run(id, {}, options) })),
+  const jobs: Array<() => Promise<Collected>> = [
+    () => pciconf(runner, signal).then((run) => ({ source: 'pciconf', run })),
+    () => runner.run('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }, options).then((run) => ({ source: 'sysctl', run })),
+    ...simple.map(([source, id]) => async (): Promise<Collected> => ({ source, run: await runner.run(id, {}, options) })),
   ];
-  const collected = await Promise.all(jobs);
+  // Bounded like a round of checks: a remote host serves a limited number of sessions at once.
+  const collected = await mapLimited(jobs, COLLECT_CONCURRENCY, (job) => job());
   const outputs: RawOutput[] = collected
     .filter(({ run }) => usable(run))
     .map(({ source, run }) => ({

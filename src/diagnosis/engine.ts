@@ -1,6 +1,7 @@
 import { buildContext } from './context';
 import { driverFindings } from './rules/driver';
 import { error12Findings } from './rules/error12';
+import { passthroughFindings } from './rules/passthrough';
 import { runtimeFindings } from './rules/runtime';
 import { Diagnosis, type DiagnosisInput, type Finding, type FindingId } from './types';
 
@@ -21,6 +22,8 @@ const CAUSAL_ORDER: readonly FindingId[] = [
   'link-degraded',
   'msi-blacklisted',
   'cuda-cpu-fallback',
+  'gpu-reserved-for-passthrough',
+  'iommu-missing',
 ];
 const SEVERITY_ORDER = { error: 0, warn: 1, info: 2 } as const;
 
@@ -38,7 +41,7 @@ export function diagnoseOutputs(input: DiagnosisInput): Diagnosis {
   const { context, unreadable } = buildContext(input);
   const error12 = error12Findings(context);
   const explained = new Set(error12.filter((f) => f.severity === 'error').map((f) => f.id));
-  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context)].map(readingOrder);
+  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context), ...passthroughFindings(context)].map(readingOrder);
   // A stable sort keeps each rule's own order (the bridge nearest the GPU first) within a rank.
   const ordered = findings
     .map((finding, index) => ({ finding, index }))

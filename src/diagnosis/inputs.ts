@@ -1,4 +1,5 @@
 import type { ParseResult } from '../commands/parse-result';
+import { parseAcpiTables, type AcpiTablesOutput } from '../commands/parsers/acpi-tables';
 import { DEFAULT_CSV_FIELDS } from '../commands/parse-kinds';
 import { parseDmesg, type DmesgOutput } from '../commands/parsers/dmesg';
 import { parseKenv } from '../commands/parsers/kenv';
@@ -25,6 +26,8 @@ export interface Parsed {
   nvidiaSmi?: NvidiaSmiOutput;
   nvidiaSmiCsv?: NvidiaSmiCsvOutput;
   llama?: string;
+  /** `acpidump -t`: which ACPI tables the firmware provides (DMAR: VT-d is on). */
+  acpiTables?: AcpiTablesOutput;
 }
 
 /** The raw lines of every source, for evidence: numbers exactly as in the input. */
@@ -71,6 +74,7 @@ const PARSERS = {
   'nvidia-smi': parseNvidiaSmi,
   'nvidia-smi-csv': (text: string) => parseNvidiaSmiCsv(text, [...DEFAULT_CSV_FIELDS]),
   llama: (text: string): ParseResult<string> => ({ ok: true, value: text }),
+  acpidump: parseAcpiTables,
 } satisfies { [S in SourceName]: Parser<unknown> };
 
 type ParsedValue<S extends SourceName> = (typeof PARSERS)[S] extends Parser<infer T> ? T : never;
@@ -113,6 +117,8 @@ export function parseInputs(input: DiagnosisInput): { parsed: Parsed; unreadable
   if (smi) parsed.nvidiaSmi = smi;
   const csv = read('nvidia-smi-csv');
   if (csv) parsed.nvidiaSmiCsv = csv;
+  const acpi = read('acpidump');
+  if (acpi) parsed.acpiTables = acpi;
   const llama = text('llama');
   if (llama !== undefined) parsed.llama = llama;
   return { parsed, unreadable };

@@ -18,6 +18,7 @@ export const SourceName = z.enum([
   'nvidia-smi',
   'nvidia-smi-csv',
   'llama',
+  'acpidump',
 ]);
 export type SourceName = z.infer<typeof SourceName>;
 
@@ -51,6 +52,8 @@ export const FindingId = z.enum([
   'gpu-hot',
   'msi-blacklisted',
   'cuda-cpu-fallback',
+  'gpu-reserved-for-passthrough',
+  'iommu-missing',
 ]);
 export type FindingId = z.infer<typeof FindingId>;
 

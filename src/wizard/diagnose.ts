@@ -14,18 +14,23 @@ export interface DiagnosisEntry {
   evidence: Evidence[];
 }
 
-/** Every read-only check of every step, in one round (shared commands run once). Changes nothing. */
+/**
+ * Every read-only check of every step, in one round (shared commands run once). Changes nothing. The checks
+ * start together, their commands run at most ROUND_CONCURRENCY at a time (see CheckRound).
+ * `passwordVerified`: the runner holds a sudo password that sudo accepted.
+ */
 export async function diagnose(
   runner: CommandRunner,
   steps: readonly StepDefinition[],
   signal?: AbortSignal,
+  passwordVerified = false,
 ): Promise<DiagnosisEntry[]> {
   const round = new CheckRound(runner, signal ? { signal } : {});
   const jobs = steps.flatMap((step) =>
     step.checks
       .filter((check) => check.readOnly)
       .map(async (check): Promise<DiagnosisEntry> => {
-        const { verdict } = await round.check(check, { passwordVerified: false });
+        const { verdict } = await round.check(check, { passwordVerified });
         return {
           step: step.id,
           check: check.id,

@@ -3,14 +3,22 @@ import type { CheckResult, ProposedCommand } from '../contract/state';
 import type { CommandId } from '../commands/catalogue';
 import type { CommandRun, CommandRunner, RunOptions } from '../commands/runner';
 import { sshAddressOf } from '../contract/ssh-spec';
+import { Limiter } from '../host/limit';
 import type { CheckDefinition, EvaluationContext, Invocation, Verdict } from './step';
 
 /**
+ * Commands of one round running at a time. A remote host serves a bounded number of sessions (sshd's
+ * MaxSessions is 10 per connection), and a whole diagnosis asks for some twenty commands at once.
+ */
+export const ROUND_CONCURRENCY = 6;
+
+/**
  * Runs checks side by side. A command two checks both need (pciconf, say) runs once per round: the
- * cache is keyed by command and arguments.
+ * cache is keyed by command and arguments. At most ROUND_CONCURRENCY commands run at a time.
  */
 export class CheckRound {
   private readonly cache = new Map<string, Promise<CommandRun<unknown>>>();
+  private readonly limiter = new Limiter(ROUND_CONCURRENCY);
 
   constructor(
     private readonly runner: CommandRunner,
@@ -22,10 +30,15 @@ export class CheckRound {
     let pending = this.cache.get(key);
     if (!pending) {
       // The invocation was built by `invoke()`, which checked the arguments' type for this command.
-      pending = this.runner.run(command, args as never, this.options) as Promise<CommandRun<unknown>>;
+      pending = this.limited(command, args);
       this.cache.set(key, pending);
     }
     return pending;
+  }
+
+  private limited(command: CommandId, args: unknown): Promise<CommandRun<unknown>> {
+    // Cancelled while waiting its turn, the command still goes to the runner, which records it as cancelled.
+    return this.limiter.run(() => this.runner.run(command, args as never, this.options) as Promise<CommandRun<unknown>>);
   }
 
   async check(check: CheckDefinition, context: EvaluationContext): Promise<{ verdict: Verdict; runs: CommandRun<unknown>[] }> {
@@ -47,7 +60,7 @@ export class CheckRound {
       // Every value of a `then` map is an Invocation (defineCheck's type says so); the widened type forgot it.
       const later: Record<string, Invocation<unknown>> = check.then;
       for (const [name, invocation] of Object.entries(later)) {
-        const run = (await this.runner.run(invocation.command, invocation.args as never, this.options)) as CommandRun<unknown>;
+        const run = await this.limited(invocation.command, invocation.args);
         byName[name] = run;
         runs.push(run);
       }

@@ -68,6 +68,27 @@ describe('parseLlamaLog', () => {
     expect(parseLlamaLog('  Device 0: Tesla P4, compute capability 6.1\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output' } });
   });
 
+  it('reads a log saved with colours (--log-colors, ESC [ … m around the prefixes)', () => {
+    const plain = own('llama-log-server-timestamps.txt');
+    const coloured = plain
+      .split('\n')
+      .map((l) => l.replace(/^(\d+\.\d+\.\d+\.\d+) ([IWE]) /, '\u001b[34m$1\u001b[0m \u001b[35m$2 \u001b[0m'))
+      .join('\n');
+    expect(coloured).not.toBe(plain);
+    const log = ok(parseLlamaLog(coloured));
+    expect(log.unparsed).toEqual([]);
+    expect({ ...log }).toEqual(ok(parseLlamaLog(plain)));
+  });
+
+  it('sets aside a line with binary characters and reads the rest', () => {
+    const text = own('llama-log-p4-cli.txt');
+    const lines = text.split('\n');
+    lines.splice(3, 0, 'load_tensors: offloaded 1/33 layers to GPU\u0000\u0000');
+    const log = ok(parseLlamaLog(lines.join('\n')));
+    expect(log.unparsed).toEqual([{ line: 4, text: 'load_tensors: offloaded 1/33 layers to GPU\u0000\u0000' }]);
+    expect(log.offloaded).toEqual({ layers: 33, total: 33 });
+  });
+
   it('never throws, whatever the text (property)', () => {
     const pieces = fc.constantFrom('ggml_cuda_init: found 1 CUDA devices:', '  Device 0: ', 'compute capability 6.1', 'system_info: ', '| CUDA : ARCHS = ', 'offloaded 3/', 'layers to GPU', 'load time = ', 'eval time = ', ' ms / ', ' tokens', '\n', '1', '.', ',', '\u0001');
     fc.assert(

@@ -30,6 +30,7 @@ describe('parseDmesg on every shared fixture', () => {
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
       expect(output.lineCount).toBe(lines.length);
+      expect(output.unparsed).toEqual([]);
       for (const found of [...output.attachments, ...output.nvrm, ...output.allocationFailures]) {
         expect(lines[found.line - 1]).toBe(found.text);
       }
@@ -150,7 +151,7 @@ describe('parseDmesg values', () => {
 
 describe('parseDmesg input checks', () => {
   it('any text is valid, even a single line', () => {
-    expect(ok(parseDmesg('hello\n'))).toEqual({ lineCount: 1, attachments: [], nvrm: [], allocationFailures: [] });
+    expect(ok(parseDmesg('hello\n'))).toEqual({ lineCount: 1, attachments: [], nvrm: [], allocationFailures: [], unparsed: [] });
   });
 
   it('rejects empty input', () => {
@@ -158,8 +159,14 @@ describe('parseDmesg input checks', () => {
     expect(parseDmesg(' \n \n')).toMatchObject({ ok: false, error: { code: 'empty' } });
   });
 
-  it('rejects NUL bytes and binary content', () => {
-    expect(parseDmesg('line one\nline\u0000two\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 2 } });
+  it('sets aside a line with NUL bytes and reads the others', () => {
+    const output = ok(parseDmesg('line one\nnvidia0: <Tesla\u0000P4> on vgapci1\nnvidia0: <Tesla P4> on vgapci1\n'));
+    expect(output.unparsed).toEqual([{ line: 2, text: 'nvidia0: <Tesla\u0000P4> on vgapci1' }]);
+    expect(output.attachments).toMatchObject([{ line: 3, device: 'nvidia0', description: 'Tesla P4', parent: 'vgapci1' }]);
+  });
+
+  it('rejects binary content, and a message buffer that is all NUL bytes', () => {
+    expect(parseDmesg('\u0000'.repeat(4096))).toMatchObject({ ok: false, error: { code: 'malformed' } });
     let binary = '';
     for (let i = 0; i < 4096; i++) binary += String.fromCharCode((i * 7919) % 256);
     expect(parseDmesg(binary.replace(/\u0000/g, '\u0001'))).toMatchObject({ ok: false, error: { code: 'malformed' } });

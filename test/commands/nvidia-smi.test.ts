@@ -35,6 +35,7 @@ describe('parseNvidiaSmi tables', () => {
       cudaVersion: '12.4',
       gpus: [{ ...teslaP4, temperatureC: 36, memoryUsedMiB: 0, memoryTotalMiB: 7680 }],
       processes: [],
+      unparsed: [],
     });
   });
 
@@ -97,6 +98,7 @@ describe('parseNvidiaSmi verdicts', () => {
       cudaVersion: null,
       gpus: [],
       processes: null,
+      unparsed: [],
     });
   });
 
@@ -140,7 +142,30 @@ describe('parseNvidiaSmi rejects what it cannot read', () => {
     for (let cut = 1; cut < table.length; cut += 7) expect(() => parseNvidiaSmi(table.slice(0, cut))).not.toThrow();
   });
 
-  it('a mangled GPU row is an error with its line', () => {
+  it('sets aside a warning above the table, stray lines inside it and an unreadable process row', () => {
+    const with_ = [...lines];
+    with_.splice(11, 0, 'WARNING: infoROM is corrupted at gpu 0000:05:00.0', '');
+    with_.splice(0, 0, 'WARNING: infoROM is corrupted at gpu 0000:05:00.0');
+    const processRow = '|    0   N/A  N/A            2417      C   python3.11                             lots    |';
+    const rule = with_.findIndex((l, i) => i > 15 && /^\|=+\|$/.test(l));
+    with_.splice(rule + 1, 0, processRow);
+    const output = ok(parseNvidiaSmi(with_.join('\n')));
+    expect(output.unparsed).toEqual([
+      { line: 1, text: 'WARNING: infoROM is corrupted at gpu 0000:05:00.0' },
+      { line: 13, text: 'WARNING: infoROM is corrupted at gpu 0000:05:00.0' },
+      { line: rule + 2, text: processRow },
+    ]);
+    expect({ ...output, unparsed: [] }).toEqual(ok(parseNvidiaSmi(table)));
+  });
+
+  it('of two GPUs, one with rows it cannot read: the other is read, the unreadable rows set aside', () => {
+    const two = own('nvidia-smi-two-gpus-440.txt');
+    const output = ok(parseNvidiaSmi(two.replace('|   1027MiB /  7611MiB |', '|   1027MiB /   lots   |')));
+    expect(output.gpus.map((g) => g.name)).toEqual(['GeForce GTX 105...']);
+    expect(output.unparsed.map((u) => u.line)).toEqual([11, 12]);
+  });
+
+  it('a mangled GPU row of the only GPU is an error with its line', () => {
     const broken = table.replace('|       0MiB /   7680MiB |', '|       0MiB /   lots    |');
     expect(parseNvidiaSmi(broken)).toMatchObject({ ok: false, error: { code: 'malformed', line: 10 } });
     const noBus = table.replace('00000000:05:00.0', 'somewhere      ');
@@ -194,11 +219,25 @@ describe('parseNvidiaSmiCsv', () => {
   });
 
   it('verdicts instead of rows', () => {
-    expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-devices.txt'), ['index']))).toEqual({ status: 'no-devices', message: 'No devices were found', rows: [] });
+    expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-devices.txt'), ['index']))).toEqual({ status: 'no-devices', message: 'No devices were found', rows: [], unparsed: [] });
     expect(ok(parseNvidiaSmiCsv(own('nvidia-smi-no-driver.txt'), ['index']))).toMatchObject({ status: 'no-driver', rows: [] });
   });
 
-  it('rejects a wrong column count, non-numbers in numeric fields, unknown-field complaints, and empty input', () => {
+  it('sets aside a warning line and a row it cannot read, and reads the other GPUs', () => {
+    const fields = ['index', 'name', 'temperature.gpu'] as const;
+    const output = ok(parseNvidiaSmiCsv('WARNING: infoROM is corrupted at gpu 0000:01:00.0\n0, NVIDIA A2, 16GB, 1\n1, Tesla P4, 44\n', fields));
+    expect(output).toEqual({
+      status: 'ok',
+      message: null,
+      rows: [{ index: 1, name: 'Tesla P4', 'temperature.gpu': 44 }],
+      unparsed: [
+        { line: 1, text: 'WARNING: infoROM is corrupted at gpu 0000:01:00.0' },
+        { line: 2, text: '0, NVIDIA A2, 16GB, 1' },
+      ],
+    });
+  });
+
+  it('rejects output of which no line can be read (wrong column count, non-numbers), unknown-field complaints, and empty input', () => {
     expect(parseNvidiaSmiCsv('0, Tesla P4\n', ['index', 'name', 'uuid'])).toMatchObject({ ok: false, error: { code: 'truncated', line: 1 } });
     expect(parseNvidiaSmiCsv('0, NVIDIA A2, 16GB, 1\n', ['index', 'name', 'memory.total'])).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
     expect(parseNvidiaSmiCsv('0, Tesla P4, hot\n', ['index', 'name', 'temperature.gpu'])).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });

@@ -34,16 +34,34 @@ describe('parseKldstat', () => {
     ]);
   });
 
-  it('rejects empty, header-less, truncated and garbage output', () => {
+  it('refuses empty, header-less, module-less, cut-off and binary output', () => {
     expect(parseKldstat('')).toMatchObject({ ok: false, error: { code: 'empty' } });
-    expect(parseKldstat(' 1   85 0xffffffff80200000  1f3e2d0 kernel\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
+    expect(parseKldstat(' 1   85 0xffffffff80200000  1f3e2d0 kernel\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output', line: 1 } });
     expect(parseKldstat('Id Refs Address                Size Name\n')).toMatchObject({ ok: false, error: { code: 'truncated' } });
     expect(parseKldstat('Id Refs Address                Size Name\n 1   85 0xffffffff80200000  1f3e')).toMatchObject({ ok: false, error: { code: 'truncated', line: 2 } });
-    expect(parseKldstat('Id Refs Address                Size Name\n 1   85 0xffffffff80200000  1f3e2d0 kernel\nkldstat: can\'t stat\n')).toMatchObject({
-      ok: false,
-      error: { code: 'malformed', line: 3 },
-    });
     expect(parseKldstat(BINARY)).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('sets aside lines it does not know: a prompt before the header, an error message, a module listed twice', () => {
+    const text = `% kldstat\nId Refs Address                Size Name\n 1   85 0xffffffff80200000  1f3e2d0 kernel\nkldstat: can't stat\n 1    1 0xffffffff82140000   ff2b38 nvidia.ko\n 2    1 0xffffffff82140000   ff2b38 nvidia.ko\n`;
+    expect(ok(parseKldstat(text))).toEqual({
+      modules: [
+        { id: 1, refs: 85, address: '0xffffffff80200000', sizeBytes: 0x1f3e2d0, name: 'kernel' },
+        { id: 2, refs: 1, address: '0xffffffff82140000', sizeBytes: 0xff2b38, name: 'nvidia.ko' },
+      ],
+      unparsed: [
+        { line: 1, text: '% kldstat' },
+        { line: 4, text: "kldstat: can't stat" },
+        { line: 5, text: ' 1    1 0xffffffff82140000   ff2b38 nvidia.ko' },
+      ],
+    });
+  });
+
+  it('reads kldstat -v: the path after the name, the module lists under each file', () => {
+    const text = 'Id Refs Address                Size Name\n 1   85 0xffffffff80200000  1f3e2d0 kernel (/boot/kernel/kernel)\n\tContains modules:\n\t\t Id Name\n\t\t 18 pci\n 2    1 0xffffffff82140000   ff2b38 nvidia.ko (/boot/modules/nvidia.ko)\n';
+    const output = ok(parseKldstat(text));
+    expect(output.modules.map((m) => m.name)).toEqual(['kernel', 'nvidia.ko']);
+    expect(output.unparsed).toEqual([]);
   });
 });
 
@@ -61,14 +79,24 @@ describe('parseKenv', () => {
 
   it('keeps quotes inside values; refuses a name it cannot represent', () => {
     expect(ok(parseKenv('a="say "hi""\nconstructor="x"\n')).values).toEqual({ a: 'say "hi"', constructor: 'x' });
-    expect(parseKenv('a="1"\n__proto__="x"\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 2 } });
+    expect(ok(parseKenv('a="1"\n__proto__="x"\n'))).toEqual({ values: { a: '1' }, unparsed: [{ line: 2, text: '__proto__="x"' }] });
   });
 
-  it('rejects empty, unquoted, truncated and binary output', () => {
+  it('sets aside lines that are not name="value" and a name given twice (the first value kept)', () => {
+    expect(ok(parseKenv('smbios.system.maker=LENOVO\na="1"\n\na="2"\nb="2"\n'))).toEqual({
+      values: { a: '1', b: '2' },
+      unparsed: [
+        { line: 1, text: 'smbios.system.maker=LENOVO' },
+        { line: 4, text: 'a="2"' },
+      ],
+    });
+  });
+
+  it('refuses empty, cut-off and binary output, and output without a single name="value" line', () => {
     expect(parseKenv('')).toMatchObject({ ok: false, error: { code: 'empty' } });
-    expect(parseKenv('smbios.system.maker=LENOVO\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
+    expect(parseKenv('smbios.system.maker=LENOVO\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output', line: 1 } });
     expect(parseKenv('LINES="24"\nsmbios.system.maker="LEN')).toMatchObject({ ok: false, error: { code: 'truncated', line: 2 } });
-    expect(parseKenv('kenv: unable to get kernel environment\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
+    expect(parseKenv('kenv: unable to get kernel environment\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output', line: 1 } });
     expect(parseKenv(BINARY)).toMatchObject({ ok: false, error: { code: 'malformed' } });
   });
 });
@@ -82,14 +110,27 @@ describe('parsePkgQuery', () => {
   });
 
   it('no output means no packages', () => {
-    expect(ok(parsePkgQuery(''))).toEqual({ packages: [] });
-    expect(ok(parsePkgQuery('\n'))).toEqual({ packages: [] });
+    expect(ok(parsePkgQuery(''))).toEqual({ packages: [], unparsed: [] });
+    expect(ok(parsePkgQuery('\n'))).toEqual({ packages: [], unparsed: [] });
   });
 
-  it('rejects lines that are not name<TAB>version, and binary', () => {
-    expect(parsePkgQuery('nvidia-driver 550.127.05\n')).toMatchObject({ ok: false, error: { code: 'malformed', line: 1 } });
+  it('sets aside lines that are not name<TAB>version and a package named twice', () => {
+    expect(ok(parsePkgQuery('pkg: warning: database version 36 is newer than libpkg(3) version 35\npkg\t1.21.3\nsudo\t1.9.16\npkg\t1.20.0\n'))).toEqual({
+      packages: [
+        { name: 'pkg', version: '1.21.3' },
+        { name: 'sudo', version: '1.9.16' },
+      ],
+      unparsed: [
+        { line: 1, text: 'pkg: warning: database version 36 is newer than libpkg(3) version 35' },
+        { line: 4, text: 'pkg\t1.20.0' },
+      ],
+    });
+  });
+
+  it('refuses text without a package line, cut-off output and binary', () => {
+    expect(parsePkgQuery('nvidia-driver 550.127.05\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output', line: 1 } });
     expect(parsePkgQuery('pkg\t1.21.3\nnvidia-dri')).toMatchObject({ ok: false, error: { code: 'truncated', line: 2 } });
-    expect(parsePkgQuery('pkg: No packages installed. Do you want to bootstrap?\n')).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    expect(parsePkgQuery('pkg: No packages installed. Do you want to bootstrap?\n')).toMatchObject({ ok: false, error: { code: 'unexpected-output' } });
     expect(parsePkgQuery(BINARY)).toMatchObject({ ok: false, error: { code: 'malformed' } });
   });
 });

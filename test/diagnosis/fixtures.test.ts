@@ -119,7 +119,7 @@ describe('diagnose --from-files on every real pciconf', () => {
     const file = files.find(([n]) => n === NOT_PCICONF)?.[1] ?? '';
     expect(await main(['diagnose', '--from-files', `pciconf=${file}`, '--json'])).toBe(2);
     expect(output.out.join('')).toBe('');
-    expect(output.err.join('')).toMatch(/^egpu-wizard: pciconf file .+ is not pciconf output: not a pciconf line: .+ \(line 1\)\n$/);
+    expect(output.err.join('')).toMatch(/^egpu-wizard: pciconf file .+ is not pciconf output: no device header line such as .+ \(line 1\)\n$/);
   });
 
   it.each(files.filter(([n]) => n.startsWith('x220-')))('%s: no NVIDIA GPU, so gpu-not-enumerated and nothing else', async (_name, file) => {

@@ -36,12 +36,18 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
   let dir: string;
   let userKnownHosts: string;
 
+  /** Every host made here, so that their master connections end with the tests. */
+  const made: SshHost[] = [];
+
   /** A host as the wizard makes it, with the test's client key and a stand-in for the user's known_hosts. */
-  const hostFor = (knownHostsFile: string): SshHost =>
-    new SshHost(
+  const hostFor = (knownHostsFile: string): SshHost => {
+    const host = new SshHost(
       { user: sshd.user, host: '127.0.0.1', port: sshd.port },
       { knownHostsFile, userKnownHostsFiles: [userKnownHosts], identityFile: sshd.clientKey, connectTimeoutSeconds: 5 },
     );
+    made.push(host);
+    return host;
+  };
 
   /** A host whose key is already trusted, as after the user accepted it. */
   let trusted: SshHost;
@@ -58,8 +64,9 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
   }, 60_000);
 
   afterAll(async () => {
+    for (const host of made) await host.close();
     await sshd?.stop();
-  });
+  }, 60_000);
 
   beforeEach(async () => {
     await sshd.setScenario(loadScenario('x220-fresh'));
@@ -133,6 +140,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'kenv', args: {} },
       { id: 'pciconf', args: { verbose: true, bars: true } },
       { id: 'pciconfCaps', args: {} },
+      { id: 'acpiTables', args: {} },
       { id: 'kldstat', args: {} },
       { id: 'sysctl', args: { key: 'hw.model' } },
       { id: 'sysctl', args: { key: 'no.such.oid' } },
@@ -273,6 +281,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
 
   describe('in the app and the CLI', () => {
     it('probes and trusts through the contract, switches only to a trusted host, and reports a lost connection per check', async () => {
+      const madeBefore = made.length;
       const dataDir = await mkdtemp(join(tmpdir(), 'egpu-ssh-backend-'));
       const knownHosts = join(dataDir, 'known_hosts');
       const backend = await Backend.create({
@@ -305,6 +314,16 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       // Running the checks again works: the connection is back.
       await backend.dispatch('wizard:runChecks', { stepId: state.current.id });
       expect(backend.state().current.checks.map((c) => c.reason?.key)).not.toContain('ssh.error.connection-lost');
+
+      // The session's host has its master; the probes' hosts ended theirs.
+      const [inUse, ...others] = made.slice(madeBefore).filter((h) => h.masterSocket !== null);
+      expect(others).toEqual([]);
+      const socket = inUse?.masterSocket ?? '';
+      expect(existsSync(socket)).toBe(true);
+      // Switching to another host ends the master connection.
+      expect(await backend.dispatch('host:select', { spec: 'sim:x220-fresh' })).toMatchObject({ ok: true });
+      expect(inUse?.masterSocket).toBeNull();
+      expect(existsSync(socket)).toBe(false);
       await backend.close();
     }, 120_000);
 

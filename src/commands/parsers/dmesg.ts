@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../parse-result';
+import { parseFailure, Unparsed, validated, type ParseResult, type UnparsedLine } from '../parse-result';
 import { guarded, isBlank, splitLines } from './text';
 
 /**
@@ -15,6 +15,10 @@ import { guarded, isBlank, splitLines } from './text';
  *                       `pcib8: failed to allocate initial I/O port window (0-0xffffffff,0x8)`   (ISA-alias search)
  *                       `pci8: pci0:8:0:0 bar 0x10 failed to allocate`
  *                       `xhci1: 0x100000 bytes of rid 0x10 res 3 failed (0, 0xffffffffffffffff).`  (bootverbose)
+ *
+ * Any text is a message buffer (a filtered `dmesg | grep pci` too), so only empty and binary input is
+ * refused. A line holding NUL bytes (what a message buffer that survived a crash can hold) is not
+ * interpreted: it is set aside in `unparsed`, and the lines around it are read as usual.
  */
 
 export const DmesgAttachment = z
@@ -57,6 +61,7 @@ export const DmesgOutput = z
     attachments: z.array(DmesgAttachment),
     nvrm: z.array(DmesgLine),
     allocationFailures: z.array(AllocationFailure),
+    unparsed: Unparsed,
   })
   .strict();
 export type DmesgOutput = z.infer<typeof DmesgOutput>;
@@ -67,8 +72,8 @@ const BAR_FAILED = /^(\S+): (pci\d+:\d+:\d+:\d+) bar (0x[0-9a-f]+) failed to all
 const RID_FAILED = /^(\S+): 0x[0-9a-f]+ bytes of rid (0x[0-9a-f]+) res \d+ failed \(/;
 const WINDOW_KIND = { memory: 'memory-window', prefetch: 'prefetch-window', 'I/O port': 'io-window' } as const;
 
-/** Control characters other than tab/newline/CR/backspace/escape/bell, and U+FFFD. */
-const ODD_CHAR = /[\u0001-\u0006\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f\ufffd]/g;
+/** NUL, control characters other than tab/newline/CR/backspace/escape/bell, and U+FFFD. */
+const ODD_CHAR = /[\u0000-\u0006\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f\ufffd]/g;
 
 function allocationFailure(text: string, line: number): AllocationFailure | null {
   const window = WINDOW.exec(text);
@@ -94,10 +99,6 @@ function allocationFailure(text: string, line: number): AllocationFailure | null
 function parse(text: string): ParseResult<DmesgOutput> {
   if (typeof text !== 'string') return parseFailure('malformed', 'dmesg: input is not text');
   if (isBlank(text)) return parseFailure('empty', 'dmesg printed nothing');
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    return parseFailure('malformed', 'dmesg output contains NUL bytes: not a text message buffer', splitLines(text.slice(0, nul + 1)).length);
-  }
   // The message buffer is free-form and may hold the odd stray control character; lots of them mean binary.
   const odd = text.match(ODD_CHAR)?.length ?? 0;
   if (odd > Math.max(8, text.length / 100)) return parseFailure('malformed', 'dmesg output looks like binary data, not text');
@@ -106,9 +107,14 @@ function parse(text: string): ParseResult<DmesgOutput> {
   const attachments: DmesgAttachment[] = [];
   const nvrm: DmesgLine[] = [];
   const allocationFailures: AllocationFailure[] = [];
+  const unparsed: UnparsedLine[] = [];
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? '';
     const line = i + 1;
+    if (raw.includes('\u0000')) {
+      unparsed.push({ line, text: raw });
+      continue;
+    }
     if (raw.startsWith('NVRM:')) {
       nvrm.push({ line, text: raw });
       continue;
@@ -125,7 +131,7 @@ function parse(text: string): ParseResult<DmesgOutput> {
       if (failure) allocationFailures.push({ ...failure, text: raw });
     }
   }
-  return validated(DmesgOutput, { lineCount: lines.length, attachments, nvrm, allocationFailures });
+  return validated(DmesgOutput, { lineCount: lines.length, attachments, nvrm, allocationFailures, unparsed });
 }
 
 export const parseDmesg: (text: string) => ParseResult<DmesgOutput> = guarded('dmesg', parse);

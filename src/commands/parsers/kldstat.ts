@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../parse-result';
-import { guarded, lineFailure, precheck, quote, safeHex, safeInt, splitLines } from './text';
+import { parseFailure, Unparsed, validated, type ParseResult, type UnparsedLine } from '../parse-result';
+import { cutOff, guarded, hasBinary, quote, refuseNonText, safeHex, safeInt, splitLines } from './text';
 
 /**
  * FreeBSD `kldstat` (usr.sbin/kldstat: `"%2d %4d %*p %8zx %s"` under the header
@@ -23,37 +23,53 @@ export const KldstatModule = z
   .strict();
 export type KldstatModule = z.infer<typeof KldstatModule>;
 
-export const KldstatOutput = z.object({ modules: z.array(KldstatModule) }).strict();
+export const KldstatOutput = z.object({ modules: z.array(KldstatModule), unparsed: Unparsed }).strict();
 export type KldstatOutput = z.infer<typeof KldstatOutput>;
 
 const HEADER = /^\s*Id\s+Refs\s+Address\s+Size\s+Name\s*$/;
-const ROW = /^\s*(\d+)\s+(\d+)\s+(0x[0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+(\S+)$/;
+/** `kldstat -v` adds the file's path after its name: `kernel (/boot/kernel/kernel)`. */
+const ROW = /^\s*(\d+)\s+(\d+)\s+(0x[0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+(\S+)(?: \(.*\))?$/;
 const ROW_START = /^\s*\d+\s+\d+\s/;
+/** The module list `kldstat -v` prints under each file: known, not interpreted. */
+const VERBOSE_MODULES = /^\s+(?:Contains modules:|Id Name|\d+ \S+)$/;
 
+/**
+ * Lines before the header and rows that cannot be read are set aside in `unparsed`. Refused whole: input
+ * without the header line (not kldstat output), binary input, a header with no module under it, and output
+ * cut off in the middle of its last row.
+ */
 function parse(text: string): ParseResult<KldstatOutput> {
-  const rejected = precheck(text, 'kldstat');
-  if (rejected) return rejected;
+  const refused = refuseNonText(text, 'kldstat');
+  if (refused) return refused;
   const lines = splitLines(text);
-  const first = lines.findIndex((line) => line.trim() !== '');
-  if (!HEADER.test(lines[first] ?? '')) {
-    return lineFailure(lines, first, `expected the kldstat header "Id Refs Address Size Name", got ${quote(lines[first] ?? '')}`);
+  const header = lines.findIndex((line) => HEADER.test(line));
+  if (header < 0) {
+    const first = lines.findIndex((line) => line.trim() !== '');
+    return parseFailure('unexpected-output', `no "Id Refs Address Size Name" header (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
   }
+  const unparsed: UnparsedLine[] = [];
+  for (let i = 0; i < header; i++) if ((lines[i] ?? '').trim() !== '') unparsed.push({ line: i + 1, text: lines[i] ?? '' });
   const modules: KldstatModule[] = [];
-  for (let i = first + 1; i < lines.length; i++) {
+  for (let i = header + 1; i < lines.length; i++) {
     const line = (lines[i] ?? '').trimEnd();
     if (line === '') continue;
-    const row = ROW.exec(line);
-    if (!row) return lineFailure(lines, i, `not a kldstat row: ${quote(line)}`, ROW_START.test(line));
-    const [, idText = '', refsText = '', address = '', sizeText = '', name = ''] = row;
+    const binary = hasBinary(line);
+    if (!binary && VERBOSE_MODULES.test(line)) continue;
+    const row = binary ? null : ROW.exec(line);
+    const [, idText = '', refsText = '', address = '', sizeText = '', name = ''] = row ?? [];
     const id = safeInt(idText);
     const refs = safeInt(refsText);
     const sizeBytes = safeHex(sizeText);
-    if (id === null || refs === null || sizeBytes === null) return lineFailure(lines, i, `unreadable numbers in ${quote(line)}`);
-    if (modules.some((m) => m.id === id)) return lineFailure(lines, i, `module id ${id} listed twice`);
+    if (row === null || id === null || refs === null || sizeBytes === null || modules.some((m) => m.id === id)) {
+      const cut = cutOff(text, lines, i, `kldstat row cannot be read: ${quote(line)}`, ROW_START.test(line));
+      if (cut) return cut;
+      unparsed.push({ line: i + 1, text: lines[i] ?? '' });
+      continue;
+    }
     modules.push({ id, refs, address: address.toLowerCase(), sizeBytes, name });
   }
   if (modules.length === 0) return parseFailure('truncated', 'kldstat printed its header but no modules (not even the kernel)');
-  return validated(KldstatOutput, { modules });
+  return validated(KldstatOutput, { modules, unparsed });
 }
 
 export const parseKldstat: (text: string) => ParseResult<KldstatOutput> = guarded('kldstat', parse);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../parse-result';
+import { parseFailure, Unparsed, validated, type ParseResult, type UnparsedLine } from '../parse-result';
 import { nvidiaSmiVerdict } from './nvidia-smi';
-import { guarded, lineFailure, precheck, quote, splitLines } from './text';
+import { cutOff, guarded, hasBinary, lineFailure, quote, refuseNonText, splitLines } from './text';
 
 /**
  * `nvidia-smi --query-gpu=<fields> --format=csv,noheader,nounits`: one line per GPU, values in the order
@@ -11,7 +11,9 @@ import { guarded, lineFailure, precheck, quote, splitLines } from './text';
  *
  * Unavailable values print as `[N/A]`, `N/A`, `[Not Supported]` (or another bracketed marker such as
  * `[Unknown Error]`); they become null. Numeric fields become numbers. A line with the wrong number of
- * columns is an error (a GPU name with a comma in it would cause one: nvidia-smi does not quote).
+ * columns (a GPU name with a comma in it would cause one: nvidia-smi does not quote) or a non-number in a
+ * numeric field is set aside in `unparsed`; when no line at all can be read, the first one's reason refuses
+ * the output.
  */
 
 export const NvidiaSmiQueryField = z.enum([
@@ -70,6 +72,7 @@ export const NvidiaSmiCsvOutput = z
     message: z.string().nullable(),
     /** One record per GPU, keyed by the query field names. */
     rows: z.array(z.record(z.string(), NvidiaSmiCsvValue)),
+    unparsed: Unparsed,
   })
   .strict();
 export type NvidiaSmiCsvOutput = z.infer<typeof NvidiaSmiCsvOutput>;
@@ -77,39 +80,55 @@ export type NvidiaSmiCsvOutput = z.infer<typeof NvidiaSmiCsvOutput>;
 const UNAVAILABLE = /^(?:N\/A|\[[^\]]*\])$/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
+/** One GPU's values, or why the line cannot be read. */
+type RowRead = { row: Record<string, NvidiaSmiCsvValue> } | { failure: string; short: boolean };
+
+function readRow(line: string, fields: readonly NvidiaSmiQueryField[]): RowRead {
+  const values = line.split(',').map((value) => value.trim());
+  if (values.length !== fields.length) return { failure: `expected ${fields.length} values, got ${values.length}: ${quote(line)}`, short: values.length < fields.length };
+  const row: Record<string, NvidiaSmiCsvValue> = {};
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f];
+    const value = values[f] ?? '';
+    if (field === undefined) continue;
+    let parsedValue: NvidiaSmiCsvValue;
+    if (UNAVAILABLE.test(value)) parsedValue = null;
+    else if (NUMERIC.has(field)) {
+      if (!NUMBER.test(value)) return { failure: `${field} is not a number: ${quote(value)}`, short: false };
+      parsedValue = Number(value);
+    } else parsedValue = value;
+    row[field] = parsedValue;
+  }
+  return { row };
+}
+
 function parse(text: string, fields: readonly NvidiaSmiQueryField[]): ParseResult<NvidiaSmiCsvOutput> {
   if (fields.length === 0) return parseFailure('malformed', 'nvidia-smi query: no fields were asked for');
-  const rejected = precheck(text, 'nvidia-smi query');
+  const rejected = refuseNonText(text, 'nvidia-smi query');
   if (rejected) return rejected;
   const lines = splitLines(text);
   const verdict = nvidiaSmiVerdict(lines);
-  if (verdict) return validated(NvidiaSmiCsvOutput, { status: verdict.status, message: verdict.message, rows: [] });
+  if (verdict) return validated(NvidiaSmiCsvOutput, { status: verdict.status, message: verdict.message, rows: [], unparsed: [] });
 
   const rows: Array<Record<string, NvidiaSmiCsvValue>> = [];
+  const unparsed: UnparsedLine[] = [];
+  let firstFailure: ParseResult<never> | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
     if (/is not a valid field to query/.test(line)) return parseFailure('unexpected-output', line, i + 1);
-    const values = line.split(',').map((value) => value.trim());
-    if (values.length !== fields.length) {
-      return lineFailure(lines, i, `expected ${fields.length} values, got ${values.length}: ${quote(line)}`, values.length < fields.length);
+    const read: RowRead = hasBinary(line) ? { failure: 'binary data', short: false } : readRow(line, fields);
+    if ('failure' in read) {
+      const cut = cutOff(text, lines, i, read.failure, read.short);
+      if (cut) return cut;
+      firstFailure ??= lineFailure(lines, i, read.failure, read.short);
+      unparsed.push({ line: i + 1, text: lines[i] ?? '' });
+      continue;
     }
-    const row: Record<string, NvidiaSmiCsvValue> = {};
-    for (let f = 0; f < fields.length; f++) {
-      const field = fields[f];
-      const value = values[f] ?? '';
-      if (field === undefined) continue;
-      let parsedValue: NvidiaSmiCsvValue;
-      if (UNAVAILABLE.test(value)) parsedValue = null;
-      else if (NUMERIC.has(field)) {
-        if (!NUMBER.test(value)) return lineFailure(lines, i, `${field} is not a number: ${quote(value)}`);
-        parsedValue = Number(value);
-      } else parsedValue = value;
-      row[field] = parsedValue;
-    }
-    rows.push(row);
+    rows.push(read.row);
   }
-  return validated(NvidiaSmiCsvOutput, { status: 'ok', message: null, rows });
+  if (rows.length === 0 && firstFailure !== null) return firstFailure;
+  return validated(NvidiaSmiCsvOutput, { status: 'ok', message: null, rows, unparsed });
 }
 
 export function parseNvidiaSmiCsv(text: string, fields: readonly NvidiaSmiQueryField[]): ParseResult<NvidiaSmiCsvOutput> {

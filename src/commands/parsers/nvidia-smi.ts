@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../parse-result';
-import { guarded, lineFailure, precheck, quote, safeInt, splitLines } from './text';
+import { parseFailure, Unparsed, validated, type ParseResult, type UnparsedLine } from '../parse-result';
+import { cutOff, guarded, hasBinary, lineFailure, quote, refuseNonText, safeInt, splitLines } from './text';
 
 /**
  * The default `nvidia-smi` status table, in both layouts:
@@ -16,6 +16,12 @@ import { guarded, lineFailure, precheck, quote, safeInt, splitLines } from './te
  *   `NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. …`  → status 'no-driver'
  *   `Failed to initialize NVML: Driver/library version mismatch` (and other NVML init failures) → 'no-driver'
  * with the verdict line in `message`.
+ *
+ * Lines the parser does not know (a warning printed above the table, a row in a layout it cannot read) are
+ * set aside in `unparsed` and the table is read as if they were not there; a GPU whose rows cannot be read
+ * is left out and its rows set aside. Refused whole: input that is neither a table nor a verdict, binary
+ * input, a table cut short (a GPU block or the Processes table not closed), and a table none of whose GPU
+ * rows can be read.
  */
 
 export const NvidiaSmiStatus = z.enum(['ok', 'no-devices', 'no-driver']);
@@ -68,6 +74,7 @@ export const NvidiaSmiOutput = z
     gpus: z.array(NvidiaSmiGpu),
     /** Running processes; [] for "No running processes found", null when the table has no Processes section. */
     processes: z.array(NvidiaSmiProcess).nullable(),
+    unparsed: Unparsed,
   })
   .strict();
 export type NvidiaSmiOutput = z.infer<typeof NvidiaSmiOutput>;
@@ -155,39 +162,54 @@ function parseGpu(lines: readonly string[], first: number, second: number): Nvid
 
 const isSeparator = (line: string): boolean => /^\+[-=+]+\+$/.test(line.trim());
 const isRule = (line: string): boolean => /^\|=+(?:\+=+)*\|$/.test(line.trim());
+/** The date and time nvidia-smi prints above the table: `Wed Oct 22 18:45:10 2025`. */
+const isTimestamp = (line: string): boolean => /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/.test(line.trim());
+/** The third row of a GPU block in newer layouts (`MIG M.` column), or an empty row. */
+const isExtraGpuRow = (line: string): boolean => (cells(line) ?? ['x']).every((cell) => /^\s*(?:N\/A|Disabled|Enabled|)\s*$/.test(cell));
 
-function parseProcesses(lines: readonly string[], from: number): NvidiaSmiProcess[] | ParseResult<never> {
+function parseProcesses(
+  text: string,
+  lines: readonly string[],
+  from: number,
+  unparsed: UnparsedLine[],
+): { processes: NvidiaSmiProcess[]; end: number } | ParseResult<never> {
   let i = from + 1;
-  while (i < lines.length && !isRule(lines[i] ?? '')) {
-    if (!(lines[i] ?? '').trim().startsWith('|')) return lineFailure(lines, i, 'Processes table ends before its header rule', true);
-    i++;
+  for (; i < lines.length && !isRule(lines[i] ?? ''); i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line !== '' && !line.startsWith('|')) unparsed.push({ line: i + 1, text: lines[i] ?? '' });
   }
   if (i >= lines.length) return parseFailure('truncated', 'Processes table ends before its header rule', lines.length);
   const processes: NvidiaSmiProcess[] = [];
   for (i++; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
-    if (isSeparator(line)) return processes;
+    if (line === '') continue;
+    if (isSeparator(line)) return { processes, end: i };
     if (/^\|\s*No running processes found\s*\|$/.test(line)) continue;
-    const row = PROCESS.exec(line);
-    if (!row) return lineFailure(lines, i, `unrecognised process row ${quote(line)}`, true);
-    const [, gpuText = '', pidText = '', type = '', name = '', memoryText = ''] = row;
+    const row = hasBinary(line) ? null : PROCESS.exec(line);
+    const [, gpuText = '', pidText = '', type = '', name = '', memoryText = ''] = row ?? [];
     const gpu = safeInt(gpuText);
     const pid = pidText === 'N/A' ? null : safeInt(pidText);
     const memoryMiB = measure(memoryText, 'MiB');
-    if (gpu === null || (pidText !== 'N/A' && pid === null) || memoryMiB === undefined) return lineFailure(lines, i, `unreadable numbers in ${quote(line)}`);
+    if (row === null || gpu === null || (pidText !== 'N/A' && pid === null) || memoryMiB === undefined) {
+      const cut = cutOff(text, lines, i, `unrecognised process row ${quote(line)}`, line.startsWith('|'));
+      if (cut) return cut;
+      unparsed.push({ line: i + 1, text: lines[i] ?? '' });
+      continue;
+    }
     processes.push({ gpu, pid, type, name, memoryMiB });
   }
   return parseFailure('truncated', 'Processes table is not closed', lines.length);
 }
 
 function parse(text: string): ParseResult<NvidiaSmiOutput> {
-  const rejected = precheck(text, 'nvidia-smi');
+  const rejected = refuseNonText(text, 'nvidia-smi');
   if (rejected) return rejected;
   const lines = splitLines(text);
-  const headerIndex = lines.findIndex((line) => HEADER.test(line.trim()));
+  const unparsed: UnparsedLine[] = [];
+  const headerIndex = lines.findIndex((line) => !hasBinary(line) && HEADER.test(line.trim()));
   if (headerIndex < 0) {
     const verdict = nvidiaSmiVerdict(lines);
-    if (verdict) return validated(NvidiaSmiOutput, { ...verdict, driverVersion: null, cudaVersion: null, gpus: [], processes: null });
+    if (verdict) return validated(NvidiaSmiOutput, { ...verdict, driverVersion: null, cudaVersion: null, gpus: [], processes: null, unparsed: [] });
     const prefix = lines.findIndex((line) => /^\|\s*NVIDIA-SMI\b/.test(line.trim()));
     if (prefix >= 0) return lineFailure(lines, prefix, `unrecognised nvidia-smi header ${quote(lines[prefix] ?? '')}`, true);
     const first = lines.find((line) => line.trim() !== '') ?? '';
@@ -197,49 +219,66 @@ function parse(text: string): ParseResult<NvidiaSmiOutput> {
   const driverVersion = header?.[2] ?? null;
   const cuda = header?.[3];
   const cudaVersion = cuda === undefined || cuda === 'N/A' ? null : cuda;
+  /** Sets aside a line that is neither blank nor part of the table's frame. */
+  const setAsideUnlessFrame = (i: number): void => {
+    const line = (lines[i] ?? '').trim();
+    if (line === '' || (!hasBinary(line) && (line.startsWith('|') || line.startsWith('+')))) return;
+    unparsed.push({ line: i + 1, text: lines[i] ?? '' });
+  };
+  for (let i = 0; i < headerIndex; i++) if (!isTimestamp(lines[i] ?? '')) setAsideUnlessFrame(i);
 
   // The GPU table: column headings, a === rule, then one block per GPU closed by a +---+ separator.
   let i = headerIndex + 1;
-  while (i < lines.length && !isRule(lines[i] ?? '')) {
-    const line = (lines[i] ?? '').trim();
-    if (!line.startsWith('|') && !line.startsWith('+')) return lineFailure(lines, i, `unexpected line in the nvidia-smi heading ${quote(line)}`);
-    i++;
-  }
+  for (; i < lines.length && !isRule(lines[i] ?? ''); i++) setAsideUnlessFrame(i);
   if (i >= lines.length) return parseFailure('truncated', 'nvidia-smi table ends before its GPU rows', lines.length);
   const gpus: NvidiaSmiGpu[] = [];
+  let firstFailure: ParseResult<never> | null = null;
   let block: number[] = [];
   for (i++; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
-    if (line === '') break;
+    if (line === '') continue;
     if (isSeparator(line)) {
       // Two separators in a row: the GPU table ended and the next section (MIG devices, Processes) begins.
-      if (block.length === 0 && gpus.length > 0) break;
-      if (block.length < 2) return lineFailure(lines, i, 'GPU block with fewer than two rows');
-      const gpu = parseGpu(lines, block[0] ?? 0, block[1] ?? 0);
-      if ('ok' in gpu) return gpu;
-      gpus.push(gpu);
+      if (block.length === 0 && (gpus.length > 0 || firstFailure !== null)) break;
+      const [first, second, ...rest] = block;
+      const gpu = first === undefined || second === undefined ? lineFailure(lines, i, 'GPU block with fewer than two rows') : parseGpu(lines, first, second);
+      if ('ok' in gpu) {
+        firstFailure ??= gpu;
+        for (const index of block) unparsed.push({ line: index + 1, text: lines[index] ?? '' });
+      } else {
+        gpus.push(gpu);
+        for (const index of rest) if (!isExtraGpuRow(lines[index] ?? '')) unparsed.push({ line: index + 1, text: lines[index] ?? '' });
+      }
       block = [];
       continue;
     }
-    if (!line.startsWith('|')) return lineFailure(lines, i, `unexpected line in the GPU table ${quote(line)}`);
+    if (hasBinary(line) || cells(line) === null) {
+      const cut = cutOff(text, lines, i, `unexpected line in the GPU table ${quote(line)}`, line.startsWith('|'));
+      if (cut) return cut;
+      unparsed.push({ line: i + 1, text: lines[i] ?? '' });
+      continue;
+    }
     block.push(i);
   }
   if (block.length > 0) return parseFailure('truncated', 'the last GPU block is not closed', lines.length);
-  if (gpus.length === 0) return parseFailure('truncated', 'nvidia-smi table lists no GPU', lines.length);
+  if (gpus.length === 0) return firstFailure ?? parseFailure('truncated', 'nvidia-smi table lists no GPU', lines.length);
   if (new Set(gpus.map((g) => g.index)).size !== gpus.length) return parseFailure('malformed', 'a GPU index appears twice');
 
-  // Sections after the GPU table: MIG devices (ignored) and Processes.
+  // Sections after the GPU table: MIG devices (not interpreted) and Processes.
   let processes: NvidiaSmiProcess[] | null = null;
   for (; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
-    if (/^\|\s*Processes:/.test(line)) {
-      const parsedProcesses = parseProcesses(lines, i);
-      if ('ok' in parsedProcesses) return parsedProcesses;
-      processes = parsedProcesses;
-      break;
+    if (!hasBinary(line) && /^\|\s*Processes:/.test(line)) {
+      const read = parseProcesses(text, lines, i, unparsed);
+      if ('ok' in read) return read;
+      processes = read.processes;
+      i = read.end;
+      continue;
     }
+    setAsideUnlessFrame(i);
   }
-  return validated(NvidiaSmiOutput, { status: 'ok', message: null, driverVersion, cudaVersion, gpus, processes });
+  unparsed.sort((a, b) => a.line - b.line);
+  return validated(NvidiaSmiOutput, { status: 'ok', message: null, driverVersion, cudaVersion, gpus, processes, unparsed });
 }
 
 export const parseNvidiaSmi: (text: string) => ParseResult<NvidiaSmiOutput> = guarded('nvidia-smi', parse);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseFailure, validated, type ParseResult } from '../parse-result';
-import { guarded, lineFailure, precheck, quote, safeInt, splitLines } from './text';
+import { parseFailure, Unparsed, validated, type ParseResult, type UnparsedLine } from '../parse-result';
+import { cutOff, guarded, hasBinary, quote, refuseNonText, safeInt, splitLines } from './text';
 
 /**
  * `pciconf -l` with any of `-v`, `-b`, `-c` (old and current FreeBSD releases). Format, from
@@ -19,8 +19,15 @@ import { guarded, lineFailure, precheck, quote, safeInt, splitLines } from './te
  *
  * FreeBSD before 13 prints `card=0xSSSSVVVV chip=0xDDDDVVVV` in the header instead of the four ids.
  * pciconf itself prints no blank lines, but collected reports often separate devices with one; blank lines
- * are ignored. Lines of options the wizard does not use (-B bridge windows, -e errors, -V VPD) are tolerated
- * but not interpreted. Anything else is a parse error: this parser never guesses.
+ * are ignored. Reports from FreeBSD 8-10 (and pastes that lost their indentation) print body lines
+ * unindented, e.g. `ecap 0002[100] = VC 1 max VC1`: they belong to the device above. Lines of options the
+ * wizard does not use (-B bridge windows, -e errors, -V VPD) are tolerated but not interpreted.
+ *
+ * This parser never guesses: a line it does not know, or a known one out of place, is set aside in
+ * `unparsed` and the devices are read as if it were not there. A line that looks like a device header but
+ * cannot be read is set aside with the lines below it, which belong to that device and not the one above.
+ * Refused whole: input with no readable device header (not pciconf output at all), binary input, and
+ * output cut off in the middle of its last line.
  */
 
 const hex = (digits: number) => z.string().regex(new RegExp(`^0x[0-9a-f]{${digits}}$`));
@@ -98,10 +105,13 @@ export const PciDevice = z
   .strict();
 export type PciDevice = z.infer<typeof PciDevice>;
 
-export const PciconfOutput = z.object({ devices: z.array(PciDevice) }).strict();
+export const PciconfOutput = z.object({ devices: z.array(PciDevice), unparsed: Unparsed }).strict();
 export type PciconfOutput = z.infer<typeof PciconfOutput>;
 
 const HEADER = /^([A-Za-z_][A-Za-z0-9_.-]*?\d+)@pci(\d+):(\d+):(\d+):(\d+):[\t ]+(\S.*)$/;
+/** A line that is a device header, readable or not. */
+const HEADER_LIKE = /^[A-Za-z_][A-Za-z0-9_.-]*@\S/;
+/** The start of a header: as the last line without a newline, a header cut short. */
 const HEADER_START = /^[A-Za-z_][A-Za-z0-9_.-]*@/;
 const VERBOSE_NAME = /^ {4}(vendor|device) +=(?: '(.*)')?$/;
 const VERBOSE_CLASS = /^ {4}(class|subclass) +=(?: (.*))?$/;
@@ -121,8 +131,10 @@ const OTHER_OPTIONS: ReadonlyArray<{ pattern: RegExp; phase: number }> = [
   { pattern: /^ {4}(?:PCI errors|Corrected|Fatal|Non-fatal) += /, phase: PHASE.errors },
   { pattern: /^ {4}VPD .*= /, phase: PHASE.vpd },
 ];
-/** The keywords a body line can start with; a failing line that starts with one was probably cut short. */
-const KNOWN_START = /^ {4}(?:vendor|device|class|subclass|bar|cap|ecap|iov bar|bus range|window|decode|VPD)\b/;
+/** The keywords a body line can start with; a failing last line that starts with one was probably cut short. */
+const KNOWN_START = /^ {4}(?:vendor|device|class|subclass|bar|cap|ecap|iov bar|bus range|window|decode|VPD)\b|^ {4}\S+$/;
+/** Body lines printed unindented (FreeBSD 8-10 `ecap` lines, pastes that lost their indentation). */
+const UNINDENTED_BODY = /^(?:vendor|device|class|subclass) +=|^bar +\[|^e?cap [0-9a-f]+\[/;
 
 interface Draft {
   device: Omit<PciDevice, 'pcie' | 'pcieRole'>;
@@ -139,7 +151,7 @@ type HeaderIds = Pick<PciDevice, 'class' | 'rev' | 'hdr' | 'vendorId' | 'deviceI
 /** The `key=0x…` part of the header, new (vendor/device/…) or old (card/chip) style. */
 function parseHeaderIds(rest: string): HeaderIds | string {
   const fields = new Map<string, string>();
-  for (const token of rest.split(/\s+/)) {
+  for (const token of rest.trim().split(/\s+/)) {
     const match = /^([a-z]+)=0x([0-9a-fA-F]+)$/.exec(token);
     if (!match) return `unexpected header field ${quote(token, 30)}`;
     const [, key = '', value = ''] = match;
@@ -189,8 +201,14 @@ const INLINE_LINK = / link x(\d+)\(x(\d+)\)$/;
 const SPEED = /^speed (\d+\.\d+|undef)\((\d+\.\d+|undef)\)(?: ASPM [A-Za-z0-9/]+\([A-Za-z0-9/]+\))?(?: ClockPM (?:enabled|disabled))?$/;
 const ROLE = /^PCI-Express (\d+) (.+?)(?: (?:MSI|IRQ) \d+)? max data /;
 
-/** Role and link from the PCI-Express capability; an unreadable link line is an error, not a guess. */
-function finishExpress(draft: Draft, lines: readonly string[]): { pcie: PciExpressLink | null; pcieRole: string | null } | ParseResult<never> {
+type Express = { pcie: PciExpressLink | null; pcieRole: string | null; unreadLine?: number };
+
+/**
+ * Role and link from the PCI-Express capability. A link or speed line that cannot be read leaves the link
+ * unknown (null) and names its line index in `unreadLine`: the caller sets it aside, or refuses the output
+ * when it is the cut-off last line.
+ */
+function finishExpress(draft: Draft): Express {
   const caps = draft.device.capabilities;
   const index = caps.findIndex((cap) => cap.kind === 'cap' && cap.id === '0x10' && cap.text.startsWith('PCI-Express'));
   const cap = caps[index];
@@ -200,13 +218,13 @@ function finishExpress(draft: Draft, lines: readonly string[]): { pcie: PciExpre
   const extraIndexes = draft.extraLineIndexes[index] ?? [];
   const capLine = draft.capLineIndexes[index] ?? draft.device.line - 1;
 
-  const link = (widths: [string, string], speeds: [string | undefined, string | undefined], lineIndex: number, shown: string) => {
+  const link = (widths: [string, string], speeds: [string | undefined, string | undefined], lineIndex: number): Express => {
     const linkWidth = safeInt(widths[0]);
     const maxLinkWidth = safeInt(widths[1]);
     const linkSpeedGTs = parseSpeed(speeds[0]);
     const maxLinkSpeedGTs = parseSpeed(speeds[1]);
     if (linkWidth === null || maxLinkWidth === null || linkSpeedGTs === undefined || maxLinkSpeedGTs === undefined) {
-      return lineFailure(lines, lineIndex, `unreadable numbers in PCI-Express link ${quote(shown)}`);
+      return { pcie: null, pcieRole, unreadLine: lineIndex };
     }
     return { pcie: { linkWidth, maxLinkWidth, linkSpeedGTs, maxLinkSpeedGTs }, pcieRole };
   };
@@ -217,102 +235,152 @@ function finishExpress(draft: Draft, lines: readonly string[]): { pcie: PciExpre
     if (!extra.startsWith('link ')) continue;
     const lineIndex = extraIndexes[i] ?? capLine;
     const match = LINK.exec(extra);
-    if (!match) return lineFailure(lines, lineIndex, `unrecognised PCI-Express link line ${quote(extra)}`, true);
-    return link([match[1] ?? '', match[2] ?? ''], [match[3], match[4]], lineIndex, extra);
+    if (!match) return { pcie: null, pcieRole, unreadLine: lineIndex };
+    return link([match[1] ?? '', match[2] ?? ''], [match[3], match[4]], lineIndex);
   }
   // Older layouts: `… max data 128(128) link x1(x16)`, then (FreeBSD 10-12) `speed 2.5(5.0) …` below it.
   const inline = INLINE_LINK.exec(cap.text);
   if (!inline) return { pcie: null, pcieRole };
   const speedAt = cap.extraLines.findIndex((extra) => extra.startsWith('speed '));
-  if (speedAt < 0) return link([inline[1] ?? '', inline[2] ?? ''], [undefined, undefined], capLine, cap.text);
-  const speedLine = cap.extraLines[speedAt] ?? '';
+  if (speedAt < 0) return link([inline[1] ?? '', inline[2] ?? ''], [undefined, undefined], capLine);
   const lineIndex = extraIndexes[speedAt] ?? capLine;
-  const speed = SPEED.exec(speedLine);
-  if (!speed) return lineFailure(lines, lineIndex, `unrecognised PCI-Express speed line ${quote(speedLine)}`, true);
-  return link([inline[1] ?? '', inline[2] ?? ''], [speed[1], speed[2]], lineIndex, speedLine);
+  const speed = SPEED.exec(cap.extraLines[speedAt] ?? '');
+  if (!speed) return { pcie: null, pcieRole, unreadLine: lineIndex };
+  return link([inline[1] ?? '', inline[2] ?? ''], [speed[1], speed[2]], lineIndex);
+}
+
+/** A device header read into the device it starts, or why the header-like line cannot be read. */
+function readHeader(line: string, index: number, selectors: ReadonlySet<string>): Draft['device'] | string {
+  const header = HEADER.exec(line);
+  if (!header) return 'not a device header';
+  const [, name = '', domainText = '', busText = '', slotText = '', funcText = '', rest = ''] = header;
+  const ids = parseHeaderIds(rest);
+  if (typeof ids === 'string') return `${name}: ${ids}`;
+  const domain = safeInt(domainText);
+  const bus = safeInt(busText);
+  const slot = safeInt(slotText);
+  const func = safeInt(funcText);
+  if (domain === null || bus === null || slot === null || func === null) return `${name}: unreadable selector`;
+  const selector = `pci${domain}:${bus}:${slot}:${func}`;
+  if (selectors.has(selector)) return `${selector} is listed twice`;
+  return {
+    name,
+    driver: /^none\d+$/.test(name) ? null : name,
+    selector,
+    class: ids.class,
+    rev: ids.rev,
+    hdr: ids.hdr,
+    vendorId: ids.vendorId,
+    deviceId: ids.deviceId,
+    subvendorId: ids.subvendorId,
+    subdeviceId: ids.subdeviceId,
+    vendor: null,
+    device: null,
+    classDesc: null,
+    subclassDesc: null,
+    bars: [],
+    capabilities: [],
+    domain,
+    bus,
+    slot,
+    func,
+    line: index + 1,
+  };
+}
+
+/** Cheap test before reading line by line: text without one header-like line is no pciconf output. */
+const HEADER_ANYWHERE = /^[A-Za-z_][A-Za-z0-9_.-]*@pci\d/m;
+
+function notPciconf(lines: readonly string[]): ParseResult<never> {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  return parseFailure('unexpected-output', `no device header line such as "vgapci0@pci0:1:0:0: class=0x030000 …" (first line: ${quote((lines[first] ?? '').trim())})`, first + 1);
 }
 
 function parse(text: string): ParseResult<PciconfOutput> {
-  const rejected = precheck(text, 'pciconf');
-  if (rejected) return rejected;
+  const refused = refuseNonText(text, 'pciconf');
+  if (refused) return refused;
   const lines = splitLines(text);
+  if (!HEADER_ANYWHERE.test(text)) return notPciconf(lines);
+  const anyBinary = hasBinary(text);
   const drafts: Draft[] = [];
   const selectors = new Set<string>();
-  let current: Draft | null = null;
+  const unparsed: UnparsedLine[] = [];
+  /** The device body lines belong to; 'unreadable' after a header-like line that could not be read. */
+  let current: Draft | 'unreadable' | null = null;
   /** What a deeper-indented continuation line belongs to. */
   let owner: { cap: PciCapability; indexes: number[] } | 'tolerated' | null = null;
 
-  const enter = (draft: Draft, phase: number, index: number, what: string): ParseResult<never> | null => {
-    if (phase < draft.phase) return lineFailure(lines, index, `${what} line out of place for ${draft.device.name}`);
-    draft.phase = phase;
+  /** Sets a line aside, unless it is the cut-off last line of the output: then the whole output is refused. */
+  const setAside = (index: number, line: string, looksCut: boolean): ParseResult<never> | null => {
+    const cut = cutOff(text, lines, index, `pciconf line cannot be read: ${quote(line)}`, looksCut);
+    if (cut) return cut;
+    unparsed.push({ line: index + 1, text: lines[index] ?? '' });
     return null;
+  };
+  /** Moves the device to a later part of its listing; a part printed before an earlier one is out of place. */
+  const enter = (draft: Draft, phase: number): boolean => {
+    if (phase < draft.phase) return false;
+    draft.phase = phase;
+    return true;
   };
 
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trimEnd();
-    if (line === '') continue;
-
-    if (!/^\s/.test(line)) {
-      const header = HEADER.exec(line);
-      if (!header) return lineFailure(lines, i, `not a pciconf line: ${quote(line)}`, HEADER_START.test(line));
-      const [, name = '', domainText = '', busText = '', slotText = '', funcText = '', rest = ''] = header;
-      const ids = parseHeaderIds(rest);
-      if (typeof ids === 'string') return lineFailure(lines, i, `${name}: ${ids}`, true);
-      const [domain, bus, slot, func] = [domainText, busText, slotText, funcText].map(safeInt);
-      if (domain == null || bus == null || slot == null || func == null) return lineFailure(lines, i, `${name}: unreadable selector`);
-      const selector = `pci${domain}:${bus}:${slot}:${func}`;
-      if (selectors.has(selector)) return lineFailure(lines, i, `${selector} is listed twice`);
-      selectors.add(selector);
-      current = {
-        device: {
-          name,
-          driver: /^none\d+$/.test(name) ? null : name,
-          selector,
-          ...ids,
-          vendor: null,
-          device: null,
-          classDesc: null,
-          subclassDesc: null,
-          bars: [],
-          capabilities: [],
-          domain,
-          bus,
-          slot,
-          func,
-          line: i + 1,
-        },
-        capLineIndexes: [],
-        extraLineIndexes: [],
-        phase: PHASE.header,
-        seen: new Set(),
-      };
-      drafts.push(current);
-      owner = null;
+    const raw = (lines[i] ?? '').trimEnd();
+    if (raw === '') continue;
+    if (anyBinary && hasBinary(raw)) {
+      unparsed.push({ line: i + 1, text: lines[i] ?? '' });
       continue;
     }
 
-    if (current === null) return lineFailure(lines, i, `indented line before the first device: ${quote(line)}`);
+    if (/^\S/.test(raw) && !UNINDENTED_BODY.test(raw)) {
+      if (!HEADER_LIKE.test(raw)) {
+        const failed = setAside(i, raw, HEADER_START.test(raw));
+        if (failed) return failed;
+        continue;
+      }
+      const device = readHeader(raw, i, selectors);
+      owner = null;
+      if (typeof device === 'string') {
+        const failed = setAside(i, raw, true);
+        if (failed) return failed;
+        current = 'unreadable';
+        continue;
+      }
+      selectors.add(device.selector);
+      current = { device, capLineIndexes: [], extraLineIndexes: [], phase: PHASE.header, seen: new Set() };
+      drafts.push(current);
+      continue;
+    }
+
+    // A body line: 4 spaces (or none, in old reports) before a keyword, deeper for a continuation.
+    const line = /^\S/.test(raw) ? `    ${raw}` : raw;
+    if (current === null || current === 'unreadable') {
+      const failed = setAside(i, raw, true);
+      if (failed) return failed;
+      continue;
+    }
     const draft: Draft = current;
 
     if (!/^ {4}\S/.test(line)) {
       // Deeper indentation (17 or 21 spaces, or tabs): the continuation of a capability.
-      if (owner === null) return lineFailure(lines, i, `continuation line without a capability: ${quote(line)}`);
-      if (owner !== 'tolerated') {
+      if (owner === null) {
+        const failed = setAside(i, raw, true);
+        if (failed) return failed;
+      } else if (owner !== 'tolerated') {
         owner.cap.extraLines.push(line.trim());
         owner.indexes.push(i);
       }
       continue;
     }
 
-    const verboseName = VERBOSE_NAME.exec(line);
-    const verboseClass = verboseName ? null : VERBOSE_CLASS.exec(line);
-    const verbose = verboseName ?? verboseClass;
+    const verbose = VERBOSE_NAME.exec(line) ?? VERBOSE_CLASS.exec(line);
     if (verbose) {
       const [, key = '', value] = verbose;
-      if (value === undefined) return lineFailure(lines, i, `${key} line without a value`, true);
-      const failed = enter(draft, PHASE.verbose, i, key);
-      if (failed) return failed;
-      if (draft.seen.has(key)) return lineFailure(lines, i, `${key} given twice for ${draft.device.name}`);
+      if (value === undefined || draft.seen.has(key) || !enter(draft, PHASE.verbose)) {
+        const failed = setAside(i, raw, KNOWN_START.test(line));
+        if (failed) return failed;
+        continue;
+      }
       draft.seen.add(key);
       if (key === 'vendor') draft.device.vendor = value;
       else if (key === 'device') draft.device.device = value;
@@ -324,25 +392,28 @@ function parse(text: string): ParseResult<PciconfOutput> {
 
     const bar = BAR.exec(line);
     if (bar) {
-      const failed = enter(draft, PHASE.bars, i, 'bar');
-      if (failed) return failed;
       const [, reg = '', type = '', rangeText = '', base = '', sizeText = '', state = ''] = bar;
       const size = safeInt(sizeText);
       const range = Number(rangeText);
-      if (size === null || !Number.isInteger(range)) return lineFailure(lines, i, `unreadable numbers in bar line ${quote(line)}`);
-      if (type !== 'Memory' && type !== 'Prefetchable Memory' && type !== 'I/O Port') return lineFailure(lines, i, `unknown bar type ${type}`);
-      if (draft.device.bars.some((b) => b.reg === `0x${reg}`)) return lineFailure(lines, i, `bar ${reg} given twice`);
+      const known = type === 'Memory' || type === 'Prefetchable Memory' || type === 'I/O Port';
+      if (size === null || !Number.isInteger(range) || !known || draft.device.bars.some((b) => b.reg === `0x${reg}`) || !enter(draft, PHASE.bars)) {
+        const failed = setAside(i, raw, KNOWN_START.test(line));
+        if (failed) return failed;
+        continue;
+      }
       draft.device.bars.push({ reg: `0x${reg}`, type, range, base: base === '0' ? '0x0' : base, size, enabled: state === 'enabled' });
       owner = null;
       continue;
     }
 
     const cap = CAP.exec(line);
-    const ecap = cap ? null : ECAP.exec(line);
-    const capMatch = cap ?? ecap;
+    const capMatch = cap ?? ECAP.exec(line);
     if (capMatch) {
-      const failed = enter(draft, PHASE.caps, i, 'capability');
-      if (failed) return failed;
+      if (!enter(draft, PHASE.caps)) {
+        const failed = setAside(i, raw, KNOWN_START.test(line));
+        if (failed) return failed;
+        continue;
+      }
       const [, id = '', offset = '', capText = ''] = capMatch;
       const entry: PciCapability = { kind: cap ? 'cap' : 'ecap', id: `0x${id}`, offset: `0x${offset}`, text: capText.trim(), extraLines: [] };
       const indexes: number[] = [];
@@ -356,32 +427,40 @@ function parse(text: string): ParseResult<PciconfOutput> {
     if (IOV_BAR.test(line)) {
       // SR-IOV VF BARs, printed inside the SR-IOV extended capability.
       const last = draft.device.capabilities[draft.device.capabilities.length - 1];
-      if (owner === null || owner === 'tolerated' || last?.kind !== 'ecap') return lineFailure(lines, i, `iov bar line outside SR-IOV: ${quote(line)}`);
+      if (owner === null || owner === 'tolerated' || last?.kind !== 'ecap') {
+        const failed = setAside(i, raw, KNOWN_START.test(line));
+        if (failed) return failed;
+        continue;
+      }
       owner.cap.extraLines.push(line.trim());
       owner.indexes.push(i);
       continue;
     }
 
     const other = OTHER_OPTIONS.find((option) => option.pattern.test(line));
-    if (other) {
-      const failed = enter(draft, other.phase, i, 'option');
-      if (failed) return failed;
+    if (other && enter(draft, other.phase)) {
       owner = 'tolerated';
       continue;
     }
 
-    return lineFailure(lines, i, `unrecognised pciconf line: ${quote(line)}`, KNOWN_START.test(line));
+    // Unknown lines leave the state as it was: the lines around them are read as if they were not there.
+    const failed = setAside(i, raw, KNOWN_START.test(line));
+    if (failed) return failed;
   }
 
-  if (drafts.length === 0) return parseFailure('unexpected-output', 'pciconf listed no devices');
+  if (drafts.length === 0) return notPciconf(lines);
 
   const devices: PciDevice[] = [];
   for (const draft of drafts) {
-    const express = finishExpress(draft, lines);
-    if ('ok' in express) return express;
+    const express = finishExpress(draft);
+    if (express.unreadLine !== undefined) {
+      const failed = setAside(express.unreadLine, lines[express.unreadLine] ?? '', true);
+      if (failed) return failed;
+    }
     devices.push({ ...draft.device, pcie: express.pcie, pcieRole: express.pcieRole });
   }
-  return validated(PciconfOutput, { devices });
+  unparsed.sort((a, b) => a.line - b.line);
+  return validated(PciconfOutput, { devices, unparsed });
 }
 
 export const parsePciconf: (text: string) => ParseResult<PciconfOutput> = guarded('pciconf', parse);

@@ -50,6 +50,44 @@ export function precheck(text: string, what: string): ParseResult<never> | null 
   return null;
 }
 
+/** A line holding a character no text tool prints: set aside, never interpreted. */
+export const hasBinary = (line: string): boolean => BINARY_CHAR.test(line);
+
+/**
+ * For the parsers that set unknown lines aside: refuses only input that is empty, or binary rather than
+ * text with a few stray bad lines (binary characters on more than a quarter of its non-blank lines).
+ */
+export function refuseNonText(text: string, what: string): ParseResult<never> | null {
+  if (typeof text !== 'string') return parseFailure('malformed', `${what}: input is not text`);
+  if (isBlank(text)) return parseFailure('empty', `${what} printed nothing`);
+  if (!BINARY_CHAR.test(text)) return null;
+  const lines = splitLines(text);
+  let nonBlank = 0;
+  let binary = 0;
+  let first: number | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (isBlank(line)) continue;
+    nonBlank++;
+    if (BINARY_CHAR.test(line)) {
+      binary++;
+      first ??= i + 1;
+    }
+  }
+  if (first !== null && binary * 4 > nonBlank) return parseFailure('malformed', `${what}: output contains binary data, not text`, first);
+  return null;
+}
+
+/**
+ * Tools end their output with a newline. When the text does not, and its last line starts like one the tool
+ * prints but cannot be read, the output was cut off mid-line: it is refused as truncated, because reading the
+ * rest would report as missing what was only cut away. Null when the output was not cut off there.
+ */
+export function cutOff(text: string, lines: readonly string[], index: number, message: string, looksCut: boolean): ParseResult<never> | null {
+  if (!looksCut || text.endsWith('\n') || index !== lines.length - 1) return null;
+  return parseFailure('truncated', `${message} (the output seems cut off)`, index + 1);
+}
+
 /** Last resort: a parser bug becomes a parse error instead of an exception escaping into the wizard. */
 export function guarded<T>(what: string, parse: (text: string) => ParseResult<T>): (text: string) => ParseResult<T> {
   return (text: string): ParseResult<T> => {

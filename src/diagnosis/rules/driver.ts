@@ -4,6 +4,7 @@ import { isDisplay } from '../../steps/gpu-on-bus';
 import { pciconfLines, refOf, type Context, type Gpu } from '../context';
 import { enumerationFixes, fix } from '../fixes';
 import { baseFinding } from './finding';
+import { isReservedForPassthrough } from './passthrough';
 import type { EvidenceRef, Finding, FindingId, SourceName } from '../types';
 import { xidMessageKey, xidSeverity } from '../xid';
 
@@ -91,15 +92,19 @@ function notEnumerated(context: Context): Finding[] {
   const smiNone = context.parsed.nvidiaSmi?.status === 'no-devices';
   if (context.gpus.length > 0 || (!pciconf && !smiNone)) return [];
   const displays = pciconf?.devices.filter(isDisplay) ?? [];
+  // Lines pciconf printed that the parser set aside and that name NVIDIA: the card may be there after all.
+  const unreadNvidia = (pciconf?.unparsed ?? []).filter((l) => /10de|nvidia/i.test(l.text)).map((l) => l.line);
   const finding = baseFinding(
     'gpu-not-enumerated',
-    'error',
+    unreadNvidia.length > 0 ? 'warn' : 'error',
     msg('diagnosis.gpu-not-enumerated.explanation', { count: pciconf?.devices.length ?? 0 }),
     [
       ...displays.flatMap((d) => pciconfLines(context, d, (t) => /^\s+(vendor|device)\s+=/.test(t))),
       ...smiLines(context, /No devices were found/),
+      ...context.lines.at('pciconf', unreadNvidia.slice(0, 5)),
     ],
   );
+  if (unreadNvidia.length > 0) finding.notes = [msg('diagnosis.gpu-not-enumerated.unread', { count: unreadNvidia.length })];
   finding.fixes = enumerationFixes();
   return [finding];
 }
@@ -112,7 +117,8 @@ function moduleLoaded(context: Context): boolean | null {
 }
 
 function noDriver(context: Context, gpu: Gpu, explained: boolean): Finding | null {
-  if (gpu.driver !== null) return null;
+  // A card on ppt(4) is kept from every host driver on purpose (bhyve passthrough): not a fault.
+  if (gpu.driver !== null || isReservedForPassthrough(gpu)) return null;
   const loaded = moduleLoaded(context);
   const smi = context.parsed.nvidiaSmi;
   const smiNoDriver = smi?.status === 'no-driver' && !/version mismatch/i.test(smi.message ?? '');

@@ -308,6 +308,11 @@ export const Scenario = z
     nvidia: NvidiaGpu.nullable(),
     boots: z.number().int().positive(),
     linux: LinuxWorld.optional(),
+    /**
+     * The ACPI tables the firmware provides, as `acpidump -t` lists them; the X220 adds DMAR only while VT-d is
+     * enabled in its BIOS. Absent: a machine without ACPI tables to read.
+     */
+    acpiTables: z.array(z.string().regex(/^[A-Z0-9!_ ]{4}$/)).optional(),
     /** How the GPU reads right after a sustained load (a benchmark); absent: a P4 with a working fan. */
     underLoad: NvidiaGpu.partial().optional(),
   })

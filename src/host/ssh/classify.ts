@@ -20,3 +20,43 @@ export function classifySshFailure(exitCode: number | null, stderr: string): Tra
   // "Connection to … closed by remote host", "Broken pipe", "Timeout, server … not responding", or nothing.
   return { kind: 'connection-lost', detail };
 }
+
+/** How one ssh run ended, for the retry decision. */
+export type AttemptEnd =
+  /** ssh did its job; the result is the remote command's (or a failure that retrying cannot mend). */
+  | { kind: 'done' }
+  /** ssh failed before the remote command could start: safe to run again. `masterGone`: the master is dead. */
+  | { kind: 'not-started'; masterGone: boolean }
+  /** ssh failed after the session may have started: the command may have run, so it is never run again. */
+  | { kind: 'lost' };
+
+/** The MaxSessions limit of the master's connection was reached: the master is fine, the session was refused. */
+const SESSION_REFUSED = /mux_client_request_session: session request failed/;
+/**
+ * The mux client found no master: the socket is gone (`kex_exchange_identification` then comes from the
+ * ProxyCommand `false` a mux client falls back to, see ssh-host.ts) or nobody listens on it any more.
+ */
+const NO_MASTER = /Control socket connect\(|kex_exchange_identification:|ssh_exchange_identification:/;
+/**
+ * Before authentication: sshd dropped the connection at the banner (over MaxStartups, or still starting), or
+ * nothing listened yet. No session exists, so nothing ran.
+ */
+const BEFORE_SESSION = /kex_exchange_identification:|ssh_exchange_identification:|connect to host \S+ port \d+: Connection refused/;
+
+/**
+ * Reads an ssh run through a master (`viaMaster`) or on its own connection. Only ssh's own last lines count:
+ * exit 255 and one of the messages above.
+ */
+export function attemptEnd(exitCode: number | null, stderr: string, viaMaster: boolean): AttemptEnd {
+  if (exitCode !== 255) return { kind: 'done' };
+  const tail = stderr.replaceAll('\r', '').split('\n').slice(-6).join('\n');
+  if (viaMaster) {
+    if (SESSION_REFUSED.test(tail)) return { kind: 'not-started', masterGone: false };
+    if (NO_MASTER.test(tail)) return { kind: 'not-started', masterGone: true };
+  } else if (BEFORE_SESSION.test(tail)) {
+    return { kind: 'not-started', masterGone: false };
+  }
+  const failure = classifySshFailure(exitCode, stderr);
+  // A key or login problem happened before any session too, but retrying would only repeat it.
+  return failure?.kind === 'connection-lost' ? { kind: 'lost' } : { kind: 'done' };
+}

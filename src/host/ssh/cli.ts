@@ -34,6 +34,14 @@ export async function ensureSshReady(host: Host, locale: Locale = 'en'): Promise
   throw new SshNotReadyError(probe.problem ? translateMessage(locale, probe.problem) : `${probe.spec}: cannot connect`);
 }
 
+/**
+ * Ends an SSH host's master connection (`ssh -O exit`); other hosts have nothing to end. A CLI command may
+ * call it when done; if it does not, the master is ended when the process exits, or after 5 idle minutes.
+ */
+export async function releaseHost(host: Host): Promise<void> {
+  if (host instanceof SshHost) await host.close();
+}
+
 /** `egpu-wizard trust-host`: exit 0 when the host is usable afterwards. */
 export async function trustHostCommand(argv: string[], out: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean' }, data: { type: 'string' } } });
@@ -48,6 +56,7 @@ export async function trustHostCommand(argv: string[], out: (text: string) => vo
   }
   const host = createSshHost(parsed.target, values.data ?? defaultDataDir());
   const probe = fingerprint === undefined ? await probeSsh(host) : await trustAndProbe(host, fingerprint);
+  await host.close();
   if (probe.status === 'ok') {
     out(`${host.spec}: connected; its host key is known.\n`);
     return 0;

@@ -5,13 +5,14 @@ import { sshAddressOf, type SshTarget } from '../../contract/ssh-spec';
 import type { TransportFailure } from '../types';
 import { HostKeys, preferredKey } from './host-keys';
 import { SshHost, type SshHostOptions } from './ssh-host';
+import { socketDirCandidates } from './socket-dir';
 
 /** The wizard's own known_hosts, in its data folder: the user's ~/.ssh/known_hosts is never written. */
 export const wizardKnownHosts = (dataDir: string): string => join(dataDir, 'ssh', 'known_hosts');
 
-/** An SshHost for the target, with the wizard's known_hosts in `dataDir`. */
+/** An SshHost for the target, with the wizard's known_hosts in `dataDir` and its master's socket in `<dataDir>/s`. */
 export const createSshHost = (target: SshTarget, dataDir: string, extra: Partial<SshHostOptions> = {}): SshHost =>
-  new SshHost(target, { knownHostsFile: wizardKnownHosts(dataDir), ...extra });
+  new SshHost(target, { knownHostsFile: wizardKnownHosts(dataDir), socketDirs: socketDirCandidates(dataDir), ...extra });
 
 /** The message a transport failure shows: one key per kind, with the host named. */
 export const transportMessage = (host: SshHost, failure: TransportFailure) =>

@@ -1,10 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SshTarget } from '../../contract/ssh-spec';
 import { sshSpecOf } from '../../contract/ssh-spec';
 import { LocalHost } from '../local-host';
 import { notRunResult, type ExecRequest, type ExecResult, type Host } from '../types';
-import { classifySshFailure } from './classify';
+import { Limiter } from '../limit';
+import { attemptEnd, classifySshFailure } from './classify';
 import { quoteArgv } from './quote';
+import { privateSocketDir, socketDirCandidates, socketName } from './socket-dir';
 
 export interface SshHostOptions {
   /** The known_hosts file the wizard owns (in its data folder); keys the user accepted go here. */
@@ -15,6 +20,17 @@ export interface SshHostOptions {
   /** Only this key instead of the user's keys and agent (tests). */
   identityFile?: string;
   sshBinary?: string;
+  /**
+   * 'master' (the default): one connection per host, every command a session on it. 'pool': a connection
+   * per command, at most MAX_CONNECTIONS at a time (Windows' OpenSSH has no ControlMaster; tests, bench).
+   */
+  multiplex?: 'master' | 'pool';
+  /** Folders for the master's socket, best first; see socketDirCandidates. */
+  socketDirs?: readonly string[];
+  /** Pauses before retrying a run that failed before its command started; one retry per entry. */
+  retryDelaysMs?: readonly number[];
+  /** How long an idle master stays up (ssh's ControlPersist), in seconds. */
+  persistSeconds?: number;
 }
 
 export const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'] as const;
@@ -61,26 +77,126 @@ export const remoteCommand = (argv: readonly string[]): string => quoteArgv(['en
 const notFoundOnRemote = (result: ExecResult): boolean =>
   result.exitCode === 127 && /^env: .*(No such file or directory|not found)/m.test(result.stderr);
 
+/** Sessions at a time on one master: below sshd's default MaxSessions (10 per connection). */
+export const MAX_SESSIONS = 8;
+/** Connections at a time without a master: well below sshd's default MaxStartups (10 unauthenticated). */
+export const MAX_CONNECTIONS = 4;
+/** Waits before the retries of a run that failed before its command started (sshd busy or restarting). */
+export const RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
+/** An idle master ends after this long, so one left behind by a crash does not stay for ever. */
+const PERSIST_SECONDS = 300;
+
+/** ssh cannot be a master here: the socket cannot be made, or this ssh lacks multiplexing. */
+const MASTER_UNSUPPORTED = /ControlSocket|unix_listener|ControlPath|ControlPersist|multiplex|Bad configuration option|Unsupported option/i;
+/** The connection itself failed: a master could work once the network does. */
+const NETWORK_TROUBLE = /Connection (closed|reset) by|Broken pipe|Connection timed out|Timeout|closed by remote host|Network is unreachable|No route to host/i;
+
+/** How commands reach the host: sessions on the master behind `path`, or a connection each. */
+type Link = { kind: 'master'; path: string; generation: number } | { kind: 'pool' };
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', done);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Masters still up when the process exits are ended then (the CLI has no other moment to do it). */
+const openMasters = new Map<SshHost, () => string[]>();
+let exitHookInstalled = false;
+function endMastersOnExit(host: SshHost, argv: () => string[]): void {
+  openMasters.set(host, argv);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const exitArgv of openMasters.values()) {
+      const [program = 'ssh', ...args] = exitArgv();
+      spawnSync(program, args, { stdio: 'ignore', timeout: 3000 });
+    }
+  });
+}
+
 /**
  * A machine reached through the system's ssh client. The argv is quoted for the remote shell by one
  * function; the local ssh process runs like any local command (own process group, timeout, cancel).
- * Cancelling ends the connection; the remote command then loses its output channel.
+ * Cancelling ends the session; the remote command then loses its output channel.
+ *
+ * Every command goes over one master connection (OpenSSH's ControlMaster), opened on first use with the same
+ * host-key and login options as any connection, so its first connection checks the host key like any other.
+ * Where ssh has no master (Windows) or it cannot be set up, each command opens its own connection, at most
+ * MAX_CONNECTIONS at a time. A run that failed before its command started is retried after a pause; one that
+ * may have started never is.
  */
 export class SshHost implements Host {
   readonly spec: string;
   readonly simulated = false;
   private readonly local = new LocalHost(SSH_ENV);
+  private readonly sessions = new Limiter(MAX_SESSIONS);
+  private readonly connections = new Limiter(MAX_CONNECTIONS);
+  private readonly socketName: string;
+  private mode: 'master' | 'pool';
+  private master: { path: string; generation: number } | null = null;
+  private starting: Promise<Link | ExecResult> | null = null;
+  private generation = 0;
+  /** Why this host uses separate connections, when it does (for the log and the tests). */
+  poolReason: string | null = null;
+  /** Counts for the tests and the bench: masters started, runs retried. */
+  readonly stats = { masterStarts: 0, retries: 0 };
 
   constructor(
     readonly target: SshTarget,
     readonly options: SshHostOptions,
   ) {
     this.spec = sshSpecOf(target);
+    this.socketName = socketName(target, options.knownHostsFile);
+    const multiplex = options.multiplex ?? (process.platform === 'win32' ? 'pool' : 'master');
+    this.mode = multiplex;
+    if (multiplex === 'pool') this.poolReason = process.platform === 'win32' ? "Windows' OpenSSH has no ControlMaster" : 'asked for';
   }
 
-  /** The full local argv that runs `argv` on the remote host. */
-  sshArgv(argv: readonly string[]): string[] {
-    return [this.options.sshBinary ?? 'ssh', ...sshOptions(this.target, this.options), '--', destinationOf(this.target), remoteCommand(argv)];
+  /** 'master' while commands share one connection. */
+  get multiplexing(): 'master' | 'pool' {
+    return this.mode;
+  }
+
+  /** The socket of the master now up, or null. */
+  get masterSocket(): string | null {
+    return this.master?.path ?? null;
+  }
+
+  private get ssh(): string {
+    return this.options.sshBinary ?? 'ssh';
+  }
+
+  /**
+   * The full local argv that runs `argv` on the remote host: on its own connection, or as a session of the
+   * master. A session never connects by itself: if the master is gone, ssh would quietly open a connection of
+   * its own, so its ProxyCommand is `false` and that run fails at once, before anything started.
+   */
+  sshArgv(argv: readonly string[], link: Link = { kind: 'pool' }): string[] {
+    const via =
+      link.kind === 'master'
+        ? ['-o', 'ControlMaster=no', '-o', `ControlPath=${link.path}`, '-o', 'ProxyCommand=false']
+        : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+    return [this.ssh, ...sshOptions(this.target, this.options), ...via, '--', destinationOf(this.target), remoteCommand(argv)];
+  }
+
+  /** The argv that starts the master: authenticates, then goes to the background with its socket listening. */
+  masterArgv(path: string): string[] {
+    const persist = this.options.persistSeconds ?? PERSIST_SECONDS;
+    const via = ['-o', 'ControlMaster=yes', '-o', `ControlPath=${path}`, '-o', `ControlPersist=${persist}`, '-N', '-f'];
+    return [this.ssh, ...sshOptions(this.target, this.options), ...via, '--', destinationOf(this.target)];
+  }
+
+  private exitArgv(path: string): string[] {
+    return [this.ssh, '-o', 'BatchMode=yes', '-o', 'LogLevel=QUIET', '-o', `ControlPath=${path}`, '-O', 'exit', '--', destinationOf(this.target)];
   }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
@@ -90,14 +206,123 @@ export class SshHost implements Host {
     if (program === undefined || program === '' || program.startsWith('-') || program.includes('=') || request.argv.some((a) => a.includes('\0'))) {
       return notRunResult(started, { spawnError: 'EINVAL' });
     }
-    const result = await this.local.exec({ ...request, argv: this.sshArgv(request.argv) });
-    if (result.spawnError === 'ENOENT') {
-      return { ...result, spawnError: null, transport: { kind: 'ssh-missing', detail: 'the ssh client was not found on this computer' } };
+    const cancelled = (): ExecResult => notRunResult(started, { cancelled: true });
+    return this.sessions.run(() => this.runWithRetries(request, cancelled), request.signal, cancelled);
+  }
+
+  private async runWithRetries(request: ExecRequest, cancelled: () => ExecResult): Promise<ExecResult> {
+    const deadline = performance.now() + request.timeoutMs;
+    const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      const link = await this.link();
+      if (!('kind' in link)) return link;
+      const run = (): Promise<ExecResult> => this.local.exec({ ...request, argv: this.sshArgv(request.argv, link) });
+      const result = link.kind === 'pool' ? await this.connections.run(run, request.signal, cancelled) : await run();
+      if (result.spawnError === 'ENOENT') {
+        return { ...result, spawnError: null, transport: { kind: 'ssh-missing', detail: 'the ssh client was not found on this computer' } };
+      }
+      if (result.spawnError !== null || result.timedOut || result.cancelled) return result;
+      const end = attemptEnd(result.exitCode, result.stderr, link.kind === 'master');
+      if (end.kind === 'not-started') {
+        if (end.masterGone && link.kind === 'master') this.masterGone(link.generation);
+        // Spread out: clients dropped together by sshd should not all come back at the same moment.
+        const base = delays[attempt];
+        const wait = base === undefined ? undefined : Math.round(base * (0.75 + Math.random() / 2));
+        if (wait !== undefined && performance.now() + wait < deadline) {
+          this.stats.retries++;
+          if (!(await sleep(wait, request.signal))) return cancelled();
+          continue;
+        }
+      }
+      return this.finish(result);
     }
-    if (result.spawnError !== null || result.timedOut || result.cancelled) return result;
+  }
+
+  private finish(result: ExecResult): ExecResult {
     const transport = classifySshFailure(result.exitCode, result.stderr);
     if (transport) return { ...result, transport };
-    if (notFoundOnRemote(result)) return { ...result, exitCode: null, spawnError: 'ENOENT' };
+    // As a local ENOENT: nothing ran, so nothing was printed (env's complaint is not the program's output).
+    if (notFoundOnRemote(result)) return { ...result, exitCode: null, spawnError: 'ENOENT', stderr: '' };
     return result;
+  }
+
+  /** The way the next command goes: the master (started once, by whichever command needs it first). */
+  private async link(): Promise<Link | ExecResult> {
+    if (this.mode === 'pool') return { kind: 'pool' };
+    if (this.master) return { kind: 'master', ...this.master };
+    this.starting ??= this.startMaster()
+      .catch((error: unknown) => this.fallBack(`the master could not be set up: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.starting = null;
+      });
+    return this.starting;
+  }
+
+  /** A command found the master dead: the next one starts a new master (once, whoever notices first). */
+  private masterGone(generation: number): void {
+    if (this.master?.generation !== generation) return;
+    openMasters.delete(this);
+    this.master = null;
+  }
+
+  private fallBack(reason: string): Link {
+    this.mode = 'pool';
+    this.poolReason = reason;
+    return { kind: 'pool' };
+  }
+
+  /**
+   * Starts the master. A host key or login problem is the answer for the commands waiting on it (nothing
+   * else would work either); a master that cannot be made at all leaves separate connections.
+   */
+  private async startMaster(): Promise<Link | ExecResult> {
+    const dir = await privateSocketDir(this.options.socketDirs ?? socketDirCandidates());
+    if (dir === null) return this.fallBack('no private folder where a socket path fits');
+    const path = join(dir, this.socketName);
+    // A master killed outright leaves its socket behind, and ssh will not listen over an existing file.
+    await rm(path, { force: true });
+    const timeoutMs = ((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000;
+    const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      this.stats.masterStarts++;
+      const result = await this.local.exec({ argv: this.masterArgv(path), timeoutMs });
+      if (result.spawnError === 'ENOENT') {
+        return { ...result, spawnError: null, transport: { kind: 'ssh-missing', detail: 'the ssh client was not found on this computer' } };
+      }
+      if (result.exitCode === 0) {
+        this.generation++;
+        this.master = { path, generation: this.generation };
+        endMastersOnExit(this, () => this.exitArgv(path));
+        return { kind: 'master', ...this.master };
+      }
+      if (result.timedOut) return { ...result, timedOut: false, transport: { kind: 'unreachable', detail: 'no answer while connecting' } };
+      const failure = classifySshFailure(result.exitCode, result.stderr) ?? { kind: 'connection-lost' as const, detail: `exit ${result.exitCode ?? 'none'}` };
+      const why = `the master did not start: ${failure.detail || result.stderr.trim().slice(0, 200)}`;
+      // A key or login problem, or a name that does not resolve: trying again would only repeat it.
+      if (failure.kind !== 'unreachable' && failure.kind !== 'connection-lost') return { ...result, transport: failure };
+      if (MASTER_UNSUPPORTED.test(result.stderr)) return this.fallBack(why);
+      // Nothing runs in a master, so any other failure is safe to try again: sshd busy, a network hiccup.
+      const retryable = failure.kind === 'connection-lost' || attemptEnd(result.exitCode, result.stderr, false).kind === 'not-started';
+      const wait = delays[attempt];
+      if (retryable && wait !== undefined) {
+        await sleep(Math.round(wait * (0.75 + Math.random() / 2)));
+        continue;
+      }
+      if (failure.kind === 'unreachable' || NETWORK_TROUBLE.test(result.stderr)) return { ...result, transport: failure };
+      // Still failing for a reason that is not the network's: do without a master.
+      return this.fallBack(why);
+    }
+  }
+
+  /** Ends the master, if one is up (on exit, and when the app switches to another host). */
+  async close(): Promise<void> {
+    await this.starting;
+    const master = this.master;
+    this.master = null;
+    openMasters.delete(this);
+    if (master === null) return;
+    const [program = 'ssh', ...args] = this.exitArgv(master.path);
+    await this.local.exec({ argv: [program, ...args], timeoutMs: 5000 });
+    await rm(master.path, { force: true });
   }
 }

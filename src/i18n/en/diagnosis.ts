@@ -63,6 +63,8 @@ export const diagnosisEn = {
     'No device on this machine has a PCI-Express or PCI-X capability, so FreeBSD treats the chipset as unable to deliver MSI and uses legacy interrupts (hw.pci.honor_msi_blacklist).',
   'diagnosis.cuda-cpu-fallback.explanation':
     'llama.cpp did not use the GPU: it found no usable CUDA device, or it was built without CUDA. Generation runs on the CPU, many times slower.',
+  'diagnosis.gpu-not-enumerated.unread':
+    'pciconf printed {count} lines that mention NVIDIA but that the wizard could not read (they are among the evidence): the card may be on the bus after all. Check those lines yourself, and please attach the whole output to a bug report.',
   'diagnosis.nvidia-xid.note':
     'Xid {code}: the number is NVIDIA’s error code. The driver logs it in the kernel messages each time it happens.',
 

@@ -7,5 +7,19 @@ import { jailEn } from './jail';
 import { stepsEn } from './steps';
 import { uiEn } from './ui';
 import { benchEn } from './bench';
+import { cliEn } from './cli';
+import { passthroughEn } from './passthrough';
 
-export const en = { ...uiEn, ...stepsEn, ...driverEn, ...modelEn, ...coreEn, ...diagnosisEn, ...sshEn, ...jailEn, ...benchEn } as const;
+export const en = {
+  ...coreEn,
+  ...diagnosisEn,
+  ...modelEn,
+  ...driverEn,
+  ...sshEn,
+  ...jailEn,
+  ...stepsEn,
+  ...uiEn,
+  ...benchEn,
+  ...cliEn,
+  ...passthroughEn,
+} as const;

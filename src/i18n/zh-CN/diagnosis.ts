@@ -54,6 +54,8 @@ export const diagnosisZhCN = {
     '这台机器上没有任何设备具备 PCI-Express 或 PCI-X 能力，FreeBSD 因此认为芯片组无法可靠投递 MSI，改用传统中断（见 hw.pci.honor_msi_blacklist）。',
   'diagnosis.cuda-cpu-fallback.explanation':
     'llama.cpp 没有使用 GPU：它没找到可用的 CUDA 设备，或者编译时没有启用 CUDA。生成在 CPU 上进行，速度会慢很多倍。',
+  'diagnosis.gpu-not-enumerated.unread':
+    'pciconf 的输出里有 {count} 行提到了 NVIDIA，但向导读不懂（已列在证据中）：这块卡可能其实已在总线上。请自行核对这几行，并在提交问题报告时附上完整输出。',
   'diagnosis.nvidia-xid.note': 'Xid {code}：这是 NVIDIA 的错误编号，每出现一次，驱动都会在内核消息里记录一次。',
 
   'diagnosis.xid.8': 'Xid 8（{count} 次，{pci}）：GPU 停止处理，驱动判定某个通道超时。通常是应用程序的问题；若反复出现，请检查供电和温度。',

@@ -8,5 +8,19 @@ import { jailZhCN } from './jail';
 import { stepsZhCN } from './steps';
 import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
+import { cliZhCN } from './cli';
+import { passthroughZhCN } from './passthrough';
 
-export const zhCN = { ...uiZhCN, ...stepsZhCN, ...driverZhCN, ...modelZhCN, ...coreZhCN, ...diagnosisZhCN, ...sshZhCN, ...jailZhCN, ...benchZhCN } satisfies Record<keyof typeof en, string>;
+export const zhCN = {
+  ...coreZhCN,
+  ...diagnosisZhCN,
+  ...modelZhCN,
+  ...driverZhCN,
+  ...sshZhCN,
+  ...jailZhCN,
+  ...stepsZhCN,
+  ...uiZhCN,
+  ...benchZhCN,
+  ...cliZhCN,
+  ...passthroughZhCN,
+} satisfies Record<keyof typeof en, string>;

@@ -27,9 +27,11 @@ function readStdin(): string | undefined {
   }
 }
 
+/** Sessions of one master run side by side: each writes its own temporary file before the rename. */
 function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 }
 
 /** The sshd process serving this session: the nearest ancestor called sshd. */
@@ -75,7 +77,9 @@ async function main(): Promise<number> {
   // The real wrapped programs: sudo and doas hand the wrapped program's name on, so drop on that too.
   const effective = program === 'sudo' || program === 'doas' ? (args.find((a, i) => i > 0 && args[i - 1] === '--') ?? args.find((a) => !a.startsWith('-')) ?? program) : program;
   maybeDrop(effective, 'before');
-  const host = new SimulatedHost(Scenario.parse(JSON.parse(readFileSync(statePath, 'utf8'))), { timeScale: 0 });
+  const scenario = Scenario.parse(JSON.parse(readFileSync(statePath, 'utf8')));
+  const before = JSON.stringify(scenario);
+  const host = new SimulatedHost(scenario, { timeScale: 0 });
   const stdin = readStdin();
   const result = await host.exec({ argv: [program, ...args], timeoutMs: 60_000, ...(stdin !== undefined ? { stdin } : {}) });
   if (result.spawnError === 'ENOENT') {
@@ -83,7 +87,9 @@ async function main(): Promise<number> {
     process.stderr.write(`env: ${program}: No such file or directory\n`);
     return 127;
   }
-  writeAtomically(statePath, JSON.stringify(host.snapshot()));
+  // A reading changes nothing: leaving the file alone keeps concurrent readings from undoing each other's writes.
+  const after = JSON.stringify(host.snapshot());
+  if (after !== before) writeAtomically(statePath, after);
   maybeDrop(effective, 'after');
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);

@@ -32,6 +32,10 @@ export interface TestSshd {
   dropPath: string;
   /** A directory on the remote PATH for extra helpers (the argv printer). */
   binDir: string;
+  /** Logins sshd accepted so far (one per connection), from its log. */
+  acceptedLogins(): number;
+  /** What this sshd enforces, read back with `sshd -T`: `maxstartups` and `maxsessions`. */
+  stockLimits(): { maxstartups: string; maxsessions: string };
   setScenario(scenario: Scenario): Promise<void>;
   readScenario(): Promise<Scenario>;
   stop(): Promise<void>;
@@ -151,6 +155,9 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     `AllowUsers ${account.user}`,
     'UsePAM no',
     'PrintMotd no',
+    // MaxStartups and MaxSessions are deliberately NOT set: the tests meet sshd's stock limits (10:30:100
+    // unauthenticated connections, 10 sessions per connection), as on a stock FreeBSD or Debian server. A
+    // harness that raised them would hide the very drops the wizard must survive. `stockLimits` reads them back.
     // The remote side: the shim's tools first, then the system's (env, sh).
     `SetEnv PATH=${binDir}:/usr/bin:/bin EGPU_SIM_STATE=${statePath} EGPU_SIM_DROP=${dropPath}`,
   ].join('\n');
@@ -179,6 +186,12 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     statePath,
     dropPath,
     binDir,
+    acceptedLogins: () => output.match(/^Accepted publickey for /gm)?.length ?? 0,
+    stockLimits: () => {
+      const settings = execFileSync(sshd, ['-T', '-f', configPath, '-C', `user=${account.user},host=localhost,addr=127.0.0.1`], { encoding: 'utf8' });
+      const value = (key: string): string => new RegExp(`^${key} (.*)$`, 'm').exec(settings)?.[1] ?? '';
+      return { maxstartups: value('maxstartups'), maxsessions: value('maxsessions') };
+    },
     setScenario: async (scenario) => {
       await writeFile(statePath, JSON.stringify(scenario));
       await chown(statePath, account.uid, account.gid);

@@ -14,10 +14,11 @@ import { x220Mismatch } from './x220-mismatch';
 import { x220PkgOffline } from './x220-pkg-offline';
 import { x220SudoFails } from './x220-sudo-fails';
 import { x220Unpowered } from './x220-unpowered';
+import { x220NoVtd, x220Vtd } from './x220-vtd';
 
 /** Every built-in scenario by name (the name after `sim:` in a host spec). */
 export const scenarios: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [x220Fresh, x220Unpowered, x220Error12, x220Error12Stubborn, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, x220JailNoDevfs, x220CpuFallback, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
+  [x220Fresh, x220Unpowered, x220Error12, x220Error12Stubborn, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, x220JailNoDevfs, x220CpuFallback, x220Vtd, x220NoVtd, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
 );
 
 export const scenarioNames: string[] = Object.keys(scenarios);

@@ -217,7 +217,15 @@ export interface X220Options {
   nvidia?: NvidiaGpu;
   /** What changes once llama.cpp has worked the card; by default a well-cooled P4. */
   underLoad?: Partial<NvidiaGpu>;
+  /** VT-d as the BIOS has it; by default enabled, so the firmware provides its DMAR table. */
+  vtd?: boolean;
 }
+
+/**
+ * The tables of an X220's firmware (1.42), as a verbose boot of a real one lists them; DMAR appears only while
+ * “Intel (R) VT-d Feature” is enabled.
+ */
+const X220_ACPI_TABLES = ['DSDT', 'FACP', 'SLIC', 'SSDT', 'SSDT', 'SSDT', 'HPET', 'APIC', 'MCFG', 'ECDT', 'ASF!', 'TCPA', 'SSDT', 'SSDT', 'DMAR', 'UEFI', 'UEFI', 'UEFI'];
 
 /**
  * A ThinkPad X220 4291WF5 with FreeBSD 14.2 on ZFS, a Tesla P4 in the EXP GDC Beast on its ExpressCard slot,
@@ -255,6 +263,7 @@ export function x220Scenario(options: X220Options): Scenario {
     failures: [],
     nvidia: options.nvidia ?? teslaP4,
     underLoad: options.underLoad ?? P4_UNDER_LOAD,
+    acpiTables: options.vtd === false ? X220_ACPI_TABLES.filter((t) => t !== 'DMAR') : X220_ACPI_TABLES,
     boots: 1,
   };
   bootMachine(scenario);

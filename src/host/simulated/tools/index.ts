@@ -1,4 +1,5 @@
 import type { MachineView } from '../scenario';
+import { acpidump } from './acpidump';
 import { cat } from './cat';
 import { dmesg } from './dmesg';
 import { doas } from './doas';
@@ -22,7 +23,7 @@ import { makeWhich } from './which';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service];
+export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

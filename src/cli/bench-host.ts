@@ -1,9 +1,9 @@
-import { AuditLog } from './audit/audit-log';
-import type { BenchOptions, BenchOutputs } from './bench/report';
-import { joinStreams } from './commands/output';
-import { CommandRunner, type Elevation } from './commands/runner';
-import type { Host } from './host/types';
-import { measuredLink, THERMAL_FIELDS, thermalReading } from './steps/first-model/readings';
+import { AuditLog } from '../audit/audit-log';
+import type { BenchOptions, BenchOutputs } from '../bench/report';
+import { joinStreams } from '../commands/output';
+import { CommandRunner, type Elevation } from '../commands/runner';
+import type { Host } from '../host/types';
+import { measuredLink, THERMAL_FIELDS, thermalReading } from '../steps/first-model/readings';
 
 /**
  * `egpu-wizard bench --host …`: the benchmark run live through the catalogue — the same commands as the

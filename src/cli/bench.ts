@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { benchJson, benchReport, benchText, type BenchOptions, type BenchOutputs } from './bench/report';
-import { FromFilesError, readOutputFile } from './cli-diagnose';
-import { parseLinkSpec, parseSize } from './hardware/estimate';
-import { benchOnHost } from './cli-bench-host';
-import { elevationFor } from './cli-changes';
-import { createHost } from './host/create-host';
-import { ensureSshReady } from './host/ssh/cli';
-import type { Locale } from './i18n/translate';
+import { benchJson, benchReport, benchText, type BenchOptions, type BenchOutputs } from '../bench/report';
+import { FromFilesError, readOutputFile } from './from-files';
+import { parseLinkSpec, parseSize } from '../hardware/estimate';
+import { benchOnHost } from './bench-host';
+import { elevationFor } from './elevation';
+import { withHost } from './host';
+import type { Locale } from '../i18n/translate';
 
 /** `egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE]`: llama.cpp's figures against the P4's limits. */
 
@@ -111,15 +110,15 @@ export async function benchCommand(argv: string[], context: BenchCommandContext)
   if (values.link !== undefined && link === null) throw context.usageError(`--link must look like x1@5.0 (lanes @ GT/s), not "${values.link}"`);
   if (values.host !== undefined) {
     if (positionals.length > 0) throw context.usageError(`unexpected argument "${positionals[0]}"`);
-    const host = createHost(values.host);
-    await ensureSshReady(host, locale);
-    const password = values['password-stdin'] && context.readPassword ? await context.readPassword() : null;
-    const live = await benchOnHost(host, await elevationFor(host, password), modelBytes);
-    if (typeof live === 'string') {
-      context.err(`egpu-wizard: ${live}\n`);
-      return 2;
-    }
-    return printBench(live.outputs, { ...live.options, link: link ?? live.options.link }, values.json === true, locale, context);
+    return withHost(values.host, { locale }, async (host) => {
+      const password = values['password-stdin'] && context.readPassword ? await context.readPassword() : null;
+      const live = await benchOnHost(host, await elevationFor(host, password), modelBytes);
+      if (typeof live === 'string') {
+        context.err(`egpu-wizard: ${live}\n`);
+        return 2;
+      }
+      return printBench(live.outputs, { ...live.options, link: link ?? live.options.link }, values.json === true, locale, context);
+    });
   }
   const read = await readOutputs(positionals);
   if (typeof read === 'string') {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { decodeUtf8 } from './commands/parse-result';
-import { diagnoseOutputs } from './diagnosis/engine';
-import { parseSource } from './diagnosis/inputs';
-import { diagnosisText } from './diagnosis/render-text';
-import { SourceName, type Diagnosis, type RawOutput } from './diagnosis/types';
-import type { Locale } from './i18n/translate';
+import { decodeUtf8 } from '../commands/parse-result';
+import { diagnoseOutputs } from '../diagnosis/engine';
+import { parseSource } from '../diagnosis/inputs';
+import { diagnosisText } from '../diagnosis/render-text';
+import { SourceName, type Diagnosis, type RawOutput } from '../diagnosis/types';
+import type { Locale } from '../i18n/translate';
 
 /** `egpu-wizard diagnose --from-files NAME=FILE…`: the engine on outputs copied from a machine the wizard cannot reach. */
 

@@ -1,14 +1,31 @@
-import { AuditLog } from './audit/audit-log';
-import { defaultDataDir } from './app/data-dir';
-import { PlanApplier, replacementCommands } from './config/apply';
-import { journalFile } from './config/journal';
-import type { FileChange } from './contract/plan';
-import { CommandRunner, type Elevation } from './commands/runner';
-import type { Host } from './host/types';
-import { translateMessage, type Locale } from './i18n/translate';
-import { adapterCardStep } from './steps/adapter-card';
-import { bootConfigStep } from './steps/boot-config';
-import { CheckRound } from './wizard/run-checks';
+import { parseArgs } from 'node:util';
+import { AuditLog } from '../audit/audit-log';
+import { defaultDataDir } from '../app/data-dir';
+import { PlanApplier, replacementCommands } from '../config/apply';
+import { journalFile } from '../config/journal';
+import type { FileChange } from '../contract/plan';
+import { CommandRunner } from '../commands/runner';
+import type { Host } from '../host/types';
+import { translateMessage, type Locale } from '../i18n/translate';
+import { adapterCardStep } from '../steps/adapter-card';
+import { bootConfigStep } from '../steps/boot-config';
+import { CheckRound } from '../wizard/run-checks';
+import { elevationFor, readPassword } from './elevation';
+import { withHost } from './host';
+import { out, print } from './io';
+import { localeOf } from './locale';
+
+export const CONFIGURE_HELP = `Usage: egpu-wizard configure [--host local|ssh://user@host|sim:NAME] [--dry-run] [--password-stdin] [--data DIR] [--lang en|zh-CN]
+
+Shows the changes to /boot/loader.conf and /etc/rc.conf that the checks propose, each with its reason,
+its diff and the exact commands; without --dry-run, applies them (originals kept in the change journal).
+Needs root: run as root, with sudo or doas configured without a password, or give the sudo password on
+standard input with --password-stdin (never on the command line).`;
+
+export const UNDO_HELP = `Usage: egpu-wizard undo [--host local|ssh://user@host|sim:NAME] [--dry-run] [--password-stdin] [--data DIR]
+
+Shows the diff that reverting each change makes, newest first; without --dry-run, puts the originals back.
+A file edited by hand since the wizard wrote it is left alone and reported.`;
 
 export interface ChangeOptions {
   host: Host;
@@ -17,19 +34,6 @@ export interface ChangeOptions {
   password: string | null;
   locale: Locale;
   out: (text: string) => void;
-}
-
-/** How this CLI run can become root: as root already, sudo/doas without a password, or sudo with --password-stdin. */
-export async function elevationFor(host: Host, password: string | null): Promise<Elevation> {
-  const probe = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
-  const uid = await probe.run('idUid', {});
-  if (uid.parsed.ok && uid.parsed.value.uid === 0) return { method: 'root', password: null };
-  if (password !== null) return { method: 'sudo', password };
-  const sudo = await probe.run('sudoProbe', {});
-  if (sudo.parsed.ok && sudo.parsed.value.works) return { method: 'sudo', password: null };
-  const doas = await probe.run('doasProbe', {});
-  if (doas.parsed.ok && doas.parsed.value.works) return { method: 'doas', password: null };
-  return { method: 'none', password: null };
 }
 
 /** The file changes the wizard's checks propose on this host now (the same ones the app shows). */
@@ -99,4 +103,32 @@ export async function undo(options: ChangeOptions): Promise<number> {
   options.out(`Undone: ${result.restored.length} change(s).\n`);
   for (const skip of result.skipped) options.out(`Left as it is: ${skip.path} (${skip.reason})\n`);
   return result.skipped.length === 0 ? 0 : 1;
+}
+
+/** `egpu-wizard configure|undo [--host H] [--dry-run] [--password-stdin] [--data DIR]`. */
+export async function changesCommand(kind: 'configure' | 'undo', argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean' },
+      host: { type: 'string', default: 'local' },
+      'dry-run': { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+      data: { type: 'string' },
+      lang: { type: 'string' },
+    },
+  });
+  if (values.help) return print(kind === 'configure' ? CONFIGURE_HELP : UNDO_HELP);
+  const locale = localeOf(values.lang);
+  return withHost(values.host, { dataDir: values.data, locale }, async (host) => {
+    const options = {
+      host,
+      dataDir: values.data,
+      dryRun: values['dry-run'] === true,
+      password: values['password-stdin'] ? await readPassword() : null,
+      locale,
+      out,
+    };
+    return kind === 'configure' ? configure(options) : undo(options);
+  });
 }
