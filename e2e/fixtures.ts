@@ -8,6 +8,7 @@ import { Backend } from '../src/app/backend';
 import { startServer, type RunningServer } from '../src/server/http-server';
 import { version } from '../src/version';
 import { progressFile } from '../src/wizard/progress';
+import { journalFile } from '../src/config/journal';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -36,17 +37,25 @@ interface Options {
   hostSpec: string;
   /** Saved progress to put in place before the app starts (a function here would be taken for a fixture). */
   savedProgress: string | null;
+  /** The change journal to put in place before the app starts (what earlier changes on this host recorded). */
+  savedJournal: string | null;
 }
 
 export const test = base.extend<Options & { wizard: WizardApp }>({
   hostSpec: ['sim:x220-fresh', { option: true }],
   savedProgress: [null, { option: true }],
-  wizard: async ({ hostSpec, savedProgress, browser }, use) => {
+  savedJournal: [null, { option: true }],
+  wizard: async ({ hostSpec, savedProgress, savedJournal, browser }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'egpu-e2e-'));
     if (savedProgress !== null) {
       const path = progressFile(dataDir, hostSpec).path;
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, savedProgress);
+    }
+    if (savedJournal !== null) {
+      const path = journalFile(dataDir).path;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, savedJournal);
     }
     const electronPath = electronBinary();
     if (electronPath) {

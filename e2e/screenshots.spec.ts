@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { expect, test } from './fixtures';
 import { passPreflight, runChecks, tickChecklist } from './helpers';
 import { inLocale } from './localized';
+import { finish, walkedToVerify } from './walk-to-end';
 
 /** Pictures for people: the README's screenshot (UPDATE_SCREENSHOTS=1 writes it to docs/), light and dark. */
 const target = (name: string, outputDir: string) =>
@@ -58,5 +59,22 @@ test.describe('the benchmark', () => {
     await expect(bench.getByText(ui.pattern('model.bench.pass'))).toBeVisible({ timeout: 30_000 });
     await bench.evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: target('benchmark.png', testInfo.outputDir), fullPage: false });
+  });
+});
+
+// x220-fresh walked to Verify (every fix applied, the benchmark run): its saved progress and journal.
+const walked = await walkedToVerify('x220-fresh');
+
+test.describe('the summary', () => {
+  test.use({ hostSpec: 'sim:x220-fresh', savedProgress: walked.progress, savedJournal: walked.journal });
+
+  test('screenshots of the summary after Finish', async ({ wizard }, testInfo) => {
+    const ui = inLocale('en');
+    const { page } = wizard;
+    await finish(page, ui);
+    await page.screenshot({ path: target('summary.png', testInfo.outputDir), fullPage: false });
+    const usage = page.getByRole('region', { name: ui.tr('summary.usage.title') });
+    await usage.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: target('summary-usage.png', testInfo.outputDir), fullPage: false });
   });
 });

@@ -24,6 +24,8 @@ import { SshHost } from '../host/ssh/ssh-host';
 import { wizardSteps } from '../steps';
 import { PlanApplier } from '../config/apply';
 import { journalFile } from '../config/journal';
+import type { Summary } from '../contract/summary';
+import { buildSummary } from '../summary/build';
 import { progressFile } from '../wizard/progress';
 import { SessionError, WizardSession } from '../wizard/session';
 import type { StepDefinition } from '../wizard/step';
@@ -208,7 +210,22 @@ export class Backend {
       notices: [...this.session.notices],
       busy: this.session.busy,
       troubleshoot: this.session.troubleshootView(),
+      finished: this.session.finished === null ? null : { at: this.session.finished.at },
+      showing: this.session.showing,
     };
+  }
+
+  /** The finished wizard's summary, from saved progress and the change journal; no command runs for it. */
+  private async summary(): Promise<Summary> {
+    const finished = this.session.finished;
+    if (finished === null) throw new SessionError('invalid-state', 'the wizard is not finished yet');
+    const journal = await journalFile(this.options.dataDir).load();
+    return buildSummary({
+      steps: this.options.steps ?? wizardSteps,
+      progress: this.session.savedProgress(),
+      finished,
+      journal: journal.status === 'loaded' ? journal.value.entries : [],
+    });
   }
 
   /** The support report of the last diagnosis (run now if there is none), redacted, for the user to read first. */
@@ -275,6 +292,11 @@ export class Backend {
       await this.session.next(stepId, continueAnyway);
       return this.state();
     },
+    'wizard:showSummary': async () => {
+      await this.session.showSummary();
+      return this.state();
+    },
+    'wizard:summary': async () => this.summary(),
     'wizard:runAction': async ({ stepId, actionId }) => {
       await this.session.runAction(stepId, actionId);
       return this.state();

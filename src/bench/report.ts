@@ -82,7 +82,13 @@ export function benchText(locale: Locale, report: BenchReport): string {
     width: link.width,
     gts: link.gts.toFixed(1),
   };
-  const out = [t('bench.title'), t(report.link ? 'bench.header' : 'bench.header.assumed', header), ''];
+  return judgedText(locale, t(report.link ? 'bench.header' : 'bench.header.assumed', header), report);
+}
+
+/** The title, a header line, each figure against its limit, the verdict and the causes: any runtime's judged benchmark. */
+export function judgedText(locale: Locale, header: string, report: BenchJudgement): string {
+  const t = (key: string, params?: Record<string, string | number>) => translateMessage(locale, params ? { key, params } : { key });
+  const out = [t('bench.title'), header, ''];
   for (const figure of report.figures) {
     const share = shareOfLimit(figure);
     const limit = figure.limit === null ? t('bench.limit.none') : t('bench.limit.value', { limit: figure.limit, unit: figure.unit });

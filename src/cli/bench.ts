@@ -5,11 +5,13 @@ import { parseLinkSpec, parseSize } from '../hardware/estimate';
 import { benchOnHost } from './bench-host';
 import { elevationFor } from './elevation';
 import { withHost } from './host';
+import { isOllamaBench, ollamaBenchFromFiles } from '../bench/ollama-cli';
 import type { Locale } from '../i18n/translate';
 
 /** `egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE]`: llama.cpp's figures against the P4's limits. */
 
 export const BENCH_HELP = `Usage: egpu-wizard bench --from-files llama-bench=FILE [llama-log=FILE] [--model-size SIZE] [--link xW@GTS] [--json] [--lang en|zh-CN]
+       egpu-wizard bench --from-files ollama=FILE [ollama-log=FILE] [--model-size SIZE] [--link xW@GTS] [--json] [--lang en|zh-CN]
        egpu-wizard bench --host local|ssh://user@host|sim:NAME [--password-stdin] [--model-size SIZE] [--json] [--lang en|zh-CN]
 
 Judges a llama.cpp benchmark against the physical limits of the Tesla P4 behind the X220's ExpressCard:
@@ -20,7 +22,9 @@ CPU, heat.
 
 --from-files  llama-bench=FILE  what llama-bench printed (table, -o csv, -o json or -o jsonl)
               llama-log=FILE    optional: what llama-cli or llama-server printed (load time, offloaded layers)
---model-size  e.g. 4.58GiB; by default the size llama-bench printed
+              ollama=FILE       instead: what ollama's /api/generate answered with "stream": false (timings in ns)
+              ollama-log=FILE   optional with ollama=: ollama serve's log (CUDA or CPU, layers offloaded)
+--model-size  e.g. 4.58GiB; by default the size llama-bench printed (for ollama=: needed unless the model is llama3.1:8b)
 --link        the negotiated link, e.g. x1@5.0 or x1@2.5 (from pciconf -lc); without it x1@5.0 is assumed
 --host        run it now on that machine, in the jail the wizard built (root needed: as root, sudo/doas without a
               password, or the sudo password on standard input with --password-stdin); the link is read from pciconf
@@ -120,6 +124,7 @@ export async function benchCommand(argv: string[], context: BenchCommandContext)
       return printBench(live.outputs, { ...live.options, link: link ?? live.options.link }, values.json === true, locale, context);
     });
   }
+  if (isOllamaBench(positionals)) return ollamaBenchFromFiles(positionals, { modelBytes, link, json: values.json === true, locale, out: context.out, err: context.err });
   const read = await readOutputs(positionals);
   if (typeof read === 'string') {
     context.err(`egpu-wizard: ${read}\n`);

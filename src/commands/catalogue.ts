@@ -19,6 +19,7 @@ import type { CommandSpec } from './types';
 import { joinStreams, onSuccess } from './output';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
+import { ollamaCommands } from './ollama-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -351,6 +352,7 @@ export const catalogue = {
   }),
   ...jailCommands,
   ...llamaCommands,
+  ...ollamaCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

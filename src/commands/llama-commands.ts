@@ -82,9 +82,9 @@ export const llamaCommands = {
   }),
   llamaBuild: entry({
     id: 'llamaBuild',
-    description: 'Build llama-cli and llama-bench (the CUDA kernels take a while on a laptop)',
+    description: 'Build llama-cli, llama-bench and llama-server (the CUDA kernels take a while on a laptop)',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, 'cmake', '--build', LLAMA_BUILD, '--config', 'Release', '--target', 'llama-cli', 'llama-bench', '-j', '4'],
+    argv: () => ['jexec', JAIL_NAME, 'cmake', '--build', LLAMA_BUILD, '--config', 'Release', '--target', 'llama-cli', 'llama-bench', 'llama-server', '-j', '4'],
     privileged: true,
     timeoutMs: 120 * MINUTE,
     parse: doneOrFailed,

@@ -48,6 +48,7 @@ interface AnySpec<R> {
   stdin?: (a: unknown) => string;
   parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<R>;
   progress?: (line: string) => CommandProgress | null;
+  progressOnStderr?: boolean;
 }
 
 /**
@@ -110,7 +111,8 @@ export class CommandRunner {
       ...(stdin !== undefined ? { stdin } : {}),
       onLine: (stream, line) => {
         options.onLine?.(runId, commandId, stream, line);
-        const progress = stream === 'stdout' ? spec.progress?.(line) : null;
+        // Most tools report on stdout; some only on stderr (bsdtar -v, ollama pull), so an entry may read both.
+        const progress = stream === 'stdout' || spec.progressOnStderr === true ? spec.progress?.(line) : null;
         if (progress) options.onProgress?.(commandId, progress);
       },
     });

@@ -30,6 +30,8 @@ export interface CommandSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly parse: (output: CommandOutput, args: z.infer<A>) => ParseResult<R>;
   /** For long work: reads progress off one output line, null for lines that say nothing about it. */
   readonly progress?: (line: string) => CommandProgress | null;
+  /** The tool writes its progress lines on stderr (bsdtar -v, ollama pull); by default only stdout is read. */
+  readonly progressOnStderr?: boolean;
 }
 
 export type ArgsOf<C> = C extends CommandSpec<infer A, unknown> ? z.input<A> : never;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channelNameList, contractErrorCodeList, eventNameList } from './names';
 import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
 import { SshProbe, SshTrustRequest } from './ssh';
+import { Summary } from './summary';
 
 const Empty = z.object({}).strict();
 
@@ -31,6 +32,10 @@ export const channels = {
     request: z.object({ stepId: StepId, continueAnyway: z.boolean() }).strict(),
     response: WizardState,
   },
+  /** Back to the summary from a step, once the wizard is finished. */
+  'wizard:showSummary': { request: Empty, response: WizardState },
+  /** The finished wizard's summary: what was set up, the files changed, the figures, and how to use the card. */
+  'wizard:summary': { request: Empty, response: Summary },
   'wizard:runAction': {
     // `confirmed` must be literally true: the renderer sends it only from the confirmation dialog.
     request: z.object({ stepId: StepId, actionId: ItemId, confirmed: z.literal(true) }).strict(),

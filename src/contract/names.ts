@@ -15,6 +15,8 @@ export const channelNameList = [
   'wizard:setInput',
   'wizard:goTo',
   'wizard:next',
+  'wizard:showSummary',
+  'wizard:summary',
   'wizard:runAction',
   'wizard:cancel',
   'auth:providePassword',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Message } from './messages';
 
 /** The system files the wizard may change; nothing else can appear in a plan. */
-export const ManagedPath = z.enum(['/boot/loader.conf', '/boot/loader.conf.local', '/etc/rc.conf', '/etc/devfs.rules', '/etc/jail.conf', '/etc/fstab.cuda']);
+export const ManagedPath = z.enum(['/boot/loader.conf', '/boot/loader.conf.local', '/etc/rc.conf', '/etc/devfs.rules', '/etc/jail.conf', '/etc/fstab.cuda', '/usr/local/etc/rc.d/ollama_cuda']);
 export type ManagedPath = z.infer<typeof ManagedPath>;
 
 export const FileChange = z

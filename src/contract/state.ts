@@ -115,7 +115,14 @@ export const StepStatus = z.enum(['todo', 'current', 'pass', 'warn', 'fail', 'do
 export type StepStatus = z.infer<typeof StepStatus>;
 
 export const StepSummary = z
-  .object({ id: StepId, title: Message, status: StepStatus, visitable: z.boolean() })
+  .object({
+    id: StepId,
+    title: Message,
+    status: StepStatus,
+    visitable: z.boolean(),
+    /** Finished with Next (or Finish), whatever the step list shows it as now, even while it is open. */
+    completed: z.boolean(),
+  })
   .strict();
 
 export const StepView = z
@@ -138,6 +145,8 @@ export const StepView = z
           max: z.number(),
           step: z.number(),
           value: z.number(),
+          /** A choice between named options instead of a free number. */
+          choices: z.array(z.object({ value: z.number(), label: Message }).strict()).optional(),
         })
         .strict(),
     ),
@@ -172,6 +181,10 @@ export const WizardState = z
     notices: z.array(Message),
     busy: z.boolean(),
     troubleshoot: TroubleshootView,
+    /** Set once Finish was pressed on the last step (and kept for this host): when. */
+    finished: z.object({ at: z.string() }).strict().nullable(),
+    /** What the middle of the window shows: the current step, or the summary once the wizard is finished. */
+    showing: z.enum(['step', 'summary']),
   })
   .strict();
 export type WizardState = z.infer<typeof WizardState>;

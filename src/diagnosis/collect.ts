@@ -44,10 +44,12 @@ export async function collectOutputs(runner: CommandRunner, signal?: AbortSignal
     () => runner.run('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }, options).then((run) => ({ source: 'sysctl', run })),
     ...simple.map(([source, id]) => async (): Promise<Collected> => ({ source, run: await runner.run(id, {}, options) })),
   ];
+  // ollama's serve log exists only where the wizard's ollama service has run in the jail; a missing or empty log is no source.
+  jobs.push(() => runner.run('ollamaLog', {}, options).then((run): Collected => ({ source: 'ollama-log', run })));
   // Bounded like a round of checks: a remote host serves a limited number of sessions at once.
   const collected = await mapLimited(jobs, COLLECT_CONCURRENCY, (job) => job());
   const outputs: RawOutput[] = collected
-    .filter(({ run }) => usable(run))
+    .filter(({ source, run }) => usable(run) && (source !== 'ollama-log' || (run.exitCode === 0 && run.stdout.trim() !== '')))
     .map(({ source, run }) => ({
       source,
       // nvidia-smi prints some verdicts on stderr; the parser read both streams.

@@ -3,6 +3,7 @@ import { driverFindings } from './rules/driver';
 import { error12Findings } from './rules/error12';
 import { passthroughFindings } from './rules/passthrough';
 import { runtimeFindings } from './rules/runtime';
+import { ollamaFindings } from './rules/ollama';
 import { Diagnosis, type DiagnosisInput, type Finding, type FindingId } from './types';
 
 /**
@@ -21,6 +22,7 @@ const CAUSAL_ORDER: readonly FindingId[] = [
   'gpu-hot',
   'link-degraded',
   'msi-blacklisted',
+  'ollama-arch-unsupported',
   'cuda-cpu-fallback',
   'gpu-reserved-for-passthrough',
   'iommu-missing',
@@ -41,7 +43,7 @@ export function diagnoseOutputs(input: DiagnosisInput): Diagnosis {
   const { context, unreadable } = buildContext(input);
   const error12 = error12Findings(context);
   const explained = new Set(error12.filter((f) => f.severity === 'error').map((f) => f.id));
-  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context), ...passthroughFindings(context)].map(readingOrder);
+  const findings = [...error12, ...driverFindings(context, explained), ...runtimeFindings(context), ...passthroughFindings(context), ...ollamaFindings(context)].map(readingOrder);
   // A stable sort keeps each rule's own order (the bridge nearest the GPU first) within a rank.
   const ordered = findings
     .map((finding, index) => ({ finding, index }))

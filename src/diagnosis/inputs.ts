@@ -10,6 +10,7 @@ import { parsePciconf, type PciconfOutput } from '../commands/parsers/pciconf';
 import { parsePkgQuery, type PkgQueryPackage } from '../commands/parsers/pkg-query';
 import { parseSysctlTree } from '../commands/parsers/sysctl-tree';
 import { splitLines } from '../commands/parsers/text';
+import { parseOllamaLog, type OllamaLog } from '../bench/ollama-log';
 import type { DiagnosisInput, EvidenceRef, SourceName, UnreadableInput } from './types';
 
 /** The parsed inputs the rules reason about; a source that was not given (or not readable) is undefined. */
@@ -28,6 +29,8 @@ export interface Parsed {
   llama?: string;
   /** `acpidump -t`: which ACPI tables the firmware provides (DMAR: VT-d is on). */
   acpiTables?: AcpiTablesOutput;
+  /** ollama serve's log, as of its last start. */
+  ollamaLog?: OllamaLog;
 }
 
 /** The raw lines of every source, for evidence: numbers exactly as in the input. */
@@ -75,6 +78,7 @@ const PARSERS = {
   'nvidia-smi-csv': (text: string) => parseNvidiaSmiCsv(text, [...DEFAULT_CSV_FIELDS]),
   llama: (text: string): ParseResult<string> => ({ ok: true, value: text }),
   acpidump: parseAcpiTables,
+  'ollama-log': parseOllamaLog,
 } satisfies { [S in SourceName]: Parser<unknown> };
 
 type ParsedValue<S extends SourceName> = (typeof PARSERS)[S] extends Parser<infer T> ? T : never;
@@ -121,6 +125,8 @@ export function parseInputs(input: DiagnosisInput): { parsed: Parsed; unreadable
   if (acpi) parsed.acpiTables = acpi;
   const llama = text('llama');
   if (llama !== undefined) parsed.llama = llama;
+  const ollamaLog = read('ollama-log');
+  if (ollamaLog) parsed.ollamaLog = ollamaLog;
   return { parsed, unreadable };
 }
 

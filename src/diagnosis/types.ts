@@ -19,6 +19,7 @@ export const SourceName = z.enum([
   'nvidia-smi-csv',
   'llama',
   'acpidump',
+  'ollama-log',
 ]);
 export type SourceName = z.infer<typeof SourceName>;
 
@@ -54,6 +55,7 @@ export const FindingId = z.enum([
   'cuda-cpu-fallback',
   'gpu-reserved-for-passthrough',
   'iommu-missing',
+  'ollama-arch-unsupported',
 ]);
 export type FindingId = z.infer<typeof FindingId>;
 

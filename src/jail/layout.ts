@@ -51,3 +51,9 @@ export const FIRST_MODEL = {
   bytes: 4_920_734_016,
 } as const;
 export const FIRST_MODEL_PATH = `${MODELS_DIR}/${FIRST_MODEL.file}`;
+
+/** llama.cpp's HTTP server (built with the other two), its usual port, and where the summary's commands keep its log and pid. */
+export const LLAMA_SERVER = `${LLAMA_BUILD}/bin/llama-server`;
+export const LLAMA_SERVER_PORT = 8080;
+export const LLAMA_SERVER_LOG = '/var/log/llama-server.log';
+export const LLAMA_SERVER_PID = '/var/run/llama-server.pid';

@@ -14,6 +14,8 @@ export interface DiagnosisEntry {
   evidence: Evidence[];
 }
 
+const defaultInputs = (step: StepDefinition): Record<string, number> => Object.fromEntries((step.inputs ?? []).map((i) => [i.id, i.defaultValue]));
+
 /**
  * Every read-only check of every step, in one round (shared commands run once). Changes nothing. The checks
  * start together, their commands run at most ROUND_CONCURRENCY at a time (see CheckRound).
@@ -28,7 +30,8 @@ export async function diagnose(
   const round = new CheckRound(runner, signal ? { signal } : {});
   const jobs = steps.flatMap((step) =>
     step.checks
-      .filter((check) => check.readOnly)
+      // As the step is set up by default (llama.cpp): a runtime nobody chose is not a failure.
+      .filter((check) => check.readOnly && (check.appliesWhen?.(defaultInputs(step)) ?? true))
       .map(async (check): Promise<DiagnosisEntry> => {
         const { verdict } = await round.check(check, { passwordVerified });
         return {

@@ -16,12 +16,27 @@ export const StepProgress = z
   .strict();
 export type StepProgress = z.infer<typeof StepProgress>;
 
+/**
+ * Set when the user pressed Finish on the last step: when, and who and where the host said it was then (for
+ * the summary's commands, `user@hostname`; null where the host did not say).
+ */
+export const Finished = z
+  .object({
+    at: z.string(),
+    user: z.string().max(200).nullable(),
+    hostname: z.string().max(300).nullable(),
+  })
+  .strict();
+export type Finished = z.infer<typeof Finished>;
+
 export const SavedProgress = z
   .object({
     version: z.literal(1),
     host: z.string(),
     currentStepId: z.string(),
     steps: z.record(z.string(), StepProgress),
+    /** Progress saved before the wizard had an end has no such field: not finished. */
+    finished: Finished.nullable().default(null),
     updatedAt: z.string(),
   })
   .strict();

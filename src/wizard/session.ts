@@ -11,10 +11,10 @@ import type { JsonFile } from '../storage/json-file';
 import { PlanApplier, replacementCommands } from '../config/apply';
 import type { Journal } from '../config/journal';
 import type { FileChange } from '../contract/plan';
-import { emptyStepProgress, type SavedProgress, type StepProgress } from './progress';
+import { emptyStepProgress, type Finished, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
 import { Troubleshooter } from './troubleshoot';
-import type { ActionDefinition, Invocation, StepDefinition } from './step';
+import type { ActionDefinition, CheckDefinition, Invocation, StepDefinition } from './step';
 
 export class SessionError extends Error {
   constructor(
@@ -77,6 +77,8 @@ export class WizardSession {
     needsPassword: false,
   };
   private saving: Promise<void> = Promise.resolve();
+  /** The summary instead of a step: after Finish, and when a finished wizard is opened again. */
+  private summaryShown = false;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -97,6 +99,7 @@ export class WizardSession {
       host: options.host.spec,
       currentStepId: first.id,
       steps: {},
+      finished: null,
       updatedAt: new Date().toISOString(),
     };
     const loaded = await options.store.load();
@@ -105,6 +108,8 @@ export class WizardSession {
       session.notices.push(msg('notice.progressSetAside', { file: loaded.setAsideTo, problem: loaded.problem }));
     }
     if (!options.steps.some((s) => s.id === session.progress.currentStepId)) session.progress.currentStepId = first.id;
+    // A finished wizard opens on its summary; every step stays a click away.
+    session.summaryShown = session.progress.finished !== null;
     // A check that was running when the app stopped did not finish; show it as not run.
     for (const step of Object.values(session.progress.steps)) {
       for (const [id, result] of Object.entries(step.checks)) if (result.status === 'running') step.checks[id] = notRun();
@@ -177,18 +182,33 @@ export class WizardSession {
     return this.saving;
   }
 
-  stepSummaries(): { id: string; title: Message; status: StepStatus; visitable: boolean }[] {
+  /** When Finish was pressed, and who and where the host said it was then; null until then. */
+  get finished(): Finished | null {
+    return this.progress.finished ?? null;
+  }
+
+  get showing(): 'step' | 'summary' {
+    return this.summaryShown && this.finished !== null ? 'summary' : 'step';
+  }
+
+  /** A copy of what is saved for this host: the evidence the summary is built from. */
+  savedProgress(): SavedProgress {
+    return structuredClone(this.progress);
+  }
+
+  stepSummaries(): { id: string; title: Message; status: StepStatus; visitable: boolean; completed: boolean }[] {
     const frontier = this.firstUnfinishedIndex();
+    const summary = this.showing === 'summary';
     return this.steps.map((step, index) => {
       const entry = this.progress.steps[step.id];
       const visitable = index <= frontier;
       let status: StepStatus;
-      if (step.id === this.progress.currentStepId) status = 'current';
+      if (step.id === this.progress.currentStepId && !summary) status = 'current';
       else if (entry?.completed) status = entry.continuedAnyway ? 'warn' : 'done';
       else if (!visitable) status = 'locked';
       else if (entry && Object.values(entry.checks).some((c) => c.status === 'fail' || c.status === 'error')) status = 'fail';
       else status = 'todo';
-      return { id: step.id, title: msg(step.title), status, visitable };
+      return { id: step.id, title: msg(step.title), status, visitable, completed: entry?.completed === true };
     });
   }
 
@@ -197,7 +217,7 @@ export class WizardSession {
     const step = this.steps[index];
     if (!step) throw new SessionError('invalid-state', 'no current step');
     const entry = this.progress.steps[step.id] ?? emptyStepProgress();
-    const checks: CheckView[] = step.checks.map((check) => {
+    const checks: CheckView[] = this.applicableChecks(step, entry.inputs).map((check) => {
       const result = this.running.has(`${step.id}/${check.id}`)
         ? { ...notRun(), status: 'running' as const }
         : (entry.checks[check.id] ?? notRun());
@@ -230,6 +250,7 @@ export class WizardSession {
       max: input.max,
       step: input.step,
       value: entry.inputs[input.id] ?? input.defaultValue,
+      ...(input.choices ? { choices: input.choices.map((c) => ({ value: c.value, label: msg(c.label) })) } : {}),
     }));
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
@@ -280,6 +301,14 @@ export class WizardSession {
     const index = this.stepIndex(stepId);
     if (index > this.firstUnfinishedIndex()) throw new SessionError('invalid-state', `step ${stepId} is not reachable yet`);
     this.progress.currentStepId = stepId;
+    this.summaryShown = false;
+    await this.changed();
+  }
+
+  /** Back to the summary from a step (only once the wizard is finished). */
+  async showSummary(): Promise<void> {
+    if (this.finished === null) throw new SessionError('invalid-state', 'the wizard is not finished yet');
+    this.summaryShown = true;
     await this.changed();
   }
 
@@ -310,7 +339,25 @@ export class WizardSession {
     }
     const nextStep = this.steps[this.stepIndex(stepId) + 1];
     if (nextStep) this.progress.currentStepId = nextStep.id;
+    else await this.finish();
     await this.changed();
+  }
+
+  /**
+   * Finish on the last step: the wizard is done for this host and shows its summary. The host is asked who
+   * and where it is, so the summary's commands (`ssh user@hostname`) are this machine's; a host that does
+   * not answer leaves them null, never a guess.
+   */
+  private async finish(): Promise<void> {
+    if (this.finished === null) {
+      const [user, hostname] = await Promise.all([this.runner.run('idName', {}), this.runner.run('sysctl', { key: 'kern.hostname' })]);
+      this.progress.finished = {
+        at: new Date().toISOString(),
+        user: user.parsed.ok ? user.parsed.value.name : null,
+        hostname: hostname.parsed.ok ? (hostname.parsed.value.value ?? null) : null,
+      };
+    }
+    this.summaryShown = true;
   }
 
   async runChecks(stepId: string): Promise<void> {
@@ -319,7 +366,8 @@ export class WizardSession {
     if (!step) return;
     const controller = new AbortController();
     this.controller = controller;
-    for (const check of step.checks) this.running.add(`${step.id}/${check.id}`);
+    const checks = this.applicableChecks(step, this.stepProgress(step.id).inputs);
+    for (const check of checks) this.running.add(`${step.id}/${check.id}`);
     this.options.onChange?.();
     const round = new CheckRound(this.runner, {
       signal: controller.signal,
@@ -328,7 +376,7 @@ export class WizardSession {
     const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs } };
     try {
       await Promise.all(
-        step.checks.map(async (check) => {
+        checks.map(async (check) => {
           const { verdict } = await round.check(check, context);
           this.stepProgress(step.id).checks[check.id] = toCheckResult(verdict, new Date());
           if (verdict.facts && typeof verdict.facts.elevation === 'string') this.adoptElevation(verdict.facts);
@@ -341,6 +389,12 @@ export class WizardSession {
       this.controller = null;
     }
     await this.changed();
+  }
+
+  /** The checks that belong to the step as its inputs set it up (see CheckDefinition.appliesWhen). */
+  private applicableChecks(step: StepDefinition, inputs: Readonly<Record<string, number>>): readonly CheckDefinition[] {
+    const values: Record<string, number> = Object.fromEntries((step.inputs ?? []).map((i) => [i.id, inputs[i.id] ?? i.defaultValue]));
+    return step.checks.filter((check) => check.appliesWhen?.(values) ?? true);
   }
 
   /** The file changes an action would apply: those its check proposed when it last ran. */

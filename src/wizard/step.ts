@@ -51,6 +51,8 @@ export interface InputDefinition {
   readonly max: number;
   readonly step: number;
   readonly defaultValue: number;
+  /** A choice between named options (value: the option's number); the UI shows them as radio buttons. */
+  readonly choices?: readonly { readonly value: number; readonly label: string }[];
 }
 
 export interface CheckDefinition<
@@ -64,6 +66,11 @@ export interface CheckDefinition<
   /** The Troubleshoot findings that explain this check failing, linked from its card. */
   readonly explainedBy?: readonly FindingId[];
   readonly commands: M;
+  /**
+   * Whether the check belongs to the step as the user set it up (e.g. the runtime they chose); absent:
+   * always. A check that does not apply is neither shown nor run, so none of its commands reach the host.
+   */
+  readonly appliesWhen?: (inputs: Readonly<Record<string, number>>) => boolean;
   /**
    * Run once `commands` have finished, never shared with other checks: readings that must come after them,
    * like the GPU's temperature right after a benchmark has worked it.

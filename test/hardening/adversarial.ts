@@ -61,6 +61,8 @@ export const validRequests: { [C in ChannelName]: RequestOf<C> } = {
   'wizard:setInput': { stepId: 'verify', inputId: 'model-size', value: 6 },
   'wizard:goTo': { stepId: 'preflight' },
   'wizard:next': { stepId: 'preflight', continueAnyway: false },
+  'wizard:showSummary': {},
+  'wizard:summary': {},
   'wizard:runAction': { stepId: 'boot-config', actionId: 'apply', confirmed: true },
   'wizard:cancel': {},
   'auth:providePassword': { password: 'demo' },

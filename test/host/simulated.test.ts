@@ -52,6 +52,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   listDir: { dir: '/dev' },
   fetchNvidiaInstaller: { version: '580.105.08' },
   jailInstallNvidia: { version: '580.105.08' },
+  ollamaService: { verb: 'start' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

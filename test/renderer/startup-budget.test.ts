@@ -43,9 +43,9 @@ describe('the startup script of the built interface', () => {
     expect(startupSources.filter((source) => /src\/contract\/(state|channels|messages|troubleshoot|ssh|plan)\.ts$/.test(source))).toEqual([]);
   });
 
-  it('leaves the troubleshooting panel, the dialogs and the Chinese texts out', () => {
+  it('leaves the troubleshooting panel, the summary, the dialogs and the Chinese texts out', () => {
     expect(startupSources.some((source) => source.endsWith('components/StepPanel.svelte'))).toBe(true);
-    const lazy = /components\/(TroubleshootPanel|ReportDialog|FindingCard|HostPicker|SshHostForm|UndoDialog)\.svelte$|i18n\/zh-CN\//;
+    const lazy = /components\/(TroubleshootPanel|ReportDialog|FindingCard|HostPicker|SshHostForm|UndoDialog|SummaryPanel)\.svelte$|i18n\/zh-CN\//;
     expect(startupSources.filter((source) => lazy.test(source))).toEqual([]);
   });
 });

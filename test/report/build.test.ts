@@ -16,8 +16,8 @@ async function x220Report(locale: 'en' | 'zh-CN' = 'en') {
   const { input } = await collectOutputs(runner);
   const state: Pick<WizardState, 'steps' | 'current'> = {
     steps: [
-      { id: 'preflight', title: { key: 'steps.preflight.title' }, status: 'done', visitable: true },
-      { id: 'adapter-card', title: { key: 'steps.adapter.title' }, status: 'current', visitable: true },
+      { id: 'preflight', title: { key: 'steps.preflight.title' }, status: 'done', visitable: true, completed: true },
+      { id: 'adapter-card', title: { key: 'steps.adapter.title' }, status: 'current', visitable: true, completed: false },
     ],
     current: {
       id: 'adapter-card',

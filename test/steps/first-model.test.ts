@@ -12,7 +12,7 @@ describe('the first-model step', () => {
     const { call } = await atFirstModel('x220-fresh');
     let state = await call('wizard:runChecks', { stepId: 'first-model' });
     expect(state.current.id).toBe('first-model');
-    expect(statuses(state)).toEqual({ llama: 'fail', model: 'fail', generation: 'skip', benchmark: 'skip', 'thermal-load': 'skip' });
+    expect(statuses(state)).toEqual({ llama: 'fail', model: 'fail', generation: 'skip', benchmark: 'skip', 'thermal-load': 'skip', native: 'skip' });
     expect(check(state, 'llama')?.reason?.key).toBe('model.llama.missing');
     expect(action(state, 'build')?.commands.map((c) => c.argv.slice(2, 4).join(' '))).toEqual(['git clone', 'cmake -S', 'cmake --build']);
     expect(action(state, 'build')?.commands[1]?.argv).toContain('-DCMAKE_CUDA_ARCHITECTURES=61');
@@ -20,7 +20,7 @@ describe('the first-model step', () => {
     state = await call('wizard:runAction', { stepId: 'first-model', actionId: 'build', confirmed: true });
     expect(check(state, 'llama')).toMatchObject({ status: 'pass', reason: { key: 'model.llama.ok', params: { device: 'Tesla P4', cc: '6.1' } } });
     state = await call('wizard:runAction', { stepId: 'first-model', actionId: 'download', confirmed: true });
-    expect(statuses(state)).toEqual({ llama: 'pass', model: 'pass', generation: 'pass', benchmark: 'pass', 'thermal-load': 'pass' });
+    expect(statuses(state)).toEqual({ llama: 'pass', model: 'pass', generation: 'pass', benchmark: 'pass', 'thermal-load': 'pass', native: 'skip' });
     expect(check(state, 'generation')?.reason).toMatchObject({ key: 'model.generation.ok', params: { layers: 33, tps: '27.3', seconds: '12.3' } });
     const bench = check(state, 'benchmark');
     expect(bench?.reason?.params).toMatchObject({ tg: '27.6', share: 71 });

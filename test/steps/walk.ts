@@ -100,3 +100,15 @@ export async function atFirstModel(scenario: string, options: WalkOptions = {}) 
   await call('wizard:next', { stepId: 'cuda-jail', continueAnyway: !state.current.canContinue });
   return walk;
 }
+
+/** On through the first model (llama.cpp built, the model fetched, measured) to the Verify step, its checks run. */
+export async function atVerify(scenario: string, options: WalkOptions = {}) {
+  const walk = await atFirstModel(scenario, options);
+  const { call } = walk;
+  await call('wizard:runChecks', { stepId: 'first-model' });
+  for (const action of ['build', 'download']) await runIfOffered(call, 'first-model', action);
+  const state = await call('wizard:runChecks', { stepId: 'first-model' });
+  await call('wizard:next', { stepId: 'first-model', continueAnyway: !state.current.canContinue });
+  await call('wizard:runChecks', { stepId: 'verify' });
+  return walk;
+}

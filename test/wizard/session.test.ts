@@ -107,6 +107,53 @@ describe('WizardSession', () => {
     expect(again.session.currentView().checklist[0]?.done).toBe(true);
   });
 
+  describe('Finish on the last step', () => {
+    const named = { ...freebsd, 'id -un': { stdout: 'alice\n' }, 'sysctl -n kern.hostname': { stdout: 'x220\n' } };
+
+    async function finished(table: Record<string, Canned> = named, dir?: string) {
+      const opened = await open(table, dir);
+      const { session } = opened;
+      await session.setChecklistItem('one', 'tick', true);
+      await session.runChecks('one');
+      await session.next('one', false);
+      await session.runChecks('two');
+      expect(session.currentView().isLast).toBe(true);
+      await session.next('two', false);
+      await session.settled();
+      return opened;
+    }
+
+    it('completes the last step, counts every step as done and shows the summary', async () => {
+      const { session } = await finished();
+      expect(session.stepSummaries().map((s) => [s.completed, s.status])).toEqual([
+        [true, 'done'],
+        [true, 'done'],
+      ]);
+      expect(session.showing).toBe('summary');
+      expect(session.finished).toMatchObject({ user: 'alice', hostname: 'x220' });
+    });
+
+    it('a finished wizard opens on its summary; a step can be opened from it, and the summary again', async () => {
+      const first = await finished();
+      const again = await open(named, first.dir);
+      expect(again.session.showing).toBe('summary');
+      expect(again.session.stepSummaries().every((s) => s.completed && s.status === 'done')).toBe(true);
+      await again.session.goTo('one');
+      expect(again.session.showing).toBe('step');
+      expect(again.session.stepSummaries()[0]).toMatchObject({ status: 'current', completed: true });
+      await again.session.runChecks('one');
+      await again.session.showSummary();
+      expect(again.session.showing).toBe('summary');
+    });
+
+    it('keeps who and where unknown when the host does not say, and refuses the summary before the end', async () => {
+      const { session } = await open(freebsd);
+      await expect(session.showSummary()).rejects.toThrow(/not finished/);
+      const done = await finished(freebsd);
+      expect(done.session.finished).toMatchObject({ user: null, hostname: null });
+    });
+  });
+
   it('refuses to jump past the first unfinished step', async () => {
     const { session } = await open(freebsd);
     await expect(session.goTo('two')).rejects.toThrow(/not reachable/);

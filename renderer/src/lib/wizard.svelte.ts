@@ -1,4 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
+import type { Summary } from '../../../src/contract/summary';
 import type { WizardState } from '../../../src/contract/state';
 import { toBridgeError, type Bridge, type BridgeError, type ConnectionStatus } from './bridge';
 import type { UiKey } from './i18n.svelte';
@@ -21,6 +22,8 @@ export type Action =
   | 'applyFix'
   | 'restartFix'
   | 'report'
+  | 'showSummary'
+  | 'summary'
   /** An event from the backend that did not match the contract. */
   | 'event';
 
@@ -43,6 +46,8 @@ export const actionFailedKey: Record<Action, UiKey> = {
   applyFix: 'ui.error.action.applyFix',
   restartFix: 'ui.error.action.restartFix',
   report: 'ui.error.action.report',
+  showSummary: 'ui.error.action.goTo',
+  summary: 'ui.error.action.load',
   event: 'ui.error.action.event',
 };
 
@@ -100,7 +105,7 @@ export class WizardModel {
 
   /** Some request is in flight that changes where the user is; navigation waits for it. */
   get navigating(): boolean {
-    return this.pending.has('goTo') || this.pending.has('next') || this.pending.has('continueAnyway');
+    return this.pending.has('goTo') || this.pending.has('next') || this.pending.has('continueAnyway') || this.pending.has('showSummary');
   }
 
   dismissError(): void {
@@ -170,6 +175,25 @@ export class WizardModel {
       () => this.bridge.invoke('wizard:next', { stepId, continueAnyway }),
       true,
     );
+  }
+
+  /** Back to the summary from a step (the wizard is finished). */
+  showSummary(): Promise<boolean> {
+    return this.perform('showSummary', () => this.bridge.invoke('wizard:showSummary', {}), true);
+  }
+
+  /** The finished wizard's summary; null when it could not be read (the banner says why). */
+  async loadSummary(): Promise<Summary | null> {
+    // Not through perform(): reading the summary again must not clear another action's error.
+    this.pending.add('summary');
+    try {
+      return await this.bridge.invoke('wizard:summary', {});
+    } catch (error) {
+      this.reportError('summary', error, () => void this.loadSummary());
+      return null;
+    } finally {
+      this.pending.delete('summary');
+    }
   }
 
   runChecks(): Promise<boolean> {

@@ -243,6 +243,28 @@ export const LinuxWorld = z
     loadRan: z.boolean().optional(),
     /** Model files in the jail's /opt/models, by name, with their sizes in bytes. */
     models: z.record(z.string(), z.number().int().positive()),
+    /** curl in the jail (a fresh debootstrap has none; apt-get installs it). */
+    curl: z.boolean().optional(),
+    aptUpdated: z.boolean().optional(),
+    /** ollama in the jail's /usr/local (see tools/ollama.ts); absent or null: not installed. */
+    ollama: z
+      .object({
+        /** The binary's release. */
+        release: z.string(),
+        /** The entries of /usr/local/lib/ollama. */
+        libs: z.array(z.string()),
+        /** The release the running server started as, and whether CUDA took the card then; null: not running. */
+        server: z.object({ release: z.string(), cuda: z.boolean() }).strict().nullable(),
+        /** Pulled models by tag, with their sizes. */
+        models: z.record(z.string(), z.number().int().positive()),
+        /** The model the server holds in memory now. */
+        loaded: z.string().nullable(),
+        /** Server starts so far, for the log's timestamps. */
+        starts: z.number().int().nonnegative(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 export type LinuxWorld = z.infer<typeof LinuxWorld>;

@@ -9,6 +9,8 @@ import { uiEn } from './ui';
 import { benchEn } from './bench';
 import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
+import { summaryEn } from './summary';
+import { ollamaEn } from './ollama';
 
 export const en = {
   ...coreEn,
@@ -22,4 +24,6 @@ export const en = {
   ...benchEn,
   ...cliEn,
   ...passthroughEn,
+  ...summaryEn,
+  ...ollamaEn,
 } as const;

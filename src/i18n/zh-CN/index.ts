@@ -10,6 +10,8 @@ import { uiZhCN } from './ui';
 import { benchZhCN } from './bench';
 import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
+import { summaryZhCN } from './summary';
+import { ollamaZhCN } from './ollama';
 
 export const zhCN = {
   ...coreZhCN,
@@ -23,4 +25,6 @@ export const zhCN = {
   ...benchZhCN,
   ...cliZhCN,
   ...passthroughZhCN,
+  ...summaryZhCN,
+  ...ollamaZhCN,
 } satisfies Record<keyof typeof en, string>;

@@ -95,6 +95,11 @@ export const debootstrapPkg = pkg('debootstrap', '1.0.128n2_1', 'sysutils/deboot
 /** Runs Linux CUDA programs on the host with the driver's Linux libraries (nv-sglrun). */
 export const libc6Shim = pkg('libc6-shim', '20250110', 'emulators/libc6-shim', 'Shim library for running Linux NVIDIA CUDA programs on FreeBSD', 1_190_000, { programs: ['nv-sglrun'] });
 
+/** Native FreeBSD builds of the runtimes (their GPU path is Vulkan on the NVIDIA driver), and vulkaninfo. */
+export const ollamaPkg = pkg('ollama', '0.23.3_1', 'misc/ollama', 'Run Llama 2, Mistral, and other large language models', 52_400_000, { programs: ['ollama'] });
+export const llamaCppPkg = pkg('llama-cpp', '8895_1', 'misc/llama-cpp', "Facebook's LLaMA model in C/C++", 61_300_000, { programs: ['llama-cli', 'llama-server'] });
+export const vulkanTools = pkg('vulkan-tools', '1.4.309', 'graphics/vulkan-tools', 'Tools and demos for the Vulkan graphics API', 2_910_000, { programs: ['vulkaninfo'] });
+
 /** What `pkg install` can find in the FreeBSD repository of the simulated machines. */
 export const freebsdRepository: Package[] = [
   pkgTool,
@@ -112,4 +117,7 @@ export const freebsdRepository: Package[] = [
   linuxNvidiaLibs470,
   debootstrapPkg,
   libc6Shim,
+  ollamaPkg,
+  llamaCppPkg,
+  vulkanTools,
 ];

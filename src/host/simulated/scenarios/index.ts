@@ -10,6 +10,7 @@ import { x220Hot } from './x220-hot';
 import { x220Hotplugged } from './x220-hotplugged';
 import { x220CpuFallback, x220JailNoDevfs } from './x220-jail';
 import { x220LegacyCard } from './x220-legacy-card';
+import { x220Ollama, x220OllamaPascal } from './x220-ollama';
 import { x220Mismatch } from './x220-mismatch';
 import { x220PkgOffline } from './x220-pkg-offline';
 import { x220SudoFails } from './x220-sudo-fails';
@@ -18,7 +19,7 @@ import { x220NoVtd, x220Vtd } from './x220-vtd';
 
 /** Every built-in scenario by name (the name after `sim:` in a host spec). */
 export const scenarios: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [x220Fresh, x220Unpowered, x220Error12, x220Error12Stubborn, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, x220JailNoDevfs, x220CpuFallback, x220Vtd, x220NoVtd, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
+  [x220Fresh, x220Unpowered, x220Error12, x220Error12Stubborn, x220Gen1Link, x220Hot, x220Hotplugged, x220CustomLoader, x220SudoFails, x220Mismatch, x220LegacyCard, x220PkgOffline, x220JailNoDevfs, x220CpuFallback, x220Ollama, x220OllamaPascal, x220Vtd, x220NoVtd, notFreeBSD, noPrivilege].map((s) => [s.name, s]),
 );
 
 export const scenarioNames: string[] = Object.keys(scenarios);

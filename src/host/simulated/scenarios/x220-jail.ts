@@ -4,13 +4,15 @@ import { bootJails, freshLinux } from '../linux';
 import type { LinuxWorld, Scenario } from '../scenario';
 import { freebsdRepository, libglvnd, linuxBase, linuxNvidiaLibs580, nvidiaDriver580, DRIVER_580 } from './freebsd-packages';
 import { sudoPackages, x220Scenario } from './x220';
+import { gpuBlocked } from '../tools/jail';
+import { bootOllama } from '../tools/ollama';
 
 const OS_RELEASE = ['PRETTY_NAME="Ubuntu 22.04.5 LTS"', 'NAME="Ubuntu"', 'VERSION_ID="22.04"', 'VERSION_CODENAME=jammy', 'ID=ubuntu', 'ID_LIKE=debian', 'UBUNTU_CODENAME=jammy', ''].join('\n');
 
 const RC_LINES = ['linux_enable="YES"', 'kld_list="nvidia-modeset"', 'jail_enable="YES"', 'jail_list="cuda"'];
 
 /** The files the wizard itself writes for the jail, from empty ones: a jail set up by an earlier run. */
-function wizardJailFiles(): Record<string, string> {
+export function wizardJailFiles(): Record<string, string> {
   const empty = { text: null, meta: undefined };
   const number = rulesetNumber(null);
   const files: Record<string, string> = {};
@@ -24,7 +26,7 @@ function wizardJailFiles(): Record<string, string> {
  * An X220 on which the driver step is done (580.105.08 loaded at boot) and a jail `cuda` with Ubuntu 22.04,
  * NVIDIA's userland of the same release and CUDA 12.4 exists, configured by `files` and started at boot.
  */
-function x220WithJail(options: { name: string; description: string; files: Record<string, string>; linux?: Partial<LinuxWorld> }): Scenario {
+export function x220WithJail(options: { name: string; description: string; files: Record<string, string>; linux?: Partial<LinuxWorld>; rcConf?: string[] }): Scenario {
   const scenario = x220Scenario({
     name: options.name,
     description: options.description,
@@ -34,11 +36,12 @@ function x220WithJail(options: { name: string; description: string; files: Recor
     elevation: { sudo: 'password', sudoPassword: 'demo', doas: 'absent' },
     packages: [...sudoPackages, libglvnd, nvidiaDriver580, linuxBase, linuxNvidiaLibs580],
     repository: freebsdRepository,
-    rcConf: RC_LINES,
+    rcConf: [...RC_LINES, ...(options.rcConf ?? [])],
   });
   Object.assign(scenario.files, options.files, { [jailPath('/etc/os-release')]: OS_RELEASE });
   scenario.linux = { ...freshLinux(), userland: 'complete', nvidiaLibs: DRIVER_580, cudaToolkit: CUDA_TOOLKIT.release, ...options.linux };
   bootJails(scenario);
+  bootOllama(scenario, gpuBlocked(scenario) === null);
   return scenario;
 }
 

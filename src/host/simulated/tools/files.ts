@@ -2,6 +2,7 @@ import { LLAMA_DIR, MODELS_DIR, jailPath } from '../../../jail/layout';
 import { linuxOf } from '../linux';
 import type { MachineView, Scenario } from '../scenario';
 import { removeTree } from './jail';
+import { isOllamaLibs, removeOllamaLibs } from './ollama';
 import { ran, systemPath, usage, type Ran, type Tool } from './tool';
 
 /** Files are root:wheel 644 unless the scenario says otherwise. */
@@ -113,7 +114,9 @@ export const rm: Tool = {
   path: onFreeBSD('rm'),
   run(args, { machine, root }) {
     const [flag, path] = args;
-    if (args.length === 4 && args.slice(0, 3).join(' ') === '-r -f -x') return removeTree(machine, args[3] ?? '', root);
+    if (args.length === 4 && args.slice(0, 3).join(' ') === '-r -f -x') {
+      return isOllamaLibs(args[3] ?? '') ? removeOllamaLibs(machine, root) : removeTree(machine, args[3] ?? '', root);
+    }
     if (args.length !== 2 || flag !== '-f' || path === undefined) return usage('usage: rm [-f | -i] [-dIPRrvWx] file ...');
     if (!exists(machine, path)) return ran(0);
     if (!root) return ran(1, [], [`rm: ${path}: Permission denied`]);

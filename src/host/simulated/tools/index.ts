@@ -10,6 +10,7 @@ import { kenv } from './kenv';
 import { kldload } from './kldload';
 import { kldstat } from './kldstat';
 import { nvidiaSmi } from './nvidia-smi';
+import { tar, vulkaninfo } from './ollama';
 import { pciconf } from './pciconf';
 import { pkg } from './pkg';
 import { reboot } from './reboot';
@@ -23,7 +24,7 @@ import { makeWhich } from './which';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service];
+export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

@@ -4,6 +4,7 @@ import { driverPackage, driverVersion, hasProgram, loadModule, nvidiaState } fro
 import type { MachineView, Scenario } from '../scenario';
 import { NO_DRIVER, nvidiaSmi } from './nvidia-smi';
 import { llamaProgram } from './llama';
+import { isOllamaArchive, isOllamaLibs, OLLAMA_ARCHIVE_BYTES, ollamaProgram, ollamaService } from './ollama';
 import { ran, systemPath, usage, type Ran, type Tool, type ToolContext } from './tool';
 
 const onFreeBSD = (path: string) => (m: MachineView) => systemPath(m, { FreeBSD: path });
@@ -44,6 +45,7 @@ export const ls: Tool = {
     if (dir === '/dev') return ran(0, hostDevNodes(machine));
     if (dir === JAIL_ROOT) return linux.userland === 'none' ? missing : ran(0, linux.userland === 'complete' ? ROOT_ENTRIES : HALF_BUILT_ENTRIES);
     if (dir === jailPath('/dev')) return linux.userland === 'complete' ? ran(0, linux.devNodes) : missing;
+    if (isOllamaLibs(dir)) return linux.ollama && linux.ollama.libs.length > 0 ? ran(0, linux.ollama.libs) : missing;
     return missing;
   },
 };
@@ -63,7 +65,7 @@ export const find: Tool = {
 
 /** Sizes of what the wizard downloads (fetch prints them). */
 const downloadBytes = (path: string): number =>
-  path.endsWith(CUDA_TOOLKIT.runfile) ? 4_310_000_000 : path.endsWith(FIRST_MODEL.file) ? FIRST_MODEL.bytes : path.endsWith('.gguf') ? 5_732_992_000 : 389_000_000;
+  isOllamaArchive(path) ? OLLAMA_ARCHIVE_BYTES : path.endsWith(CUDA_TOOLKIT.runfile) ? 4_310_000_000 : path.endsWith(FIRST_MODEL.file) ? FIRST_MODEL.bytes : path.endsWith('.gguf') ? 5_732_992_000 : 389_000_000;
 
 /** `fetch -o PATH URL` into the jail root (root only, the root must exist). */
 export const fetch: Tool = {
@@ -169,6 +171,8 @@ export const service: Tool = {
     if (!root) return ran(1, [], ['service: must be run as root']);
     if (line === 'linux start') return ran(0, [], [], { durationMs: 300, commit: (state) => void loadModule(state, 'linux64.ko', 'kldload') });
     if (line === 'devfs restart') return ran(0, [], [], { durationMs: 300, commit: (state) => void (linuxIn(state).devfsRulesLoaded = state.files['/etc/devfs.rules'] ?? null) });
+    const ollama = /^ollama_cuda (start|restart|stop)$/.exec(line);
+    if (ollama !== null) return ollamaService(machine, ollama[1] ?? '', gpuBlocked(machine) === null);
     const jail = /^jail (start|restart|stop) (\S+)$/.exec(line);
     if (jail === null) return usage('usage: service [-j <jail name or id>] -e | -R | -l | -r | -v | -h | <script> <command>');
     if (jail[2] !== JAIL_NAME) return ran(1, [`Starting jails: cannot start jail "${jail[2] ?? ''}": `], [`jail: "${jail[2] ?? ''}" not found`]);
@@ -191,7 +195,7 @@ function jailService(machine: MachineView, command: string): Ran {
 }
 
 /** Why a CUDA program in the jail cannot reach the GPU, as NVML would put it; null when it can. */
-function gpuBlocked(machine: MachineView): Ran | null {
+export function gpuBlocked(machine: MachineView): Ran | null {
   const linux = linuxOf(machine);
   if (!linux.devNodes.includes('nvidiactl')) return ran(9, [NO_DRIVER, '']);
   const host = driverPackage(machine);
@@ -271,6 +275,8 @@ function inJail(context: ToolContext, program: string, args: readonly string[]):
     return ran(0, ['nvcc: NVIDIA (R) Cuda compiler driver', 'Copyright (c) 2005-2024 NVIDIA Corporation', 'Built on Thu_Mar_28_02:18:24_PDT_2024', `Cuda compilation tools, release ${major}.${minor}, V${major}.${minor}.131`, `Build cuda_${major}.${minor}.r${major}.${minor}/compiler.34097967_0`]);
   }
   if (program === DEVICE_QUERY) return linux.cudaToolkit === null ? execvpMissing(program) : deviceQuery(machine);
+  const ollama = ollamaProgram(context, program, args);
+  if (ollama !== null) return ollama;
   const llama = llamaProgram(context, program, args, gpuBlocked(machine) !== null);
   if (llama !== null) return llama;
   return execvpMissing(program);

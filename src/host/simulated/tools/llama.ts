@@ -16,7 +16,7 @@ const COMPILER = 'cc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0 for x86_64-linux-gnu'
 const LAYERS = 33;
 
 /** What reaches the card per second while a model loads, at the speed the link trained at (about 86 % of the line rate). */
-function loadBytesPerSecond(m: MachineView): number {
+export function loadBytesPerSecond(m: MachineView): number {
   const gpu = visibleDevices(m).find((d) => d.vendorId === '0x10de' && d.class.startsWith('0x03'));
   const caps = gpu ? capsOf(m, gpu).join(' ') : '';
   const gts = Number(/link x\d+\(x\d+\) speed ([\d.]+)\(/.exec(caps)?.[1] ?? '5.0');
@@ -24,7 +24,7 @@ function loadBytesPerSecond(m: MachineView): number {
 }
 
 /** The GPU as it runs under llama.cpp: hot cards slow themselves down. */
-const throttled = (m: MachineView): boolean => m.underLoad?.hwThermalSlowdown === true || m.nvidia?.hwThermalSlowdown === true;
+export const throttled = (m: MachineView): boolean => m.underLoad?.hwThermalSlowdown === true || m.nvidia?.hwThermalSlowdown === true;
 
 function cudaInit(m: MachineView, blocked: boolean): string[] {
   if (blocked || m.nvidia === null) return ['ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected'];
@@ -62,7 +62,13 @@ function cmake(m: MachineView, args: readonly string[]): Ran {
       const kind = file.endsWith('.cu') ? 'CUDA' : file.endsWith('.c') ? 'C' : 'CXX';
       return `[${String(percent).padStart(3)}%] Building ${kind} object ${file}.o`;
     });
-    lines.push(`[${String(Math.round(((sources.length + 1) / (sources.length + 2)) * 100)).padStart(3)}%] Built target llama-cli`, '[100%] Built target llama-bench');
+    // cmake names each target it was asked for once it is linked, the last at 100 %.
+    const from = args.indexOf('--target');
+    const targets = from < 0 ? ['llama-cli'] : args.slice(from + 1).filter((_, i, rest) => !rest.slice(0, i + 1).some((a) => a.startsWith('-')));
+    targets.forEach((target, i) => {
+      const percent = i === targets.length - 1 ? 100 : Math.round(((sources.length + 1) / (sources.length + 2)) * 100);
+      lines.push(`[${String(percent).padStart(3)}%] Built target ${target}`);
+    });
     return ran(0, lines, [], { durationMs: 4000, commit: (state) => void (linuxIn(state).llama = { cuda: llama.cuda, stage: 'built' }) });
   }
   return ran(1, [], ['Usage: cmake [options] <path-to-source>']);
@@ -78,7 +84,7 @@ const noModel = (args: readonly string[]): Ran =>
   ran(1, [], [`gguf_init_from_file: failed to open GGUF file '${args[args.indexOf('-m') + 1] ?? ''}'`, 'llama_model_load: error loading model: llama_model_loader: failed to load model', 'main: error: unable to load model']);
 
 /** Generation speed in tokens/s: the P4 reads the whole model per token; a CPU build is memory- and core-bound. */
-const generationSpeed = (m: MachineView, onGpu: boolean): number => (onGpu ? (throttled(m) ? 14.2 : 27.33) : 2.1);
+export const generationSpeed = (m: MachineView, onGpu: boolean): number => (onGpu ? (throttled(m) ? 14.2 : 27.33) : 2.1);
 
 function llamaCli(m: MachineView, args: readonly string[], blocked: boolean): Ran {
   const { cuda } = linuxOf(m).llama ?? { cuda: false };

@@ -1,6 +1,8 @@
 import { bootJails } from '../linux';
 import { bootMachine } from '../machine';
 import type { Scenario } from '../scenario';
+import { gpuBlocked } from './jail';
+import { bootOllama } from './ollama';
 import { ran, systemPath, usage, type Tool } from './tool';
 
 /** Counts the boot and boots the machine again (see bootMachine). */
@@ -8,6 +10,7 @@ export function rebootMachine(state: Scenario): void {
   state.boots += 1;
   bootMachine(state);
   bootJails(state);
+  bootOllama(state, gpuBlocked(state) === null);
 }
 
 /** `reboot` as root; the simulated machine is back up when the command returns. */
