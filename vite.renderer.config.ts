@@ -9,5 +9,12 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), stepAssets()],
-  build: { outDir: resolve(import.meta.dirname, 'out/renderer'), emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: resolve(import.meta.dirname, 'out/renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+    // Everything the first screen needs in one file, one request: split by hand, the bundler would put the
+    // modules shared with lazily loaded parts (Svelte, the English texts) into a handful of small chunks.
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'startup', tags: ['$initial'] }] } } },
+  },
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log';
 import {
   channels,
+  events,
   isChannelName,
   type ChannelName,
   type ContractError,
@@ -64,19 +65,52 @@ export class Backend {
   private readonly settings: ReturnType<typeof settingsFile>;
   private settingsValue: Settings = { version: 1, locale: null };
   private stateQueued = false;
+  /**
+   * Settles once the look at the current host (is it FreeBSD?) is done. Opening the app does not wait for it,
+   * so the first state is there without any host command; the answer follows as a `state:changed` event.
+   */
+  hostChecked: Promise<void> = Promise.resolve();
+  private hostCheckStop: AbortController | null = null;
 
   private constructor(private readonly options: BackendOptions) {
     this.audit = new AuditLog(join(options.dataDir, 'audit.log'));
     this.settings = settingsFile(options.dataDir);
-    this.audit.onEntry((entry) => this.options.emit?.('log:entry', entry));
+    this.audit.onEntry((entry) => this.emit('log:entry', entry));
   }
 
+  /**
+   * Ready to answer once the settings and the saved progress are read; runs no host command on the way
+   * (an interrupted change in the journal is the one exception: it is put back before anything else runs).
+   */
   static async create(options: BackendOptions): Promise<Backend> {
     const backend = new Backend(options);
     const loaded = await backend.settings.load();
     if (loaded.status === 'loaded') backend.settingsValue = loaded.value;
-    await backend.openSession(options.hostSpec);
+    await backend.openSession(options.hostSpec, { waitForHostCheck: false });
     return backend;
+  }
+
+  /** The language the user chose here before, if any: browser mode writes it into the page it serves. */
+  get savedLocale(): Locale | null {
+    return this.settingsValue.locale;
+  }
+
+  /** Events are checked against the contract on the way out, as replies are in `dispatch`. */
+  private emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    const emit = this.options.emit;
+    if (!emit) return;
+    const checked = events[event].safeParse(payload);
+    // A malformed event is a bug here; dropping it leaves the renderer with the last good state.
+    if (checked.success) emit(event, payload);
+  }
+
+  /**
+   * For a listener that just connected: the current state, as an event. What changed between the page reading
+   * the state and its event stream opening (the host check, for one) is not lost that way.
+   */
+  replayTo(send: <E extends EventName>(event: E, payload: EventOf<E>) => void): void {
+    const state = this.state();
+    if (events['state:changed'].safeParse(state).success) send('state:changed', state);
   }
 
   get currentSession(): WizardSession {
@@ -108,7 +142,9 @@ export class Backend {
     if (host instanceof SshHost) await host.close();
   }
 
-  private async openSession(spec: string): Promise<void> {
+  private async openSession(spec: string, { waitForHostCheck }: { waitForHostCheck: boolean }): Promise<void> {
+    // The look at the previous host is of no use any more, and its connection is about to end.
+    this.hostCheckStop?.abort();
     const host = this.makeHost(spec);
     await this.closeHost();
     this.host = host;
@@ -119,14 +155,29 @@ export class Backend {
       store: progressFile(this.options.dataDir, spec),
       journal: journalFile(this.options.dataDir),
       onChange: () => this.queueState(),
-      onLine: (runId, commandId, stream, line) => this.options.emit?.('log:line', { runId, commandId, stream, line }),
+      onLine: (runId, commandId, stream, line) => this.emit('log:line', { runId, commandId, stream, line }),
     });
-    this.hostPickerReason = await this.whyPickAnotherHost();
+    this.hostPickerReason = null;
+    const session = this.session;
+    const stop = new AbortController();
+    this.hostCheckStop = stop;
+    this.hostChecked = this.whyPickAnotherHost(stop.signal).then(
+      (reason) => {
+        // A host picked meanwhile has its own check.
+        if (this.session !== session || stop.signal.aborted) return;
+        this.hostPickerReason = reason;
+        if (reason !== null) this.queueState();
+      },
+      () => {
+        // Nothing to say then: the preflight check reads the system again and shows what it finds.
+      },
+    );
+    if (waitForHostCheck) await this.hostChecked;
   }
 
   /** The wizard can only help on FreeBSD; anywhere else the user is sent to the host picker with the reason. */
-  private async whyPickAnotherHost(): Promise<Message | null> {
-    const uname = await this.session.runner.run('uname', {});
+  private async whyPickAnotherHost(signal: AbortSignal): Promise<Message | null> {
+    const uname = await this.session.runner.run('uname', {}, { signal });
     if (uname.transport) return msg(`ssh.error.${uname.transport.kind}`, { host: sshAddressOf(this.session.hostSpec), detail: uname.transport.detail });
     if (!uname.parsed.ok) return msg('host.picker.unknownOs', { detail: uname.parsed.error.message });
     const { sysname, release } = uname.parsed.value;
@@ -139,7 +190,7 @@ export class Backend {
     this.stateQueued = true;
     queueMicrotask(() => {
       this.stateQueued = false;
-      this.options.emit?.('state:changed', this.state());
+      this.emit('state:changed', this.state());
     });
   }
 
@@ -219,7 +270,8 @@ export class Backend {
         if (probe.status !== 'ok') throw new SessionError('invalid-state', `${spec}: ${probe.status === 'unknown-key' ? 'host key not accepted yet' : (probe.problem?.key ?? 'failed')}`);
       }
       await this.session.settled();
-      await this.openSession(spec);
+      // The user is choosing now: the answer says straight away whether this host will do.
+      await this.openSession(spec, { waitForHostCheck: true });
       return this.state();
     },
     'ssh:probe': async ({ spec }): Promise<SshProbe> => this.sshHost(spec, (host) => probeSsh(host)),
@@ -324,6 +376,8 @@ export class Backend {
   }
 
   async close(): Promise<void> {
+    this.hostCheckStop?.abort();
+    await this.hostChecked;
     this.session.cancel();
     await this.session.settled();
     await this.closeHost();

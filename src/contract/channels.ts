@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelNameList, eventNameList } from './names';
+import { channelNameList, contractErrorCodeList, eventNameList } from './names';
 import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
 import { SshProbe, SshTrustRequest } from './ssh';
 import { Summary } from './summary';
@@ -119,15 +119,7 @@ export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
 export const eventNames = Object.keys(events) as EventName[];
 
-export const ContractErrorCode = z.enum([
-  'unknown-channel',
-  'invalid-payload',
-  'forbidden-sender',
-  'unauthorized',
-  'busy',
-  'invalid-state',
-  'internal',
-]);
+export const ContractErrorCode = z.enum(contractErrorCodeList);
 export type ContractErrorCode = z.infer<typeof ContractErrorCode>;
 
 export const ContractError = z

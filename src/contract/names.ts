@@ -1,6 +1,7 @@
 /**
  * The channel and event names alone, without zod: the sandboxed preload can only load bundled code, and
- * needs nothing more than these lists to refuse what the contract does not name. `channels.ts` checks at
+ * needs nothing more than these lists to refuse what the contract does not name; the renderer's startup
+ * script stays small by importing only these (and the contract's types). `channels.ts` checks at
  * compile time that the lists match its schemas.
  */
 export const channelNameList = [
@@ -32,6 +33,17 @@ export const channelNameList = [
 ] as const;
 
 export const eventNameList = ['state:changed', 'log:entry', 'log:line'] as const;
+
+/** The `code` of a refusal; `channels.ts` builds its schema from this list, the renderer checks replies with it. */
+export const contractErrorCodeList = [
+  'unknown-channel',
+  'invalid-payload',
+  'forbidden-sender',
+  'unauthorized',
+  'busy',
+  'invalid-state',
+  'internal',
+] as const;
 
 export const isListedChannel = (name: unknown): boolean =>
   typeof name === 'string' && (channelNameList as readonly string[]).includes(name);

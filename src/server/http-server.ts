@@ -6,6 +6,7 @@ import type { Backend } from '../app/backend';
 import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
+import { withLocale } from './page-locale';
 import { readStatic } from './static-files';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,9 +44,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const token = options.token ?? newToken();
   const clients = new Set<ServerResponse>();
+  const frame = <E extends EventName>(event: E, payload: EventOf<E>): string => `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
   const emit = <E extends EventName>(event: E, payload: EventOf<E>): void => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const client of clients) client.write(frame);
+    const text = frame(event, payload);
+    for (const client of clients) client.write(text);
   };
   const backend = await options.createBackend(emit);
   let port = 0;
@@ -80,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname === '/api/events' && req.method === 'GET') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
       res.write(': connected\n\n');
+      backend.replayTo((event, payload) => res.write(frame(event, payload)));
       clients.add(res);
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
       req.on('close', () => {
@@ -98,11 +101,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end('not found\n');
       return;
     }
+    const body = file.path === 'index.html' ? withLocale(file.body, backend.savedLocale) : file.body;
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': file.type };
     // The first page arrives with ?token=; from then on the browser proves itself with this cookie.
     if (url.searchParams.has('token')) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   async function handleInvoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {

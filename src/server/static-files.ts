@@ -13,8 +13,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Reads a file of the built renderer; refuses anything that would leave its folder. */
-export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
+/** Reads a file of the built renderer; refuses anything that would leave its folder. `path` is relative to it. */
+export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string; path: string } | null> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -26,7 +26,7 @@ export async function readStatic(root: string, urlPath: string): Promise<{ body:
   const full = join(root, relative);
   if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
   try {
-    return { body: await readFile(full), type: TYPES[extname(full)] ?? 'application/octet-stream' };
+    return { body: await readFile(full), type: TYPES[extname(full)] ?? 'application/octet-stream', path: relative.split(sep).join('/') };
   } catch {
     return null;
   }

@@ -69,6 +69,7 @@ describe('Backend.dispatch', () => {
 
   it('opens the host picker when the host is not FreeBSD', async () => {
     const { instance } = await backend({ 'uname -rsm': { stdout: 'Linux 6.1.0-18-amd64 x86_64\n' } });
+    await instance.hostChecked;
     const state = instance.state();
     expect(state.hostPickerReason).toEqual({ key: 'host.picker.notFreeBSD', params: { os: 'Linux 6.1.0-18-amd64' } });
   });

@@ -11,7 +11,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>wizard</title>');
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<title>wizard</title>\n</html>\n');
   const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
   server = await startServer({
     rendererDir,
@@ -36,7 +36,15 @@ function send(
     headers = {},
     body,
     onText,
-  }: { method?: string; headers?: Record<string, string>; body?: string; onText?: (text: string) => void } = {},
+    events = 1,
+  }: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    onText?: (text: string) => void;
+    /** An event stream is read until this many states came. */
+    events?: number;
+  } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
@@ -45,7 +53,7 @@ function send(
       res.on('data', (chunk: string) => {
         text += chunk;
         onText?.(text);
-        if (res.headers['content-type'] === 'text/event-stream' && text.includes('event: state:changed')) req.destroy();
+        if (res.headers['content-type'] === 'text/event-stream' && text.split('event: state:changed').length > events) req.destroy();
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
@@ -116,15 +124,28 @@ describe('browser mode server', () => {
     expect(JSON.parse(reply.body)).toMatchObject({ ok: true, data: { current: { id: 'preflight' } } });
   });
 
-  it('streams events to an authorised client', async () => {
+  it('streams events to an authorised client: first the state as it is, then each change', async () => {
     let connected = (): void => undefined;
     const subscribed = new Promise<void>((resolve) => (connected = resolve));
     // Only once the server has said it is connected is the client sure to hear the next event.
-    const stream = send('/api/events', { headers: { Cookie: `egpu_token=${server.token}` }, onText: (text) => text.includes(': connected') && connected() });
+    const stream = send('/api/events', { headers: { Cookie: `egpu_token=${server.token}` }, events: 2, onText: (text) => text.includes(': connected') && connected() });
     await subscribed;
     await api('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: 'card-seated', done: true });
-    const result = await stream;
-    expect(result.body).toContain('event: state:changed');
+    const frames = (await stream).body.split('\n\n').filter((f) => f.startsWith('event: state:changed'));
+    expect(frames).toHaveLength(2);
+    const states = frames.map((f) => JSON.parse(f.slice(f.indexOf('data: ') + 6)) as { current: { id: string } });
+    expect(states[0]?.current.id).toBe('preflight');
+    expect(states[1]).toBeDefined();
+  });
+
+  it('writes the saved language into the page, so the first paint is in it', async () => {
+    const before = await send(`/?token=${server.token}`);
+    expect(before.body).toContain('<html lang="en" data-saved-locale="">');
+    expect((await api('settings:setLocale', { locale: 'zh-CN' })).status).toBe(200);
+    const after = await send(`/index.html?token=${server.token}`);
+    expect(after.body).toContain('<html lang="zh-CN" data-saved-locale="zh-CN">');
+    expect(after.body).toContain('<title>wizard</title>');
+    await api('settings:setLocale', { locale: 'en' });
   });
 
   it('does not serve files outside the renderer folder', async () => {

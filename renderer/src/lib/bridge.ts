@@ -1,26 +1,19 @@
-import type { z } from 'zod';
-import {
-  channels,
-  ContractError,
-  Envelope,
-  events,
-  type ChannelName,
-  type EventName,
-  type EventOf,
-  type RequestOf,
-  type ResponseOf,
-} from '../../../src/contract/channels';
+import * as z from 'zod/mini';
+import type { ChannelName, ContractError, EventName, EventOf, RequestOf, ResponseOf } from '../../../src/contract/channels';
+import { contractErrorCodeList, eventNameList, isListedEvent } from '../../../src/contract/names';
 
 /**
  * The renderer's only way to talk to the backend. Two transports (Electron preload, HTTP in browser mode)
- * share one contract: every request is checked before it leaves, every reply and event is checked with the
- * contract's zod schemas before anything else in the renderer sees it.
+ * share one contract. The backend checks every request, every reply and every event against the contract's
+ * zod schemas (`Backend.dispatch`, `Backend.emit`); here each reply's envelope is checked with zod's small
+ * build and its contents are taken as the contract's types. The full schemas are not loaded here: with zod's
+ * full build they were a third of the page's startup script.
  */
 export interface Bridge {
   readonly mode: 'electron' | 'browser';
-  /** Resolves with the validated response; rejects only with a {@link BridgeError}. */
+  /** Resolves with the response; rejects only with a {@link BridgeError}. */
   invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
-  /** Delivers validated events; returns the unsubscribe function. */
+  /** Delivers the backend's events; returns the unsubscribe function. */
   subscribe(handler: EventHandler, hooks?: SubscribeHooks): () => void;
 }
 
@@ -30,7 +23,7 @@ export type EventHandler = (...args: { [E in EventName]: [event: E, payload: Eve
 export type ConnectionStatus = 'live' | 'reconnecting';
 
 export interface SubscribeHooks {
-  /** An event arrived but did not match the contract (it is dropped). */
+  /** An event arrived that could not be read (it is dropped). */
   onError?: (error: BridgeError) => void;
   /** The live event stream dropped or came back; after a drop, events may have been missed. */
   onConnection?: (status: ConnectionStatus) => void;
@@ -38,8 +31,8 @@ export interface SubscribeHooks {
 
 /**
  * - `contract`: the backend answered with an error envelope (`ok: false`).
- * - `invalid-request`: the renderer's own request failed the contract; nothing was sent.
- * - `invalid-reply`: the backend's reply or event did not match the contract.
+ * - `invalid-request`: the renderer's own request could not be sent as JSON; nothing was sent.
+ * - `invalid-reply`: the backend's reply or event was not JSON or not in an envelope.
  * - `unreachable`: the backend could not be reached at all.
  */
 export type BridgeErrorKind = 'contract' | 'invalid-request' | 'invalid-reply' | 'unreachable';
@@ -65,84 +58,42 @@ export function toBridgeError(error: unknown, channel: string | null = null): Br
   return new BridgeError('unreachable', { code: 'internal', message }, channel);
 }
 
-type Checked<T> = { ok: true; value: T } | { ok: false; issues: string[] };
-
-function check<S extends z.ZodType>(schema: S, data: unknown): Checked<z.infer<S>> {
-  const result = schema.safeParse(data);
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, issues: issuesOf(result.error) };
-}
+/** The envelope every reply comes in (see `Envelope` in the contract), in zod's small build. */
+const ReplyEnvelope = z.union([
+  z.strictObject({ ok: z.literal(true), data: z.unknown() }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({ code: z.enum(contractErrorCodeList), message: z.string(), issues: z.optional(z.array(z.string())) }),
+  }),
+]);
 
 function invalidReply(channel: string, what: string, issues: string[]): BridgeError {
   return new BridgeError('invalid-reply', { code: 'internal', message: what, issues }, channel);
 }
 
-/**
- * One response validator per channel. Spelled out so TypeScript can tie each channel to its response type
- * (a generic `channels[channel].response.safeParse` loses that link); a new channel is a compile error here
- * until it is added.
- */
-type ResponseParsers = { [C in ChannelName]: (data: unknown) => z.ZodSafeParseResult<ResponseOf<C>> };
-const responseParsers: ResponseParsers = {
-  'app:info': (d) => channels['app:info'].response.safeParse(d),
-  'wizard:state': (d) => channels['wizard:state'].response.safeParse(d),
-  'host:select': (d) => channels['host:select'].response.safeParse(d),
-  'ssh:probe': (d) => channels['ssh:probe'].response.safeParse(d),
-  'ssh:trust': (d) => channels['ssh:trust'].response.safeParse(d),
-  'wizard:runChecks': (d) => channels['wizard:runChecks'].response.safeParse(d),
-  'wizard:runAction': (d) => channels['wizard:runAction'].response.safeParse(d),
-  'wizard:setInput': (d) => channels['wizard:setInput'].response.safeParse(d),
-  'changes:list': (d) => channels['changes:list'].response.safeParse(d),
-  'changes:undo': (d) => channels['changes:undo'].response.safeParse(d),
-  'wizard:setChecklistItem': (d) => channels['wizard:setChecklistItem'].response.safeParse(d),
-  'wizard:goTo': (d) => channels['wizard:goTo'].response.safeParse(d),
-  'wizard:next': (d) => channels['wizard:next'].response.safeParse(d),
-  'wizard:showSummary': (d) => channels['wizard:showSummary'].response.safeParse(d),
-  'wizard:summary': (d) => channels['wizard:summary'].response.safeParse(d),
-  'wizard:cancel': (d) => channels['wizard:cancel'].response.safeParse(d),
-  'auth:providePassword': (d) => channels['auth:providePassword'].response.safeParse(d),
-  'auth:forgetPassword': (d) => channels['auth:forgetPassword'].response.safeParse(d),
-  'troubleshoot:run': (d) => channels['troubleshoot:run'].response.safeParse(d),
-  'troubleshoot:applyFix': (d) => channels['troubleshoot:applyFix'].response.safeParse(d),
-  'troubleshoot:restart': (d) => channels['troubleshoot:restart'].response.safeParse(d),
-  'report:build': (d) => channels['report:build'].response.safeParse(d),
-  'log:recent': (d) => channels['log:recent'].response.safeParse(d),
-  'settings:get': (d) => channels['settings:get'].response.safeParse(d),
-  'settings:setLocale': (d) => channels['settings:setLocale'].response.safeParse(d),
-};
-
-function issuesOf(error: z.ZodError): string[] {
+function issuesOf(error: z.core.$ZodError): string[] {
   return error.issues.slice(0, 20).map((issue) => {
     const path = issue.path.map((p) => String(p)).join('.');
     return path ? `${path}: ${issue.message}` : issue.message;
   });
 }
 
-const isEventName = (name: string): name is EventName => Object.prototype.hasOwnProperty.call(events, name);
+/**
+ * What the backend sent on a channel or as an event. It checked the value against the contract's schema for
+ * exactly this channel or event before sending it; this is where the renderer relies on that.
+ */
+const fromBackend = <T>(value: unknown): T => value as T;
 
-/** Validates one raw event and hands it on; unknown event names are ignored (a newer backend may add some). */
-function deliver(name: string, payload: unknown, handler: EventHandler, hooks: SubscribeHooks | undefined): void {
-  if (!isEventName(name)) return;
-  const fail = (issues: string[]) => hooks?.onError?.(invalidReply(name, `event ${name} does not match the contract`, issues));
+/** Hands one raw event on; unknown event names are ignored (a newer backend may add some). */
+function deliver(name: string, payload: unknown, handler: EventHandler): void {
+  if (!isListedEvent(name)) return;
   switch (name) {
-    case 'state:changed': {
-      const r = check(events['state:changed'], payload);
-      if (r.ok) handler('state:changed', r.value);
-      else fail(r.issues);
-      return;
-    }
-    case 'log:entry': {
-      const r = check(events['log:entry'], payload);
-      if (r.ok) handler('log:entry', r.value);
-      else fail(r.issues);
-      return;
-    }
-    case 'log:line': {
-      const r = check(events['log:line'], payload);
-      if (r.ok) handler('log:line', r.value);
-      else fail(r.issues);
-      return;
-    }
+    case 'state:changed':
+      return handler(name, fromBackend<EventOf<typeof name>>(payload));
+    case 'log:entry':
+      return handler(name, fromBackend<EventOf<typeof name>>(payload));
+    case 'log:line':
+      return handler(name, fromBackend<EventOf<typeof name>>(payload));
     default: {
       const unhandled: never = name;
       return unhandled;
@@ -150,43 +101,29 @@ function deliver(name: string, payload: unknown, handler: EventHandler, hooks: S
   }
 }
 
-abstract class ValidatingBridge implements Bridge {
+abstract class EnvelopeBridge implements Bridge {
   abstract readonly mode: 'electron' | 'browser';
 
-  /** Sends an already validated request; returns the raw envelope (or throws a BridgeError). */
+  /** Sends the request; returns the raw envelope (or throws a BridgeError). */
   protected abstract send(channel: ChannelName, request: unknown): Promise<unknown>;
 
   abstract subscribe(handler: EventHandler, hooks?: SubscribeHooks): () => void;
 
   async invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-    // The request is checked before it leaves: a renderer bug must not reach the backend.
-    const req = channels[channel].request.safeParse(request);
-    if (!req.success) {
-      throw new BridgeError(
-        'invalid-request',
-        { code: 'invalid-payload', message: `request for ${channel} does not match the contract`, issues: issuesOf(req.error) },
-        channel,
-      );
-    }
     let raw: unknown;
     try {
-      raw = await this.send(channel, req.data);
+      raw = await this.send(channel, request);
     } catch (error) {
       throw toBridgeError(error, channel);
     }
-    const envelope = check(Envelope, raw);
-    if (!envelope.ok) throw invalidReply(channel, `reply to ${channel} is not an envelope`, envelope.issues);
-    if (!envelope.value.ok) throw new BridgeError('contract', envelope.value.error, channel);
-    const parse: ResponseParsers[C] = responseParsers[channel];
-    const data = parse(envelope.value.data);
-    if (!data.success) {
-      throw invalidReply(channel, `reply to ${channel} does not match the contract`, issuesOf(data.error));
-    }
-    return data.data;
+    const envelope = ReplyEnvelope.safeParse(raw);
+    if (!envelope.success) throw invalidReply(channel, `reply to ${channel} is not an envelope`, issuesOf(envelope.error));
+    if (!envelope.data.ok) throw new BridgeError('contract', envelope.data.error, channel);
+    return fromBackend<ResponseOf<C>>(envelope.data.data);
   }
 }
 
-class ElectronBridge extends ValidatingBridge {
+class ElectronBridge extends EnvelopeBridge {
   readonly mode = 'electron';
 
   constructor(private readonly preload: EgpuWizardPreload) {
@@ -198,12 +135,12 @@ class ElectronBridge extends ValidatingBridge {
   }
 
   subscribe(handler: EventHandler, hooks?: SubscribeHooks): () => void {
-    const off = this.preload.subscribe((name, payload) => deliver(name, payload, handler, hooks));
+    const off = this.preload.subscribe((name, payload) => deliver(name, payload, handler));
     return typeof off === 'function' ? off : () => {};
   }
 }
 
-class HttpBridge extends ValidatingBridge {
+class HttpBridge extends EnvelopeBridge {
   readonly mode = 'browser';
 
   /** Null after a reload: then the session cookie the server set with the first page authenticates us. */
@@ -212,6 +149,13 @@ class HttpBridge extends ValidatingBridge {
   }
 
   protected async send(channel: ChannelName, request: unknown): Promise<unknown> {
+    let body: string;
+    try {
+      body = JSON.stringify(request);
+    } catch (error) {
+      // A renderer bug (a cycle, a BigInt): nothing is sent.
+      throw new BridgeError('invalid-request', { code: 'invalid-payload', message: error instanceof Error ? error.message : String(error) }, channel);
+    }
     let response: Response;
     try {
       response = await fetch(`/api/invoke/${channel}`, {
@@ -221,7 +165,7 @@ class HttpBridge extends ValidatingBridge {
           Accept: 'application/json',
           ...(this.token !== null ? { 'X-Egpu-Token': this.token } : {}),
         },
-        body: JSON.stringify(request),
+        body,
         cache: 'no-store',
         credentials: 'same-origin',
         redirect: 'error',
@@ -234,9 +178,9 @@ class HttpBridge extends ValidatingBridge {
       );
     }
     const text = await response.text().catch(() => '');
-    let body: unknown;
+    let reply: unknown;
     try {
-      body = JSON.parse(text);
+      reply = JSON.parse(text);
     } catch {
       // Not JSON: a proxy, a dead server or a wrong URL rather than our backend.
       if (!response.ok) {
@@ -249,7 +193,7 @@ class HttpBridge extends ValidatingBridge {
       }
       throw invalidReply(channel, `reply to ${channel} is not JSON`, []);
     }
-    return body;
+    return reply;
   }
 
   subscribe(handler: EventHandler, hooks?: SubscribeHooks): () => void {
@@ -266,7 +210,7 @@ class HttpBridge extends ValidatingBridge {
       const query = this.token !== null ? `?token=${encodeURIComponent(this.token)}` : '';
       const es = new EventSource(`/api/events${query}`);
       source = es;
-      for (const name of Object.keys(events)) {
+      for (const name of eventNameList) {
         es.addEventListener(name, (event: MessageEvent) => {
           let payload: unknown;
           try {
@@ -275,7 +219,7 @@ class HttpBridge extends ValidatingBridge {
             hooks?.onError?.(invalidReply(name, `event ${name} is not JSON`, []));
             return;
           }
-          deliver(name, payload, handler, hooks);
+          deliver(name, payload, handler);
         });
       }
       es.onopen = () => {

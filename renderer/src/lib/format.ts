@@ -1,4 +1,4 @@
-import type { Locale } from '../../../src/i18n/translate';
+import type { Locale } from '../../../src/i18n/lookup';
 
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const CONTROL: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };

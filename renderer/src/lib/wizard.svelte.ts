@@ -149,8 +149,18 @@ export class WizardModel {
     }
   }
 
-  load(): Promise<boolean> {
-    return this.perform('load', () => this.bridge.invoke('wizard:state', {}), true);
+  /** `first`: a request for the state already on its way (main.ts sends it before mounting); a retry asks anew. */
+  load(first?: Promise<WizardState>): Promise<boolean> {
+    let pending = first;
+    return this.perform(
+      'load',
+      () => {
+        const request = pending ?? this.bridge.invoke('wizard:state', {});
+        pending = undefined;
+        return request;
+      },
+      true,
+    );
   }
 
   goTo(stepId: string): Promise<boolean> {

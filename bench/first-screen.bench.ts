@@ -1,0 +1,227 @@
+// Time to the first screen, side by side in one Chromium run: the wizard in browser mode on a simulated X220,
+// and a blank Svelte 5 page with one button built here with the project's own Svelte and Vite. Both are served
+// on 127.0.0.1 and loaded in turn, each time in a fresh browser context (empty cache). Prints numbers, asserts
+// nothing.
+//
+//   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--no-build] [--renderer DIR]
+//
+// --cpu-throttle slows the page's CPU by that factor (Chrome's own throttling, roughly a 2011 laptop at 4);
+// --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does.
+import { chromium, type Browser } from '@playwright/test';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'vite';
+import { Backend } from '../src/app/backend';
+import { startServer } from '../src/server/http-server';
+import { readStatic } from '../src/server/static-files';
+import { version } from '../src/version';
+import { kib, startupScripts, totalGzip, totalRaw, type StartupScript } from './startup-js';
+
+const root = resolve(import.meta.dirname, '..');
+const BUTTON = 'Run checks';
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '21' },
+    'cpu-throttle': { type: 'string', default: '1' },
+    latency: { type: 'string', default: '0' },
+    'no-build': { type: 'boolean', default: false },
+    /** A renderer built elsewhere (an older commit, for a before/after); implies --no-build. */
+    renderer: { type: 'string' },
+  },
+});
+const rounds = Math.max(1, Number(opts.rounds));
+const cpuThrottle = Math.max(1, Number(opts['cpu-throttle']));
+const latency = Math.max(0, Number(opts.latency));
+
+/** The blank page: one component, one button, mounted the way the wizard mounts its App. */
+async function buildBlankPage(dir: string): Promise<string> {
+  // The page's imports of `svelte` resolve from the project's own node_modules.
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  await writeFile(
+    join(dir, 'index.html'),
+    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8" /><title>Blank</title></head>\n' +
+      '<body><div id="app"></div><script type="module" src="./main.ts"></script></body>\n</html>\n',
+  );
+  await writeFile(
+    join(dir, 'main.ts'),
+    "import { mount } from 'svelte';\nimport App from './App.svelte';\n\nmount(App, { target: document.getElementById('app')! });\n",
+  );
+  await writeFile(
+    join(dir, 'App.svelte'),
+    `<script lang="ts">\n  let clicks = $state(0);\n</script>\n\n<button type="button" onclick={() => clicks++}>${BUTTON}</button>\n`,
+  );
+  const outDir = join(dir, 'dist');
+  await build({
+    root: dir,
+    base: './',
+    configFile: false,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/** Serves a built folder the way browser mode serves the wizard (no caching), without the token. */
+async function serveStatic(dir: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    void readStatic(dir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname).then((file) => {
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-store' }).end(file.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+/**
+ * Runs in the page before its own scripts: notes the time (ms since navigation start) of the frame in which
+ * a visible, enabled button with the given text first exists. Plain JavaScript in a string: a function would
+ * reach the page as tsx compiled it, with helpers the page does not have.
+ */
+const watchForButton = (text: string): string => `(() => {
+  const text = ${JSON.stringify(text)};
+  const seen = () => Array.from(document.querySelectorAll('button')).some(
+    (b) => b.textContent.trim() === text && !b.disabled && b.getClientRects().length > 0);
+  const observer = new MutationObserver(() => {
+    if (!seen()) return;
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__firstScreenMs = performance.now(); });
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+})();`;
+
+interface Load {
+  /** Navigation start → the button, ms. */
+  button: number;
+  /** → the page's HTML arrived. */
+  html: number;
+  /** → the last script or style sheet of the first screen arrived. */
+  assets: number;
+  /** → the first state arrived (wizard only). */
+  state: number | null;
+}
+
+async function timeLoad(browser: Browser, url: string): Promise<Load> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  try {
+    await context.addInitScript({ content: watchForButton(BUTTON) });
+    const page = await context.newPage();
+    if (cpuThrottle > 1 || latency > 0) {
+      const cdp = await context.newCDPSession(page);
+      if (cpuThrottle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
+      if (latency > 0) {
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+      }
+    }
+    await page.goto(url, { waitUntil: 'commit' });
+    const handle = await page.waitForFunction(() => Reflect.get(globalThis, '__firstScreenMs') as number | undefined, undefined, {
+      polling: 50,
+      timeout: 60_000,
+    });
+    const ms = await handle.jsonValue();
+    if (typeof ms !== 'number') throw new Error(`no time from ${url}`);
+    const marks = await page.evaluate<{ html: number; assets: number; state: number | null }>(`(() => {
+      const html = performance.getEntriesByType('navigation')[0].responseEnd;
+      const resources = performance.getEntriesByType('resource');
+      const assets = resources.filter((r) => /\\.(js|css)$/.test(r.name)).map((r) => r.responseEnd);
+      const state = resources.find((r) => r.name.endsWith('/wizard:state'));
+      return { html, assets: Math.max(html, ...assets), state: state ? state.responseEnd : null };
+    })()`);
+    return { button: ms, ...marks };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+function describeScripts(label: string, scripts: readonly StartupScript[]): void {
+  console.log(`${label.padEnd(14)} ${kib(totalGzip(scripts)).padStart(9)} gzip  ${kib(totalRaw(scripts)).padStart(9)} raw  (${scripts.length} file${scripts.length === 1 ? '' : 's'})`);
+  for (const s of scripts) console.log(`${''.padEnd(14)}   ${kib(s.gzipBytes).padStart(9)} gzip  ${s.file}`);
+}
+
+const work = await mkdtemp(join(tmpdir(), 'egpu-first-screen-'));
+const closers: (() => Promise<void>)[] = [];
+try {
+  const rendererDir = opts.renderer !== undefined ? resolve(opts.renderer) : join(root, 'out', 'renderer');
+  if (!opts['no-build'] && opts.renderer === undefined) {
+    console.log('building the renderer and the blank page…');
+    await build({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' });
+  }
+  const blankSource = join(work, 'blank');
+  await mkdir(blankSource);
+  const blankDir = await buildBlankPage(blankSource);
+
+  console.log('\nstartup JavaScript (entry module + modulepreloads, gzip -9):');
+  const wizardScripts = await startupScripts(rendererDir);
+  const blankScripts = await startupScripts(blankDir);
+  describeScripts('wizard', wizardScripts);
+  describeScripts('blank page', blankScripts);
+
+  const dataDir = join(work, 'data');
+  const wizard = await startServer({
+    rendererDir,
+    createBackend: (emit) => Backend.create({ dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version, emit }),
+  });
+  closers.push(() => wizard.close());
+  const blank = await serveStatic(blankDir);
+  closers.push(() => new Promise<void>((r) => blank.server.close(() => r())));
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  closers.push(() => browser.close());
+
+  // One untimed load of each: the server's and the browser's first-time costs are not the page's.
+  await timeLoad(browser, wizard.url);
+  await timeLoad(browser, blank.url);
+
+  const loads = { wizard: [] as Load[], blank: [] as Load[] };
+  for (let i = 0; i < rounds; i++) {
+    // Alternating which goes first, so neither always meets a machine the other just woke up.
+    const order = i % 2 === 0 ? (['wizard', 'blank'] as const) : (['blank', 'wizard'] as const);
+    for (const which of order) loads[which].push(await timeLoad(browser, which === 'wizard' ? wizard.url : blank.url));
+  }
+  const times = { wizard: loads.wizard.map((l) => l.button), blank: loads.blank.map((l) => l.button) };
+
+  const conditions = [cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled', latency > 0 ? `+${latency} ms per request` : 'no added latency'];
+  console.log(`\nnavigation start → “${BUTTON}” visible and enabled, ${rounds} loads each (${conditions.join(', ')}):`);
+  for (const which of ['wizard', 'blank'] as const) {
+    const xs = times[which];
+    console.log(
+      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} median ${median(xs).toFixed(0).padStart(5)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   max ${Math.max(...xs).toFixed(0).padStart(5)} ms`,
+    );
+  }
+  console.log('where the time goes (medians, ms since navigation start):');
+  for (const which of ['wizard', 'blank'] as const) {
+    const ls = loads[which];
+    const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
+    console.log(
+      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} HTML ${median(ls.map((l) => l.html)).toFixed(0).padStart(5)}   scripts and styles ${median(ls.map((l) => l.assets)).toFixed(0).padStart(5)}${states.length ? `   first state ${median(states).toFixed(0).padStart(5)}` : ''}   button ${median(ls.map((l) => l.button)).toFixed(0).padStart(5)}`,
+    );
+  }
+  // Each round's two loads ran back to back, on the same machine load: their ratio is the steadier figure.
+  const paired = times.wizard.map((w, i) => w / (times.blank[i] ?? Number.NaN));
+  console.log(`ratio          ${median(paired).toFixed(2)}× the blank page (median of each round's ratio; ratio of the medians ${(median(times.wizard) / median(times.blank)).toFixed(2)}×)`);
+  console.log(`startup JS     ${kib(totalGzip(wizardScripts))} gzip (budget 80 KB), ${(totalGzip(wizardScripts) / totalGzip(blankScripts)).toFixed(1)}× the blank page`);
+} finally {
+  for (const close of closers.reverse()) await close().catch(() => {});
+  await rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,51 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startupScripts, totalGzip, type StartupScript } from '../../bench/startup-js';
+import { zhCN } from '../../src/i18n/zh-CN';
+import { ensureRendererBuilt } from '../../src/server/build-renderer';
+
+// Sizes of the built page, not times: they do not depend on the machine. How fast the first screen is, is
+// measured by bench/first-screen.bench.ts.
+const BUDGET_GZIP_BYTES = 80 * 1024;
+
+let rendererDir: string;
+let scripts: StartupScript[];
+let startupText: string;
+/** The source files bundled into the startup script, from its source maps. */
+let startupSources: string[];
+
+beforeAll(async () => {
+  rendererDir = await ensureRendererBuilt(() => {});
+  scripts = await startupScripts(rendererDir);
+  startupText = (await Promise.all(scripts.map((s) => readFile(join(rendererDir, s.file), 'utf8')))).join('\n');
+  const maps = await Promise.all(scripts.map(async (s) => JSON.parse(await readFile(join(rendererDir, `${s.file}.map`), 'utf8')) as { sources: string[] }));
+  startupSources = maps.flatMap((map) => map.sources);
+}, 120_000);
+
+describe('the startup script of the built interface', () => {
+  it(`is at most ${BUDGET_GZIP_BYTES / 1024} KB gzip (entry module and its modulepreloads)`, () => {
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(totalGzip(scripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+  });
+
+  it('carries English only; the Chinese texts are a chunk of their own, loaded when needed', async () => {
+    const sample = zhCN['ui.checks.run'];
+    expect(startupText).not.toContain(sample);
+    const chunks = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js'));
+    const texts = await Promise.all(chunks.map((f) => readFile(join(rendererDir, 'assets', f), 'utf8')));
+    expect(texts.filter((text) => text.includes(sample))).toHaveLength(1);
+  });
+
+  it('does not carry zod’s full build nor the contract’s schemas (the backend checks them; the page checks envelopes with zod/mini)', () => {
+    expect(startupSources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    expect(startupSources.filter((source) => source.includes('node_modules/zod/v4/classic/'))).toEqual([]);
+    expect(startupSources.filter((source) => /src\/contract\/(state|channels|messages|troubleshoot|ssh|plan)\.ts$/.test(source))).toEqual([]);
+  });
+
+  it('leaves the troubleshooting panel, the summary, the dialogs and the Chinese texts out', () => {
+    expect(startupSources.some((source) => source.endsWith('components/StepPanel.svelte'))).toBe(true);
+    const lazy = /components\/(TroubleshootPanel|ReportDialog|FindingCard|HostPicker|SshHostForm|UndoDialog|SummaryPanel)\.svelte$|i18n\/zh-CN\//;
+    expect(startupSources.filter((source) => lazy.test(source))).toEqual([]);
+  });
+});
