@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { bothLocales, inLocale } from './localized';
+import { finish } from './walk-to-end';
 
 /** From a fresh start through the boot configuration (with its simulated restart) and the driver step. */
 async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
@@ -21,7 +22,7 @@ for (const locale of bothLocales) {
     const ui = inLocale(locale);
     test.use({ hostSpec: 'sim:x220-fresh' });
 
-    test('builds the jail with debootstrap, shows each file’s diff, and proves CUDA inside it', async ({ wizard }) => {
+    test('builds the jail with debootstrap, shows each file’s diff, proves CUDA inside it, and finishes on the summary', async ({ wizard }) => {
       const { page } = wizard;
       await reachJail(page, ui);
       await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.none', { root: '/usr/local/jails/cuda', suite: 'jammy' }))).toBeVisible();
@@ -62,6 +63,12 @@ for (const locale of bothLocales) {
       await expect(bench.getByRole('term').filter({ hasText: ui.tr('bench.figure.load-time') })).toBeVisible();
       await expect(ui.check(page, 'model.check.thermal').getByText(ui.tr('model.thermal.ok', { celsius: 71, watts: '67' }))).toBeVisible();
       await ui.next(page, 'steps.verify.title');
+
+      // The end, reached by pressing only what the screen offered from step 1 on: Finish, 8 of 8, the summary.
+      await finish(page, ui);
+      const nav = page.getByRole('navigation', { name: ui.tr('ui.steps.navLabel') });
+      await expect(nav.getByText(ui.tr('ui.steps.progress', { done: 8, total: 8 }))).toBeVisible();
+      await expect(page.getByRole('region', { name: ui.tr('summary.usage.title') }).getByText('$ ssh -N -L 8080:127.0.0.1:8080 demo@x220', { exact: true })).toBeVisible();
     });
   });
 }
