@@ -44,3 +44,31 @@ test('the command log shows every command with its exit code', async ({ wizard }
   await page.keyboard.press('Escape');
   await expect(log).toBeHidden();
 });
+
+test('a box ticked while the previous one is still being saved stays ticked', async ({ wizard }) => {
+  test.skip(wizard.mode !== 'browser', 'holds back replies over HTTP, which only browser mode has');
+  const { page } = wizard;
+  await passPreflight(page);
+  const boxes = page.getByRole('group', { name: 'Before you continue' }).getByRole('checkbox');
+  // Each reply is held until the test lets it through, in order.
+  const gates: Array<() => void> = [];
+  const opened: Array<Promise<void>> = [0, 1].map(() => new Promise<void>((resolve) => gates.push(resolve)));
+  let replies = 0;
+  await page.route('**/api/invoke/wizard:setChecklistItem', async (route) => {
+    const gate = opened[replies++];
+    const response = await route.fetch();
+    await gate;
+    await route.fulfill({ response });
+  });
+  await boxes.nth(0).click();
+  await boxes.nth(1).click();
+  await expect.poll(() => replies).toBe(2);
+  // The first reply carries the state as saved before the second click: the second box unticked.
+  gates[0]?.();
+  await expect(page.getByRole('group', { name: 'Before you continue' }).getByText(/^1 of \d+ done$/)).toBeVisible();
+  await expect(boxes.nth(1)).toBeChecked();
+  gates[1]?.();
+  await expect(page.getByRole('group', { name: 'Before you continue' }).getByText(/^2 of \d+ done$/)).toBeVisible();
+  await expect(boxes.nth(0)).toBeChecked();
+  await expect(boxes.nth(1)).toBeChecked();
+});
