@@ -110,6 +110,8 @@ export class Backend {
 
   private async openSession(spec: string): Promise<void> {
     const host = this.makeHost(spec);
+    // Declared definite, but unset before the first host: a job of the previous host runs on there.
+    (this.session as WizardSession | undefined)?.letGo();
     await this.closeHost();
     this.host = host;
     this.session = await WizardSession.open({
@@ -324,6 +326,8 @@ export class Backend {
   }
 
   async close(): Promise<void> {
+    // Checks stop; a detached job goes on on the host and is followed again when the wizard reopens.
+    this.session.letGo();
     this.session.cancel();
     await this.session.settled();
     await this.closeHost();

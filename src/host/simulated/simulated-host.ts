@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { RealClock, VirtualClock, type SimClock } from './clock';
 import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
 import type { Scenario } from './scenario';
+import { WRAPPER_NAME } from '../../detached/wrapper';
 import { findTool } from './tools';
-import { ran, type Ran, type ToolResult } from './tools/tool';
+import { ran, type HostEffect, type Ran, type ToolResult } from './tools/tool';
 
 export interface SimulatedHostOptions {
   /** The time commands are played in; wins over `timeScale`. Tests share one `VirtualClock` to drive it. */
@@ -70,6 +71,9 @@ export class SimulatedHost implements Host {
   readonly simulated = true;
   private state: Scenario;
   private readonly clock: SimClock;
+  /** Detached jobs still running, by process group: they live on the host's clock, not in any exec call. */
+  private readonly jobs = new Map<number, AbortController>();
+  private nextPid = 4100;
 
   constructor(scenario: Scenario, options: SimulatedHostOptions = {}) {
     this.state = structuredClone(scenario);
@@ -86,6 +90,16 @@ export class SimulatedHost implements Host {
   /** The user switches the adapter's power supply; the bus notices at the next boot. */
   setEgpuPower(powered: boolean): void {
     this.state.egpu.powered = powered;
+  }
+
+  /** Waits `ms` of the host's own time, so a poll's pause passes in simulated time like the commands do. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.clock.sleepUntil(this.clock.now() + ms, signal);
+  }
+
+  /** How many detached jobs are running now. */
+  get runningJobs(): number {
+    return this.jobs.size;
   }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
@@ -165,6 +179,7 @@ export class SimulatedHost implements Host {
     const interrupted = await waitUntil(clock, started + total, deadline, request.signal);
     if (interrupted) return stopped(interrupted);
     result.commit?.(this.state);
+    if (result.hostEffect) this.apply(result.hostEffect);
     return {
       exitCode: result.exitCode,
       signal: null,
@@ -176,6 +191,46 @@ export class SimulatedHost implements Host {
       truncated: output.truncated,
       spawnError: null,
     };
+  }
+
+  private apply(effect: HostEffect): void {
+    if (effect.kind === 'signal') this.jobs.get(effect.pgid)?.abort();
+    else void this.runJob(effect.dir, effect.argv, effect.root);
+  }
+
+  /**
+   * What the wrapper script does on a real host: pid file, the command's output in the log as it comes,
+   * and the status file once it has ended (128 + 15 when a Stop's SIGTERM ended it).
+   */
+  private async runJob(dir: string, argv: readonly string[], root: boolean): Promise<void> {
+    const pgid = this.nextPid;
+    this.nextPid += 7;
+    const files = this.state.files;
+    files[`${dir}/pid`] = `${pgid}\n`;
+    files[`${dir}/log`] = '';
+    const controller = new AbortController();
+    this.jobs.set(pgid, controller);
+    let exitCode: number;
+    try {
+      const result = this.dispatch(argv, root, undefined);
+      if (result.kind === 'missing') {
+        this.state.files[`${dir}/log`] += `${WRAPPER_NAME}: ${argv[0] ?? ''}: not found\n`;
+        exitCode = 127;
+      } else {
+        const played = await this.play(result, {
+          argv,
+          timeoutMs: Number.POSITIVE_INFINITY,
+          signal: controller.signal,
+          onLine: (_stream, line) => {
+            this.state.files[`${dir}/log`] += `${line}\n`;
+          },
+        });
+        exitCode = played.exitCode ?? 143;
+      }
+    } finally {
+      this.jobs.delete(pgid);
+    }
+    this.state.files[`${dir}/status`] = `${exitCode}\n`;
   }
 }
 

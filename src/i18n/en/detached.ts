@@ -1,0 +1,5 @@
+/** Texts of long commands that run detached on the host (src/detached). */
+export const detachedEn = {
+  'detached.stillRunning': 'Still running on the host since {time}. It goes on if you close the wizard or the connection drops; the wizard picks it up again when it reopens.',
+  'detached.vanished': 'The long command did not start on the host (its job folder has no process id). Run it again.',
+} as const;
