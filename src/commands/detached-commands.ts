@@ -64,7 +64,7 @@ export const detachedCommands = {
     description: 'Whether a detached job is still running, and how it ended',
     args: Job,
     argv: (a) => ['cat', `${jobDir(a.jobId)}/pid`, `${jobDir(a.jobId)}/status`],
-    privileged: true,
+    privileged: false,
     timeoutMs: 30 * SECOND,
     parse: parseJobStatus,
   }),
@@ -74,7 +74,7 @@ export const detachedCommands = {
     args: z.object({ jobId: JobId, offset: z.number().int().nonnegative() }).strict(),
     // tail counts from 1: +1 is the whole file.
     argv: (a) => ['tail', '-c', `+${a.offset + 1}`, `${jobDir(a.jobId)}/log`],
-    privileged: true,
+    privileged: false,
     timeoutMs: 30 * SECOND,
     parse: (out): ParseResult<{ text: string }> => (out.exitCode === 0 ? { ok: true, value: { text: out.stdout } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
   }),

@@ -7,7 +7,11 @@ import { z } from 'zod';
  * and the command's argv reach it as positional parameters, never as shell text.
  */
 
-/** Wizard-owned, root-only: one folder per job, named by the wizard (`<command>-<ms>`), never by the user. */
+/**
+ * Wizard-owned: one folder per job, named by the wizard (`<command>-<ms>`), never by the user. Written by
+ * root, readable by all (build output, nothing secret), so a reopened wizard can follow a job before it has
+ * the sudo password again; only a Stop needs root.
+ */
 export const JOBS_ROOT = '/var/db/egpu-wizard/jobs';
 
 export const JobId = z.string().regex(/^[a-zA-Z]{1,40}-\d{1,16}$/, 'not a job id');
@@ -27,7 +31,8 @@ export const WRAPPER_NAME = 'egpu-wizard-job';
  */
 export const WRAPPER_SCRIPT = [
   'dir=$1; shift',
-  '/bin/mkdir -p -m 700 "$dir" || exit 70',
+  'umask 022',
+  '/bin/mkdir -p -m 755 "$dir" || exit 70',
   'echo $$ > "$dir/pid"',
   '"$@" < /dev/null > "$dir/log" 2>&1 &',
   'child=$!',
