@@ -14,6 +14,13 @@ export interface SimulatedHostOptions {
    * demos; 0 gives the host its own running `VirtualClock`, so commands finish at once in simulated time.
    */
   timeScale?: number;
+  /** Runs every command as root (the test sshd's shim, for a command a root daemon(8) started). */
+  asRoot?: boolean;
+  /**
+   * Where daemon(8)'s jobs go instead of being played on this host's clock: the test sshd's shim lives for
+   * one command, so it starts a real detached process for the job.
+   */
+  onDetach?: (job: { dir: string; argv: readonly string[]; root: boolean }) => void;
 }
 
 type Interruption = 'cancelled' | 'timeout';
@@ -71,12 +78,14 @@ export class SimulatedHost implements Host {
   readonly simulated = true;
   private state: Scenario;
   private readonly clock: SimClock;
+  private readonly options: SimulatedHostOptions;
   /** Detached jobs still running, by process group: they live on the host's clock, not in any exec call. */
   private readonly jobs = new Map<number, AbortController>();
   private nextPid = 4100;
 
   constructor(scenario: Scenario, options: SimulatedHostOptions = {}) {
     this.state = structuredClone(scenario);
+    this.options = options;
     this.spec = `sim:${scenario.name}`;
     const scale = options.timeScale ?? 1;
     this.clock = options.clock ?? (scale > 0 ? new RealClock(scale) : new VirtualClock());
@@ -108,7 +117,7 @@ export class SimulatedHost implements Host {
     try {
       if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
       if (request.signal?.aborted) return notRun({ cancelled: true });
-      const result = this.dispatch(request.argv, this.state.user.uid === 0, request.stdin);
+      const result = this.dispatch(request.argv, this.state.user.uid === 0 || this.options.asRoot === true, request.stdin);
       if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
       return await this.play(result, request);
     } catch {
@@ -195,6 +204,7 @@ export class SimulatedHost implements Host {
 
   private apply(effect: HostEffect): void {
     if (effect.kind === 'signal') this.jobs.get(effect.pgid)?.abort();
+    else if (this.options.onDetach) this.options.onDetach(effect);
     else void this.runJob(effect.dir, effect.argv, effect.root);
   }
 
