@@ -17,9 +17,10 @@ const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, 
 export const detachable = {
   debootstrap: jailCommands.debootstrap,
   llamaBuild: llamaCommands.llamaBuild,
+  modelFetch: llamaCommands.modelFetch,
 } as const;
 export type DetachableId = keyof typeof detachable;
-export const DetachableId = z.enum(['debootstrap', 'llamaBuild']);
+export const DetachableId = z.enum(['debootstrap', 'llamaBuild', 'modelFetch']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();

@@ -26,17 +26,22 @@ export const WRAPPER_NAME = 'egpu-wizard-job';
  * $1 is the job folder, the rest is the command. The pid file is the process group to signal (daemon's
  * setsid made the script its leader). On a Stop the group gets SIGTERM; the script waits for the command to
  * end and still records how it ended. `status` appears only complete (written aside, then renamed), after
- * the log is closed, so a reader that sees it has seen the whole log. Absolute paths: /bin has them on
+ * the log is closed, so a reader that sees it has seen the whole log. The signal is caught from before the pid
+ * is written, so a Stop at any moment ends in a status. Absolute paths: /bin has them on
  * FreeBSD, and no PATH lookup can pick another mkdir or mv.
  */
 export const WRAPPER_SCRIPT = [
   'dir=$1; shift',
+  'stop=',
+  "trap 'stop=1' TERM HUP INT",
   'umask 022',
   '/bin/mkdir -p -m 755 "$dir" || exit 70',
   'echo $$ > "$dir/pid"',
   '"$@" < /dev/null > "$dir/log" 2>&1 &',
   'child=$!',
   "trap 'kill -TERM $child 2>/dev/null' TERM HUP INT",
+  // A Stop that came before the command started still stops it.
+  '[ -n "$stop" ] && kill -TERM $child 2>/dev/null',
   'wait $child; code=$?',
   'while kill -0 $child 2>/dev/null; do wait $child; code=$?; done',
   'echo $code > "$dir/status.tmp" && /bin/mv -f "$dir/status.tmp" "$dir/status"',

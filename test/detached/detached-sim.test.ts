@@ -7,7 +7,7 @@ import { VirtualClock } from '../../src/host/simulated/clock';
 import type { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import type { ExecRequest } from '../../src/host/types';
 import { JOBS_ROOT } from '../../src/detached/wrapper';
-import { atCudaJail } from '../steps/walk';
+import { atCudaJail, atFirstModel } from '../steps/walk';
 
 /**
  * debootstrap runs detached on the simulated host: the job plays on the host's clock whatever the wizard
@@ -119,6 +119,25 @@ describe('a detached debootstrap', () => {
     expect(userland(after)?.reason?.key).toBe('jail.userland.halfBuilt');
     const stop = walk.backend.audit.recent(1000).find((e) => e.commandId === 'detachedStop');
     expect(stop?.argv.slice(-3)).toEqual(['-TERM', '--', expect.stringMatching(/^-\d+$/)]);
+    await walk.backend.close();
+  });
+
+  it('the llama.cpp build and the model download run detached too, the build’s cmake [ NN%] lines giving its progress', async () => {
+    const sent: WizardState[] = [];
+    const walk = await atFirstModel('x220-fresh', { onState: (state) => sent.push(state) });
+    await walk.call('wizard:runChecks', { stepId: 'first-model' });
+    sent.length = 0;
+    await walk.call('wizard:runAction', { stepId: 'first-model', actionId: 'build', confirmed: true });
+    const percents = sent.map((s) => s.current.actions.find((a) => a.id === 'build')).filter((a) => a?.detachedSince).map((a) => a?.progress?.done);
+    expect(percents.filter((p) => p !== undefined).length).toBeGreaterThan(0);
+    const state = await walk.call('wizard:runAction', { stepId: 'first-model', actionId: 'download', confirmed: true });
+    expect(state.current.checks.find((c) => c.id === 'model')?.status).toBe('pass');
+    const ends = walk.backend.audit.recent(1000).filter((e) => e.commandId.startsWith('detached:') && e.exitCode !== null);
+    expect(ends.map((e) => [e.commandId, e.exitCode])).toEqual([
+      ['detached:debootstrap', 0],
+      ['detached:llamaBuild', 0],
+      ['detached:modelFetch', 0],
+    ]);
     await walk.backend.close();
   });
 });
