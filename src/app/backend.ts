@@ -259,7 +259,8 @@ export class Backend {
     'auth:providePassword': async ({ password }) => {
       const accepted = await this.session.providePassword(password);
       // With the password in hand, the privileges check can now pass: run the current step's checks again.
-      if (accepted) await this.session.runChecks(this.session.currentView().id);
+      // (Not while a detached job is followed: the password was for stopping it; the checks follow its end.)
+      if (accepted && !this.session.busy) await this.session.runChecks(this.session.currentView().id);
       return this.state();
     },
     'auth:forgetPassword': async () => {

@@ -76,6 +76,8 @@ export class WizardSession {
   private progress: SavedProgress;
   private readonly running = new Set<string>();
   private readonly troubleshooter = new Troubleshooter();
+  /** The action whose detached job is being followed: the password can still be given meanwhile. */
+  private following: string | null = null;
   /** The running action's progress, as its current command reports it. */
   private actionProgress: { key: string; progress: CommandProgress } | null = null;
   private controller: AbortController | null = null;
@@ -548,16 +550,21 @@ export class WizardSession {
           this.options.onChange?.();
         },
       });
-    let end = await follow(controller.signal);
+    let current = controller;
+    let end = await follow(current.signal);
     let stopped = false;
-    if (end.kind === 'let-go') {
-      if (controller.signal.reason === LET_GO) return null;
+    // Each Stop signals the group and follows on to the status the wrapper writes; a Stop that could not be
+    // sent (no password yet, connection down) says so, and the job is still followed and can be stopped again.
+    while (end.kind === 'let-go') {
+      if (current.signal.reason === LET_GO) return null;
       stopped = true;
-      if (end.pgid !== null) await this.runner.run('detachedStop', { pgid: end.pgid });
-      const after = new AbortController();
-      this.controller = after;
-      end = await follow(after.signal);
-      if (end.kind === 'let-go') return null;
+      if (end.pgid !== null) {
+        const stop = await this.runner.run('detachedStop', { pgid: end.pgid });
+        if (stop.outcome !== 'ok') this.notices.push(msg('detached.stopFailed', { reason: stop.refusal ?? (stop.stderr.trim() || stop.outcome) }));
+      }
+      current = new AbortController();
+      this.controller = current;
+      end = await follow(current.signal);
     }
     this.actionProgress = null;
     await this.forgetJob(job);
@@ -586,19 +593,33 @@ export class WizardSession {
     return { status: 'failed', exitCode: end.exitCode, problem: explained ?? null };
   }
 
+  /**
+   * How this host elevates, learned again by Preflight's privilege check (its facts are not saved): a
+   * reopened wizard needs it before a Stop can signal a job that runs as root.
+   */
+  private async learnElevation(): Promise<void> {
+    const check = this.steps.flatMap((s) => s.checks).find((c) => c.id === 'privileges');
+    if (check === undefined) return;
+    const { verdict } = await new CheckRound(this.runner, {}).check(check, { passwordVerified: this.password !== null, inputs: {} });
+    if (verdict.facts && typeof verdict.facts.elevation === 'string') this.adoptElevation(verdict.facts);
+  }
+
   /** Follows a job the wizard left running (it was closed, or the connection dropped) and records its end. */
   private async resumeJob(job: SavedJob): Promise<void> {
     const key = `${job.stepId}/action:${job.actionId}`;
     const controller = new AbortController();
     this.controller = controller;
     this.running.add(key);
+    this.following = key;
     this.options.onChange?.();
     let result: ActionResult | null = null;
     try {
+      if (this.privilegeFacts.method === 'unknown') await this.learnElevation().catch(() => undefined);
       result = await this.attach(job, key, controller);
     } catch {
       result = null;
     } finally {
+      this.following = null;
       this.running.delete(key);
       this.actionProgress = null;
       this.controller = null;
@@ -724,7 +745,9 @@ export class WizardSession {
   /** Keeps the password only if sudo accepts it; it lives in memory for this session and is never written. */
   async providePassword(password: string): Promise<boolean> {
     if (this.privilegeFacts.method !== 'sudo') throw new SessionError('invalid-state', 'this host does not use sudo');
-    if (this.busy) throw new SessionError('busy', 'checks are running');
+    // While a detached job is only being followed, the password is what a Stop of it needs.
+    const onlyFollowing = this.running.size === 1 && this.following !== null && this.running.has(this.following);
+    if (this.busy && !onlyFollowing) throw new SessionError('busy', 'checks are running');
     this.candidatePassword = password;
     try {
       const run = await this.runner.run('privilegeProbe', {});

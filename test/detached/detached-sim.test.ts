@@ -140,4 +140,39 @@ describe('a detached debootstrap', () => {
     ]);
     await walk.backend.close();
   });
+
+  it('reopened without the sudo password, a Stop says it needs it; with it given, Stop ends the job and the check reports what is left', async () => {
+    const clock = new VirtualClock();
+    const walk = await atCudaJail('x220-fresh', { clock });
+    const host = walk.host();
+    if (host === null) throw new Error('no host');
+    await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
+    clock.pause();
+    const first = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
+    await intoTheJob(clock, host, 3000);
+    await walk.backend.close();
+    await first;
+
+    const reopened = await Backend.create({ dataDir: walk.dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version: '0.0.0', hostFactory: () => host });
+    const call = async (channel: string, payload: unknown): Promise<WizardState> => {
+      const reply = await reopened.dispatch(channel, payload);
+      if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
+      return reply.data as WizardState;
+    };
+    await vi.waitFor(async () => expect(build(await call('wizard:state', {}))?.progress?.done ?? 0).toBeGreaterThan(0));
+    expect(await call('wizard:cancel', {})).toEqual({ cancelled: 1 });
+    await vi.waitFor(async () => expect((await call('wizard:state', {})).notices.map((n) => n.key)).toContain('detached.stopFailed'));
+    expect(host.runningJobs).toBe(1);
+    expect(build(await call('wizard:state', {}))).toMatchObject({ running: true, lastRun: null });
+
+    await call('auth:providePassword', { password: 'demo' });
+    expect(await call('wizard:cancel', {})).toEqual({ cancelled: 1 });
+    await vi.waitFor(async () => expect(build(await call('wizard:state', {}))?.lastRun?.status).toBe('failed'));
+    expect(host.runningJobs).toBe(0);
+    expect(build(await call('wizard:state', {}))?.lastRun).toMatchObject({ exitCode: 143, problem: { key: 'wizard.action.cancelled' } });
+    clock.resume();
+    const checked = await call('wizard:runChecks', { stepId: 'cuda-jail' });
+    expect(userland(checked)?.reason?.key).toBe('jail.userland.halfBuilt');
+    await reopened.close();
+  });
 });
