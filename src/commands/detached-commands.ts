@@ -3,6 +3,7 @@ import { detachedArgv, JobId, jobDir } from '../detached/wrapper';
 import { parseFailure, type ParseResult } from './parse-result';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
+import { ollamaCommands } from './ollama-commands';
 import type { CommandSpec } from './types';
 
 /**
@@ -18,9 +19,10 @@ export const detachable = {
   debootstrap: jailCommands.debootstrap,
   llamaBuild: llamaCommands.llamaBuild,
   modelFetch: llamaCommands.modelFetch,
+  ollamaPull: ollamaCommands.ollamaPull,
 } as const;
 export type DetachableId = keyof typeof detachable;
-export const DetachableId = z.enum(['debootstrap', 'llamaBuild', 'modelFetch']);
+export const DetachableId = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();

@@ -78,7 +78,9 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
     // Only whole lines: a line still being written, or a character cut in two, waits for the next look.
     pending = end < 0 ? bytes : bytes.subarray(end + 1);
     if (end < 0) return true;
-    for (const line of bytes.subarray(0, end).toString().split('\n')) {
+    for (const raw of bytes.subarray(0, end).toString().split('\n')) {
+      // As LocalHost reads lines: a CRLF ending is not part of the line.
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (log.length < MAX_KEPT_LOG) log += `${line}\n`;
       options.onLine?.(line);
       const progress = progressOf(line);
