@@ -15,6 +15,8 @@ import type { CommandProgress } from '../../src/commands/types';
 import { followJob, type SavedJob } from '../../src/detached/follow';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SshHost } from '../../src/host/ssh/ssh-host';
+import { userlandCheck } from '../../src/steps/cuda-jail/setup-checks';
+import { CheckRound } from '../../src/wizard/run-checks';
 import { probeSsh, trustAndProbe } from '../../src/host/ssh/connect';
 import { findSshd, sshdMissingReason, startSshd, type TestSshd } from './support/sshd';
 
@@ -104,9 +106,9 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detache
     // The log was read whole on the new connection, from its first line.
     expect(lines.filter((l) => l === 'I: Base system installed successfully.')).toHaveLength(1);
 
-    // The machine has the userland, and debootstrap ran exactly once.
-    const release = await again.run('readOsRelease', {});
-    expect(release.parsed).toMatchObject({ ok: true, value: { values: { ID: 'ubuntu' } } });
+    // The step's check passes on the new connection, and debootstrap ran exactly once.
+    const { verdict } = await new CheckRound(again, {}).check(userlandCheck, { passwordVerified: true, inputs: {} });
+    expect(verdict).toMatchObject({ status: 'pass', reason: { key: 'jail.userland.ok' } });
     expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n')).toEqual(['debootstrap']);
     await second.close();
   }, 300_000);
