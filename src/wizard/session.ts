@@ -544,7 +544,8 @@ export class WizardSession {
       followJob(this.runner, this.options.host, job, {
         signal,
         pollMs: this.options.jobPollMs ?? 5000,
-        onLine: (line) => this.options.onLine?.(job.jobId, job.command, 'stdout', line),
+        // Streamed under the id of the entry that records the end, which takes their place in the command log.
+        onLine: (line) => this.options.onLine?.(`${job.jobId}-ended`, job.command, 'stdout', line),
         onProgress: (progress) => {
           this.actionProgress = { key, progress };
           this.options.onChange?.();
