@@ -1,0 +1,58 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { inLocale } from './localized';
+
+/**
+ * debootstrap runs detached on the host: a reload of the page half-way shows it still running with its
+ * progress, then its result. The simulated clock is paused around it, so "half-way" is a point in simulated
+ * time, not a race with this machine's speed.
+ */
+async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
+  await ui.reachBootChecks(page);
+  await ui.runAction(page, 'steps.boot.action.apply.title');
+  await ui.runAction(page, 'steps.adapter.action.restart.title');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
+  await ui.runChecks(page);
+  await ui.passDriver(page);
+  await ui.next(page, 'jail.title');
+  await ui.runChecks(page);
+}
+
+test.describe('a detached job and a reload', () => {
+  test.use({ hostSpec: 'sim:x220-fresh' });
+
+  test('after a reload half-way, debootstrap shows still running with its progress, then its result', async ({ wizard }) => {
+    const { page, clock } = wizard;
+    test.skip(clock === null, 'the simulated clock lives in the Electron main process, out of the test’s reach; browser mode covers this');
+    if (clock === null) return;
+    const ui = inLocale('en');
+    await reachJail(page, ui);
+    const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+    const stillRunning = build.getByText(ui.pattern('detached.stillRunning'));
+
+    clock.pause();
+    await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+    await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+    // pkg installs debootstrap first; then the job is saved and started, and the card says so.
+    for (let i = 0; i < 60; i++) {
+      await clock.advance(200);
+      const shown = await stillRunning.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+      if (shown) break;
+    }
+    await expect(stillRunning).toBeVisible();
+    // Past the follower's second look (5 s apart), short of debootstrap's 9 s.
+    await clock.advance(5500);
+    await expect(build.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /^\d+%$/);
+
+    await page.reload();
+    await expect(stillRunning).toBeVisible();
+    await expect(build.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /^\d+%$/);
+    await expect(build.getByRole('button', { name: ui.tr('ui.action.review') })).toBeDisabled();
+
+    clock.resume();
+    await expect(build.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
+    await expect(stillRunning).toHaveCount(0);
+    await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.ok', { name: 'Ubuntu 22.04.5 LTS', root: '/usr/local/jails/cuda' }))).toBeVisible();
+  });
+});
