@@ -64,28 +64,33 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
   const spec = detachable[job.command];
   const progressOf = (line: string): CommandProgress | null => spec.progress?.(line) ?? null;
   let offset = 0;
-  let pending = Buffer.alloc(0);
   let log = '';
   let pgid: number | null = null;
   let withoutPid = 0;
   const grace = options.startGrace ?? 10;
-  const readLog = async (): Promise<boolean> => {
+  const hand = (raw: string): void => {
+    // As LocalHost reads lines: a CRLF ending is not part of the line.
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (log.length < MAX_KEPT_LOG) log += `${line}\n`;
+    options.onLine?.(line);
+    const progress = progressOf(line);
+    if (progress) options.onProgress?.(progress);
+  };
+  /**
+   * Reads the log from the offset and hands on whole lines only. A line still being written (perhaps with a
+   * character cut in two, which the host's decoding has already mangled) is read again whole next time, so
+   * the offset moves by the bytes of the whole lines alone. At the end, a last line without a newline counts.
+   */
+  const readLog = async (final: boolean): Promise<boolean> => {
     const read = await runner.run('detachedLog', { jobId: job.jobId, offset }, { signal: options.signal });
     if (!read.parsed.ok) return false;
-    const bytes = Buffer.concat([pending, Buffer.from(read.parsed.value.text)]);
-    offset += Buffer.byteLength(read.parsed.value.text);
-    const end = bytes.lastIndexOf(0x0a);
-    // Only whole lines: a line still being written, or a character cut in two, waits for the next look.
-    pending = end < 0 ? bytes : bytes.subarray(end + 1);
-    if (end < 0) return true;
-    for (const raw of bytes.subarray(0, end).toString().split('\n')) {
-      // As LocalHost reads lines: a CRLF ending is not part of the line.
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (log.length < MAX_KEPT_LOG) log += `${line}\n`;
-      options.onLine?.(line);
-      const progress = progressOf(line);
-      if (progress) options.onProgress?.(progress);
-    }
+    const text = read.parsed.value.text;
+    const cut = final ? text.length : text.lastIndexOf('\n') + 1;
+    const whole = text.slice(0, cut);
+    offset += Buffer.byteLength(whole);
+    const lines = whole.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) hand(line);
     return true;
   };
   for (;;) {
@@ -98,11 +103,8 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
         withoutPid += 1;
         if (withoutPid > grace) return { kind: 'vanished' };
       }
-      const read = await readLog();
-      if (exitCode !== null && read) {
-        if (pending.length > 0) log += `${pending.toString()}\n`;
-        return { kind: 'ended', exitCode, log };
-      }
+      const read = await readLog(exitCode !== null);
+      if (exitCode !== null && read) return { kind: 'ended', exitCode, log };
     }
     if (options.signal.aborted) return { kind: 'let-go', pgid };
     await hostWait(host, options.pollMs, options.signal);
