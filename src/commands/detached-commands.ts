@@ -20,12 +20,24 @@ export const detachable = {
   llamaBuild: llamaCommands.llamaBuild,
   modelFetch: llamaCommands.modelFetch,
   ollamaPull: ollamaCommands.ollamaPull,
+  jailInstallNvidia: jailCommands.jailInstallNvidia,
 } as const;
 export type DetachableId = keyof typeof detachable;
-export const DetachableId = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
+/** The detachable commands that take no arguments; the others are listed in StartArgs with their own. */
+const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
+export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();
+
+/** A job's command and its arguments, checked by that command's own schema. */
+export const StartArgs = z.discriminatedUnion('command', [
+  z.object({ jobId: JobId, command: WithoutArgs, args: z.object({}).strict().default({}) }).strict(),
+  z.object({ jobId: JobId, command: z.literal('jailInstallNvidia'), args: jailCommands.jailInstallNvidia.args }).strict(),
+]);
+export type StartArgs = z.infer<typeof StartArgs>;
+
+const innerArgv = (a: StartArgs): string[] => (a.command === 'jailInstallNvidia' ? detachable.jailInstallNvidia.argv(a.args) : detachable[a.command].argv({}));
 
 export const JobStatus = z
   .object({
@@ -56,8 +68,8 @@ export const detachedCommands = {
   detachedStart: entry({
     id: 'detachedStart',
     description: 'Start a long command detached from this session (daemon(8)); its output goes to the job’s log',
-    args: z.object({ jobId: JobId, command: DetachableId }).strict(),
-    argv: (a) => detachedArgv(a.jobId, detachable[a.command].argv({})),
+    args: StartArgs,
+    argv: (a) => detachedArgv(a.jobId, innerArgv(a)),
     privileged: true,
     timeoutMs: 30 * SECOND,
     parse: (out) => (out.exitCode === 0 ? { ok: true, value: { started: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),

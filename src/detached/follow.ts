@@ -16,6 +16,8 @@ export const SavedJob = z
     stepId: z.string().max(100),
     actionId: z.string().max(100),
     startedAt: z.string(),
+    /** The command's arguments, as its catalogue entry takes them (none for most). */
+    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   })
   .strict();
 export type SavedJob = z.infer<typeof SavedJob>;

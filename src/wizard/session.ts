@@ -3,7 +3,8 @@ import type { ActionView, CheckResult, CheckStatus, CheckView, ProposedCommand, 
 import type { TroubleshootView } from '../contract/troubleshoot';
 import type { AuditLog } from '../audit/audit-log';
 import { isCommandId } from '../commands/catalogue';
-import { detachable, isDetachable, type DetachableId } from '../commands/detached-commands';
+import { isDetachable, StartArgs, type DetachableId } from '../commands/detached-commands';
+import { parseFailure } from '../commands/parse-result';
 import { followJob, type JobEnd, type SavedJob } from '../detached/follow';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
@@ -44,6 +45,15 @@ export interface SessionOptions {
   onLine?: RunOptions['onLine'];
   /** Host time between two looks at a detached job (default 5 s). */
   jobPollMs?: number;
+}
+
+/** The argv a job's command runs, as its catalogue entry makes it from the saved arguments. */
+function jobArgv(job: SavedJob): string[] {
+  try {
+    return describeCommand(job.command, job.args).argv;
+  } catch {
+    return [job.command];
+  }
 }
 
 /** The abort reason that lets a detached job run on: the wizard is closing or switching host, not stopping it. */
@@ -468,7 +478,7 @@ export class WizardSession {
       for (const invocation of commands) {
         if (result.status === 'failed') break;
         if (isDetachable(invocation.command)) {
-          const detached = await this.runDetached(stepId, actionId, key, invocation.command, controller);
+          const detached = await this.runDetached(stepId, actionId, key, invocation.command, invocation.args, controller);
           if (detached === null) {
             letGo = true;
             break;
@@ -516,14 +526,16 @@ export class WizardSession {
    * that one: the job is saved before it starts, so no crash, reload or lost connection can start it twice.
    * Null when the wizard let go of it (closing), which leaves it running and saved.
    */
-  private async runDetached(stepId: string, actionId: string, key: string, command: DetachableId, controller: AbortController): Promise<ActionResult | null> {
+  private async runDetached(stepId: string, actionId: string, key: string, command: DetachableId, args: unknown, controller: AbortController): Promise<ActionResult | null> {
     let job = this.progress.jobs.find((j) => j.command === command);
     if (job === undefined) {
       const started = new Date();
-      job = { jobId: `${command}-${started.getTime()}`, command, stepId, actionId, startedAt: started.toISOString() };
+      const startArgs = StartArgs.safeParse({ jobId: `${command}-${started.getTime()}`, command, args });
+      if (!startArgs.success) return { status: 'failed', exitCode: null, problem: null };
+      job = { jobId: startArgs.data.jobId, command, stepId, actionId, startedAt: started.toISOString(), args: startArgs.data.args };
       this.progress.jobs.push(job);
       await this.changed();
-      const start = await this.runner.run('detachedStart', { jobId: job.jobId, command }, { signal: controller.signal });
+      const start = await this.runner.run('detachedStart', startArgs.data, { signal: controller.signal });
       // A start that may have reached the host (a lost connection) is followed: its status file will tell.
       if (start.outcome !== 'ok' && start.outcome !== 'connection-lost') {
         await this.forgetJob(job);
@@ -539,7 +551,6 @@ export class WizardSession {
    * process group, then follows it until the wrapper records how it ended.
    */
   private async attach(job: SavedJob, key: string, controller: AbortController): Promise<ActionResult | null> {
-    const spec = detachable[job.command];
     const follow = (signal: AbortSignal): Promise<JobEnd> =>
       followJob(this.runner, this.options.host, job, {
         signal,
@@ -581,14 +592,15 @@ export class WizardSession {
     const explained = action?.explainFailure?.({
       runId: job.jobId,
       commandId: job.command,
-      argv: spec.argv({}),
+      argv: jobArgv(job),
       privileged: true,
       outcome: 'failed',
       exitCode: end.exitCode,
       stdout: end.log,
       stderr: end.log,
       durationMs: Date.now() - Date.parse(job.startedAt),
-      parsed: spec.parse({ stdout: end.log, stderr: end.log, exitCode: end.exitCode }, {}),
+      // The commands that run detached all end in done-or-failed; the reason is the log's last line.
+      parsed: parseFailure('command-failed', end.log.trimEnd().split('\n').pop() || `exited with ${end.exitCode}`),
       refusal: null,
     });
     return { status: 'failed', exitCode: end.exitCode, problem: explained ?? null };
@@ -649,7 +661,7 @@ export class WizardSession {
       at: ended ? new Date().toISOString() : job.startedAt,
       host: this.hostSpec,
       commandId: `detached:${job.command}`,
-      argv: detachable[job.command].argv({}),
+      argv: jobArgv(job),
       privileged: true,
       exitCode,
       durationMs: ended ? Math.max(0, Date.now() - Date.parse(job.startedAt)) : 0,

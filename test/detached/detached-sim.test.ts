@@ -122,7 +122,7 @@ describe('a detached debootstrap', () => {
     await walk.backend.close();
   });
 
-  it('the llama.cpp build and the model download run detached too, the build’s cmake [ NN%] lines giving its progress', async () => {
+  it('the NVIDIA installer, the llama.cpp build and the model download run detached too, the build’s cmake [ NN%] lines giving its progress', async () => {
     const sent: WizardState[] = [];
     const walk = await atFirstModel('x220-fresh', { onState: (state) => sent.push(state) });
     await walk.call('wizard:runChecks', { stepId: 'first-model' });
@@ -135,9 +135,12 @@ describe('a detached debootstrap', () => {
     const ends = walk.backend.audit.recent(1000).filter((e) => e.commandId.startsWith('detached:') && e.exitCode !== null);
     expect(ends.map((e) => [e.commandId, e.exitCode])).toEqual([
       ['detached:debootstrap', 0],
+      ['detached:jailInstallNvidia', 0],
       ['detached:llamaBuild', 0],
       ['detached:modelFetch', 0],
     ]);
+    // A job with arguments (the NVIDIA installer's version) records the argv its own entry makes from them.
+    expect(ends[1]?.argv.slice(0, 4)).toEqual(['jexec', 'cuda', 'sh', '/root/NVIDIA-Linux-x86_64-580.105.08.run']);
     await walk.backend.close();
   });
 

@@ -6,7 +6,7 @@ import { followJob, type SavedJob } from '../../src/detached/follow';
 import { jobDir } from '../../src/detached/wrapper';
 import { notRunResult, type ExecRequest, type ExecResult, type Host } from '../../src/host/types';
 
-const job: SavedJob = { jobId: 'llamaBuild-1', command: 'llamaBuild', stepId: 'first-model', actionId: 'build', startedAt: '2026-01-01T00:00:00Z' };
+const job: SavedJob = { jobId: 'llamaBuild-1', command: 'llamaBuild', stepId: 'first-model', actionId: 'build', startedAt: '2026-01-01T00:00:00Z', args: {} };
 const dir = jobDir(job.jobId);
 
 /**

@@ -68,7 +68,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detache
 
     // Held half-way until the test lets it go: whatever the machine's speed, it is running when the client dies.
     await writeFile(sshd.holdPath, '');
-    const job: SavedJob = { jobId: `debootstrap-${Date.now()}`, command: 'debootstrap', stepId: 'cuda-jail', actionId: 'build', startedAt: new Date().toISOString() };
+    const job: SavedJob = { jobId: `debootstrap-${Date.now()}`, command: 'debootstrap', stepId: 'cuda-jail', actionId: 'build', startedAt: new Date().toISOString(), args: {} };
     const start = await runner.run('detachedStart', { jobId: job.jobId, command: 'debootstrap' });
     expect(start.outcome).toBe('ok');
     expect(start.argv).toEqual(expect.arrayContaining(['sudo', 'daemon', '-f', '/bin/sh', 'debootstrap']));
