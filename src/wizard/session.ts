@@ -527,11 +527,13 @@ export class WizardSession {
    * Null when the wizard let go of it (closing), which leaves it running and saved.
    */
   private async runDetached(stepId: string, actionId: string, key: string, command: DetachableId, args: unknown, controller: AbortController): Promise<ActionResult | null> {
-    let job = this.progress.jobs.find((j) => j.command === command);
+    const started = new Date();
+    const startArgs = StartArgs.safeParse({ jobId: `${command}-${started.getTime()}`, command, args });
+    if (!startArgs.success) return { status: 'failed', exitCode: null, problem: null };
+    // The same operation is the same command with the same arguments.
+    const same = JSON.stringify(startArgs.data.args);
+    let job = this.progress.jobs.find((j) => j.command === command && JSON.stringify(j.args) === same);
     if (job === undefined) {
-      const started = new Date();
-      const startArgs = StartArgs.safeParse({ jobId: `${command}-${started.getTime()}`, command, args });
-      if (!startArgs.success) return { status: 'failed', exitCode: null, problem: null };
       job = { jobId: startArgs.data.jobId, command, stepId, actionId, startedAt: started.toISOString(), args: startArgs.data.args };
       this.progress.jobs.push(job);
       await this.changed();
