@@ -34,20 +34,23 @@ test.describe('a detached job and a reload', () => {
     clock.pause();
     await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
     await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-    // pkg installs debootstrap first; then the job is saved and started, and the card says so.
+    // pkg installs debootstrap first (a job of its own), then debootstrap's job runs; wait for its progress,
+    // which has debootstrap's five phases (pkg's has two steps per package).
+    const progress = build.getByRole('progressbar');
     for (let i = 0; i < 60; i++) {
-      await clock.advance(200);
-      const shown = await stillRunning.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+      await clock.advance(1000);
+      const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
       if (shown) break;
     }
+    await expect(progress).toHaveAttribute('max', '5');
+    await expect(progress).toHaveAttribute('aria-valuetext', /^\d+%$/);
     await expect(stillRunning).toBeVisible();
-    // Past the follower's second look (5 s apart), short of debootstrap's 9 s.
-    await clock.advance(5500);
-    await expect(build.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /^\d+%$/);
+    await expect(build.getByText(/^(Retrieving|Validating|Extracting|Unpacking|Configuring) /)).toBeVisible();
 
     await page.reload();
     await expect(stillRunning).toBeVisible();
-    await expect(build.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /^\d+%$/);
+    await expect(progress).toHaveAttribute('max', '5');
+    await expect(progress).toHaveAttribute('aria-valuetext', /^\d+%$/);
     await expect(build.getByRole('button', { name: ui.tr('ui.action.review') })).toBeDisabled();
 
     clock.resume();

@@ -21,11 +21,12 @@ export const detachable = {
   modelFetch: llamaCommands.modelFetch,
   ollamaPull: ollamaCommands.ollamaPull,
   jailInstallNvidia: jailCommands.jailInstallNvidia,
+  pkgInstallTool: jailCommands.pkgInstallTool,
 } as const;
 export type DetachableId = keyof typeof detachable;
 /** The detachable commands that take no arguments; the others are listed in StartArgs with their own. */
 const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
-export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia']);
+export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();
@@ -34,10 +35,20 @@ const Job = z.object({ jobId: JobId }).strict();
 export const StartArgs = z.discriminatedUnion('command', [
   z.object({ jobId: JobId, command: WithoutArgs, args: z.object({}).strict().default({}) }).strict(),
   z.object({ jobId: JobId, command: z.literal('jailInstallNvidia'), args: jailCommands.jailInstallNvidia.args }).strict(),
+  z.object({ jobId: JobId, command: z.literal('pkgInstallTool'), args: jailCommands.pkgInstallTool.args }).strict(),
 ]);
 export type StartArgs = z.infer<typeof StartArgs>;
 
-const innerArgv = (a: StartArgs): string[] => (a.command === 'jailInstallNvidia' ? detachable.jailInstallNvidia.argv(a.args) : detachable[a.command].argv({}));
+function innerArgv(a: StartArgs): string[] {
+  switch (a.command) {
+    case 'jailInstallNvidia':
+      return detachable.jailInstallNvidia.argv(a.args);
+    case 'pkgInstallTool':
+      return detachable.pkgInstallTool.argv(a.args);
+    default:
+      return detachable[a.command].argv({});
+  }
+}
 
 export const JobStatus = z
   .object({

@@ -28,6 +28,12 @@ function countStarts(host: SimulatedHost): { readonly count: number } {
   return counter;
 }
 
+/** pkg installs debootstrap beforehand, so the build action's one job is debootstrap (pkg's is a job too). */
+async function installDebootstrap(host: SimulatedHost): Promise<void> {
+  const run = await host.exec({ argv: ['sudo', '-S', '-p', '', '--', 'pkg', 'install', '-y', 'debootstrap'], stdin: 'demo\n', timeoutMs: 60_000 });
+  expect(run.exitCode).toBe(0);
+}
+
 /** Lets simulated time pass until the detached job is running and has played `ms` of its run. */
 async function intoTheJob(clock: VirtualClock, host: SimulatedHost, ms: number): Promise<void> {
   await vi.waitFor(async () => {
@@ -45,6 +51,7 @@ describe('a detached debootstrap', () => {
     const walk = await atCudaJail('x220-fresh', { clock });
     const host = walk.host();
     if (host === null) throw new Error('no host');
+    await installDebootstrap(host);
     const starts = countStarts(host);
     await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
 
@@ -106,6 +113,7 @@ describe('a detached debootstrap', () => {
     const walk = await atCudaJail('x220-fresh', { clock });
     const host = walk.host();
     if (host === null) throw new Error('no host');
+    await installDebootstrap(host);
     await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
 
     clock.pause();
@@ -134,13 +142,14 @@ describe('a detached debootstrap', () => {
     expect(state.current.checks.find((c) => c.id === 'model')?.status).toBe('pass');
     const ends = walk.backend.audit.recent(1000).filter((e) => e.commandId.startsWith('detached:') && e.exitCode !== null);
     expect(ends.map((e) => [e.commandId, e.exitCode])).toEqual([
+      ['detached:pkgInstallTool', 0],
       ['detached:debootstrap', 0],
       ['detached:jailInstallNvidia', 0],
       ['detached:llamaBuild', 0],
       ['detached:modelFetch', 0],
     ]);
     // A job with arguments (the NVIDIA installer's version) records the argv its own entry makes from them.
-    expect(ends[1]?.argv.slice(0, 4)).toEqual(['jexec', 'cuda', 'sh', '/root/NVIDIA-Linux-x86_64-580.105.08.run']);
+    expect(ends[2]?.argv.slice(0, 4)).toEqual(['jexec', 'cuda', 'sh', '/root/NVIDIA-Linux-x86_64-580.105.08.run']);
     await walk.backend.close();
   });
 
@@ -149,6 +158,7 @@ describe('a detached debootstrap', () => {
     const walk = await atCudaJail('x220-fresh', { clock });
     const host = walk.host();
     if (host === null) throw new Error('no host');
+    await installDebootstrap(host);
     await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
     clock.pause();
     const first = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
