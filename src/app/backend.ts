@@ -146,6 +146,8 @@ export class Backend {
     // The look at the previous host is of no use any more, and its connection is about to end.
     this.hostCheckStop?.abort();
     const host = this.makeHost(spec);
+    // Declared definite, but unset before the first host: a job of the previous host runs on there.
+    (this.session as WizardSession | undefined)?.letGo();
     await this.closeHost();
     this.host = host;
     this.session = await WizardSession.open({
@@ -309,7 +311,8 @@ export class Backend {
     'auth:providePassword': async ({ password }) => {
       const accepted = await this.session.providePassword(password);
       // With the password in hand, the privileges check can now pass: run the current step's checks again.
-      if (accepted) await this.session.runChecks(this.session.currentView().id);
+      // (Not while a detached job is followed: the password was for stopping it; the checks follow its end.)
+      if (accepted && !this.session.busy) await this.session.runChecks(this.session.currentView().id);
       return this.state();
     },
     'auth:forgetPassword': async () => {
@@ -378,6 +381,8 @@ export class Backend {
   async close(): Promise<void> {
     this.hostCheckStop?.abort();
     await this.hostChecked;
+    // Checks stop; a detached job goes on on the host and is followed again when the wizard reopens.
+    this.session.letGo();
     this.session.cancel();
     await this.session.settled();
     await this.closeHost();

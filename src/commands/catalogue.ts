@@ -20,6 +20,7 @@ import { joinStreams, onSuccess } from './output';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
 import { ollamaCommands } from './ollama-commands';
+import { detachedCommands } from './detached-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -353,6 +354,7 @@ export const catalogue = {
   ...jailCommands,
   ...llamaCommands,
   ...ollamaCommands,
+  ...detachedCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

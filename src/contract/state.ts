@@ -107,6 +107,8 @@ export const ActionView = z
     running: z.boolean(),
     /** While it runs: how far its current command has got, when that command says. */
     progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().positive(), label: z.string().max(300) }).strict().nullable(),
+    /** When its long command was started on the host, where it runs on without the wizard (src/detached). */
+    detachedSince: z.string().nullable().default(null),
   })
   .strict();
 export type ActionView = z.infer<typeof ActionView>;

@@ -45,6 +45,11 @@ export interface Host {
   readonly spec: string;
   readonly simulated: boolean;
   exec(request: ExecRequest): Promise<ExecResult>;
+  /**
+   * Waits `ms` of the host's time (a simulated host's clock); hosts without one of their own leave it out
+   * and real time is used.
+   */
+  wait?(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;

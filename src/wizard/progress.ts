@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ActionRun, CheckResult } from '../contract/state';
 import { JsonFile } from '../storage/json-file';
+import { SavedJob } from '../detached/follow';
 
 export const StepProgress = z
   .object({
@@ -37,6 +38,8 @@ export const SavedProgress = z
     steps: z.record(z.string(), StepProgress),
     /** Progress saved before the wizard had an end has no such field: not finished. */
     finished: Finished.nullable().default(null),
+    /** Long commands running detached on the host (src/detached): followed again when the wizard reopens. */
+    jobs: z.array(SavedJob).max(20).default([]),
     updatedAt: z.string(),
   })
   .strict();

@@ -3,6 +3,9 @@ import type { ActionView, CheckResult, CheckStatus, CheckView, ProposedCommand, 
 import type { TroubleshootView } from '../contract/troubleshoot';
 import type { AuditLog } from '../audit/audit-log';
 import { isCommandId } from '../commands/catalogue';
+import { isDetachable, StartArgs, type DetachableId } from '../commands/detached-commands';
+import { parseFailure } from '../commands/parse-result';
+import { followJob, type JobEnd, type SavedJob } from '../detached/follow';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
 import type { ElevationMethod } from '../host/elevation';
@@ -40,7 +43,23 @@ export interface SessionOptions {
   journal?: JsonFile<typeof Journal>;
   onChange?: () => void;
   onLine?: RunOptions['onLine'];
+  /** Host time between two looks at a detached job (default 5 s). */
+  jobPollMs?: number;
 }
+
+/** The argv a job's command runs, as its catalogue entry makes it from the saved arguments. */
+function jobArgv(job: SavedJob): string[] {
+  try {
+    return describeCommand(job.command, job.args).argv;
+  } catch {
+    return [job.command];
+  }
+}
+
+/** The abort reason that lets a detached job run on: the wizard is closing or switching host, not stopping it. */
+const LET_GO = 'let-go';
+
+type ActionResult = { status: 'ok' | 'failed'; exitCode: number | null; problem: Message | null };
 
 const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], commands: [], ranAt: null });
 
@@ -67,6 +86,8 @@ export class WizardSession {
   private progress: SavedProgress;
   private readonly running = new Set<string>();
   private readonly troubleshooter = new Troubleshooter();
+  /** The action whose detached job is being followed: the password can still be given meanwhile. */
+  private following: string | null = null;
   /** The running action's progress, as its current command reports it. */
   private actionProgress: { key: string; progress: CommandProgress } | null = null;
   private controller: AbortController | null = null;
@@ -100,6 +121,7 @@ export class WizardSession {
       currentStepId: first.id,
       steps: {},
       finished: null,
+      jobs: [],
       updatedAt: new Date().toISOString(),
     };
     const loaded = await options.store.load();
@@ -115,6 +137,9 @@ export class WizardSession {
       for (const [id, result] of Object.entries(step.checks)) if (result.status === 'running') step.checks[id] = notRun();
     }
     await session.recoverInterruptedChanges();
+    // A long command the wizard left running on the host: follow it again, never start it again.
+    const job = session.progress.jobs[0];
+    if (job !== undefined) void session.resumeJob(job);
     return session;
   }
 
@@ -236,9 +261,10 @@ export class WizardSession {
           ...plan.flatMap(replacementCommands),
         ],
         files: plan.map((change) => ({ path: change.path, diff: change.diff, reasons: change.reasons })),
-        offered: !this.busy && action.offeredWhen(statusById, entry.checks) && this.hasWork(step, action, plan),
+        offered: !this.busy && this.jobOf(step.id, action.id) === null && action.offeredWhen(statusById, entry.checks) && this.hasWork(step, action, plan),
         lastRun: entry.actions[action.id] ?? null,
-        running: this.running.has(`${step.id}/action:${action.id}`),
+        running: this.running.has(`${step.id}/action:${action.id}`) || this.jobOf(step.id, action.id) !== null,
+        detachedSince: this.jobOf(step.id, action.id)?.startedAt ?? null,
         progress: this.actionProgress?.key === `${step.id}/action:${action.id}` ? this.actionProgress.progress : null,
       };
     });
@@ -436,7 +462,8 @@ export class WizardSession {
     const key = `${stepId}/action:${actionId}`;
     this.running.add(key);
     this.options.onChange?.();
-    let result: { status: 'ok' | 'failed'; exitCode: number | null; problem: Message | null } = { status: 'ok', exitCode: 0, problem: null };
+    let result: ActionResult = { status: 'ok', exitCode: 0, problem: null };
+    let letGo = false;
     const plan = this.planOf(step, action);
     const commands = this.commandsOf(step, action);
     try {
@@ -450,6 +477,15 @@ export class WizardSession {
       }
       for (const invocation of commands) {
         if (result.status === 'failed') break;
+        if (isDetachable(invocation.command)) {
+          const detached = await this.runDetached(stepId, actionId, key, invocation.command, invocation.args, controller);
+          if (detached === null) {
+            letGo = true;
+            break;
+          }
+          result = detached;
+          continue;
+        }
         const run = await this.runner.run(invocation.command, invocation.args as never, {
           signal: controller.signal,
           ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
@@ -470,10 +506,177 @@ export class WizardSession {
       this.actionProgress = null;
       this.controller = null;
     }
+    // The wizard let go of a job still running on the host: its result comes when it is followed again.
+    if (letGo) {
+      this.options.onChange?.();
+      return;
+    }
     this.stepProgress(stepId).actions[actionId] = { ...result, at: new Date().toISOString() };
     await this.changed();
     // What the files and packages now say is the new truth: check again, so the proposals and actions update.
     if (plan.length > 0 || action.runsCommandsOf !== undefined) await this.runChecks(stepId);
+  }
+
+  private jobOf(stepId: string, actionId: string): SavedJob | null {
+    return this.progress.jobs.find((j) => j.stepId === stepId && j.actionId === actionId) ?? null;
+  }
+
+  /**
+   * Starts a long command detached on the host, or, if one of the same command is already there, follows
+   * that one: the job is saved before it starts, so no crash, reload or lost connection can start it twice.
+   * Null when the wizard let go of it (closing), which leaves it running and saved.
+   */
+  private async runDetached(stepId: string, actionId: string, key: string, command: DetachableId, args: unknown, controller: AbortController): Promise<ActionResult | null> {
+    const started = new Date();
+    const startArgs = StartArgs.safeParse({ jobId: `${command}-${started.getTime()}`, command, args });
+    if (!startArgs.success) return { status: 'failed', exitCode: null, problem: null };
+    // The same operation is the same command with the same arguments.
+    const same = JSON.stringify(startArgs.data.args);
+    let job = this.progress.jobs.find((j) => j.command === command && JSON.stringify(j.args) === same);
+    if (job === undefined) {
+      job = { jobId: startArgs.data.jobId, command, stepId, actionId, startedAt: started.toISOString(), args: startArgs.data.args };
+      this.progress.jobs.push(job);
+      await this.changed();
+      const start = await this.runner.run('detachedStart', startArgs.data, { signal: controller.signal });
+      // A start that may have reached the host (a lost connection) is followed: its status file will tell.
+      if (start.outcome !== 'ok' && start.outcome !== 'connection-lost') {
+        await this.forgetJob(job);
+        return { status: 'failed', exitCode: start.exitCode, problem: start.outcome === 'cancelled' ? msg('wizard.action.cancelled') : null };
+      }
+      this.auditJob(job, 'started', null, '');
+    }
+    return this.attach(job, key, controller);
+  }
+
+  /**
+   * Follows a job to its end. A Stop (the controller aborted without LET_GO) sends SIGTERM to the job's
+   * process group, then follows it until the wrapper records how it ended.
+   */
+  private async attach(job: SavedJob, key: string, controller: AbortController): Promise<ActionResult | null> {
+    const follow = (signal: AbortSignal): Promise<JobEnd> =>
+      followJob(this.runner, this.options.host, job, {
+        signal,
+        pollMs: this.options.jobPollMs ?? 5000,
+        // Streamed under the id of the entry that records the end, which takes their place in the command log.
+        onLine: (line) => this.options.onLine?.(`${job.jobId}-ended`, job.command, 'stdout', line),
+        onProgress: (progress) => {
+          this.actionProgress = { key, progress };
+          this.options.onChange?.();
+        },
+      });
+    let current = controller;
+    let end = await follow(current.signal);
+    let stopped = false;
+    // Each Stop signals the group and follows on to the status the wrapper writes; a Stop that could not be
+    // sent (no password yet, connection down) says so, and the job is still followed and can be stopped again.
+    while (end.kind === 'let-go') {
+      if (current.signal.reason === LET_GO) return null;
+      stopped = true;
+      if (end.pgid !== null) {
+        const stop = await this.runner.run('detachedStop', { pgid: end.pgid });
+        if (stop.outcome !== 'ok') this.notices.push(msg('detached.stopFailed', { reason: stop.refusal ?? (stop.stderr.trim() || stop.outcome) }));
+      }
+      current = new AbortController();
+      this.controller = current;
+      end = await follow(current.signal);
+    }
+    this.actionProgress = null;
+    await this.forgetJob(job);
+    if (end.kind === 'vanished') {
+      this.auditJob(job, 'vanished', null, '');
+      return { status: 'failed', exitCode: null, problem: msg('detached.vanished') };
+    }
+    this.auditJob(job, 'ended', end.exitCode, end.log);
+    if (end.exitCode === 0) return { status: 'ok', exitCode: 0, problem: null };
+    if (stopped) return { status: 'failed', exitCode: end.exitCode, problem: msg('wizard.action.cancelled') };
+    const step = this.steps.find((s) => s.id === job.stepId);
+    const action = step?.actions.find((a) => a.id === job.actionId);
+    const explained = action?.explainFailure?.({
+      runId: job.jobId,
+      commandId: job.command,
+      argv: jobArgv(job),
+      privileged: true,
+      outcome: 'failed',
+      exitCode: end.exitCode,
+      stdout: end.log,
+      stderr: end.log,
+      durationMs: Date.now() - Date.parse(job.startedAt),
+      // The commands that run detached all end in done-or-failed; the reason is the log's last line.
+      parsed: parseFailure('command-failed', end.log.trimEnd().split('\n').pop() || `exited with ${end.exitCode}`),
+      refusal: null,
+    });
+    return { status: 'failed', exitCode: end.exitCode, problem: explained ?? null };
+  }
+
+  /**
+   * How this host elevates, learned again by Preflight's privilege check (its facts are not saved): a
+   * reopened wizard needs it before a Stop can signal a job that runs as root.
+   */
+  private async learnElevation(): Promise<void> {
+    const check = this.steps.flatMap((s) => s.checks).find((c) => c.id === 'privileges');
+    if (check === undefined) return;
+    const { verdict } = await new CheckRound(this.runner, {}).check(check, { passwordVerified: this.password !== null, inputs: {} });
+    if (verdict.facts && typeof verdict.facts.elevation === 'string') this.adoptElevation(verdict.facts);
+  }
+
+  /** Follows a job the wizard left running (it was closed, or the connection dropped) and records its end. */
+  private async resumeJob(job: SavedJob): Promise<void> {
+    const key = `${job.stepId}/action:${job.actionId}`;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running.add(key);
+    this.following = key;
+    this.options.onChange?.();
+    let result: ActionResult | null = null;
+    try {
+      if (this.privilegeFacts.method === 'unknown') await this.learnElevation().catch(() => undefined);
+      result = await this.attach(job, key, controller);
+    } catch {
+      result = null;
+    } finally {
+      this.following = null;
+      this.running.delete(key);
+      this.actionProgress = null;
+      this.controller = null;
+    }
+    if (result === null) {
+      this.options.onChange?.();
+      return;
+    }
+    this.stepProgress(job.stepId).actions[job.actionId] = { ...result, at: new Date().toISOString() };
+    await this.changed();
+    const step = this.steps.find((s) => s.id === job.stepId);
+    const action = step?.actions.find((a) => a.id === job.actionId);
+    if (step !== undefined && action?.runsCommandsOf !== undefined && step.id === this.progress.currentStepId && !this.busy) await this.runChecks(step.id);
+  }
+
+  private async forgetJob(job: SavedJob): Promise<void> {
+    this.progress.jobs = this.progress.jobs.filter((j) => j.jobId !== job.jobId);
+    await this.changed();
+  }
+
+  /** The detached run in the audit log: one entry when it starts, one when its end is learned. */
+  private auditJob(job: SavedJob, event: 'started' | 'ended' | 'vanished', exitCode: number | null, log: string): void {
+    const ended = event !== 'started';
+    this.options.audit.record({
+      id: `${job.jobId}-${event}`,
+      at: ended ? new Date().toISOString() : job.startedAt,
+      host: this.hostSpec,
+      commandId: `detached:${job.command}`,
+      argv: jobArgv(job),
+      privileged: true,
+      exitCode,
+      durationMs: ended ? Math.max(0, Date.now() - Date.parse(job.startedAt)) : 0,
+      outcome: event === 'started' ? 'ok' : event === 'vanished' ? 'failed' : exitCode === 0 ? 'ok' : 'failed',
+      stdout: event === 'started' ? `job ${job.jobId} started at ${job.startedAt}` : log,
+      stderr: event === 'vanished' ? `job ${job.jobId} never wrote its pid: it did not start` : '',
+      truncated: false,
+    });
+  }
+
+  /** Lets go of a running detached job without stopping it (the app closes, or another host is chosen). */
+  letGo(): void {
+    this.controller?.abort(LET_GO);
   }
 
   private adoptElevation(facts: Record<string, string | number | boolean | null>): void {
@@ -557,7 +760,9 @@ export class WizardSession {
   /** Keeps the password only if sudo accepts it; it lives in memory for this session and is never written. */
   async providePassword(password: string): Promise<boolean> {
     if (this.privilegeFacts.method !== 'sudo') throw new SessionError('invalid-state', 'this host does not use sudo');
-    if (this.busy) throw new SessionError('busy', 'checks are running');
+    // While a detached job is only being followed, the password is what a Stop of it needs.
+    const onlyFollowing = this.running.size === 1 && this.following !== null && this.running.has(this.following);
+    if (this.busy && !onlyFollowing) throw new SessionError('busy', 'checks are running');
     this.candidatePassword = password;
     try {
       const run = await this.runner.run('privilegeProbe', {});

@@ -54,6 +54,10 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   fetchNvidiaInstaller: { version: '580.105.08' },
   jailInstallNvidia: { version: '580.105.08' },
   ollamaService: { verb: 'start' },
+  detachedStart: { jobId: 'debootstrap-1', command: 'debootstrap' },
+  detachedStatus: { jobId: 'debootstrap-1' },
+  detachedLog: { jobId: 'debootstrap-1', offset: 0 },
+  detachedStop: { pgid: 4100 },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

@@ -36,12 +36,12 @@ export async function atAdapterCard(scenario: string, options: WalkOptions = {})
   await call('wizard:runChecks', { stepId: 'preflight' });
   await call('auth:providePassword', { password: 'demo' });
   await call('wizard:next', { stepId: 'preflight', continueAnyway: false });
-  return { call, host: () => host, dataDir };
+  return { call, host: () => host, dataDir, backend };
 }
 
 /** On through Adapter card and Power and cooling to the boot configuration step. */
 export async function atBootConfig(scenario: string, options: WalkOptions = {}) {
-  const { call, host, dataDir } = await atAdapterCard(scenario, options);
+  const { call, host, dataDir, backend } = await atAdapterCard(scenario, options);
   let state = await call('wizard:state', {});
   for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'adapter-card', itemId: item.id, done: true });
   state = await call('wizard:runChecks', { stepId: 'adapter-card' });
@@ -50,7 +50,7 @@ export async function atBootConfig(scenario: string, options: WalkOptions = {}) 
   for (const item of state.current.checklist) await call('wizard:setChecklistItem', { stepId: 'power-cooling', itemId: item.id, done: true });
   await call('wizard:runChecks', { stepId: 'power-cooling' });
   await call('wizard:next', { stepId: 'power-cooling', continueAnyway: false });
-  return { call, host, dataDir };
+  return { call, host, dataDir, backend };
 }
 
 export const files = (host: SimulatedHost | null) => host?.snapshot().files ?? {};

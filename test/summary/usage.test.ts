@@ -14,7 +14,7 @@ function progress(host: string, privilegeKey: string, builtByWizard: boolean): S
   const preflight = { ...emptyStepProgress(), completed: true, checks: { privileges: result(privilegeKey) } };
   const actions: StepProgress['actions'] = builtByWizard ? { build: { status: 'ok', at: '2026-01-01T00:00:00Z', exitCode: 0, problem: null } } : {};
   const model = { ...emptyStepProgress(), completed: true, actions };
-  return { version: 1, host, currentStepId: 'verify', steps: { preflight, 'first-model': model }, finished: null, updatedAt: '2026-01-01T00:00:00Z' };
+  return { version: 1, host, currentStepId: 'verify', steps: { preflight, 'first-model': model }, finished: null, jobs: [], updatedAt: '2026-01-01T00:00:00Z' };
 }
 
 const usage = (p: SavedProgress, journal: JournalEntry[] = [], finished: Finished = { at: '2026-01-01T00:00:00Z', user: 'alice', hostname: 'x220' }) =>

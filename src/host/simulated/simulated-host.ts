@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { RealClock, VirtualClock, type SimClock } from './clock';
 import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
 import type { Scenario } from './scenario';
+import { WRAPPER_NAME } from '../../detached/wrapper';
 import { findTool } from './tools';
-import { ran, type Ran, type ToolResult } from './tools/tool';
+import { ran, type HostEffect, type Ran, type ToolResult } from './tools/tool';
 
 export interface SimulatedHostOptions {
   /** The time commands are played in; wins over `timeScale`. Tests share one `VirtualClock` to drive it. */
@@ -13,6 +14,13 @@ export interface SimulatedHostOptions {
    * demos; 0 gives the host its own running `VirtualClock`, so commands finish at once in simulated time.
    */
   timeScale?: number;
+  /** Runs every command as root (the test sshd's shim, for a command a root daemon(8) started). */
+  asRoot?: boolean;
+  /**
+   * Where daemon(8)'s jobs go instead of being played on this host's clock: the test sshd's shim lives for
+   * one command, so it starts a real detached process for the job.
+   */
+  onDetach?: (job: { dir: string; argv: readonly string[]; root: boolean }) => void;
 }
 
 type Interruption = 'cancelled' | 'timeout';
@@ -70,9 +78,14 @@ export class SimulatedHost implements Host {
   readonly simulated = true;
   private state: Scenario;
   private readonly clock: SimClock;
+  private readonly options: SimulatedHostOptions;
+  /** Detached jobs still running, by process group: they live on the host's clock, not in any exec call. */
+  private readonly jobs = new Map<number, AbortController>();
+  private nextPid = 4100;
 
   constructor(scenario: Scenario, options: SimulatedHostOptions = {}) {
     this.state = structuredClone(scenario);
+    this.options = options;
     this.spec = `sim:${scenario.name}`;
     const scale = options.timeScale ?? 1;
     this.clock = options.clock ?? (scale > 0 ? new RealClock(scale) : new VirtualClock());
@@ -88,13 +101,23 @@ export class SimulatedHost implements Host {
     this.state.egpu.powered = powered;
   }
 
+  /** Waits `ms` of the host's own time, so a poll's pause passes in simulated time like the commands do. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.clock.sleepUntil(this.clock.now() + ms, signal);
+  }
+
+  /** How many detached jobs are running now. */
+  get runningJobs(): number {
+    return this.jobs.size;
+  }
+
   async exec(request: ExecRequest): Promise<ExecResult> {
     const started = performance.now();
     const notRun = (fields: Partial<ExecResult>): ExecResult => notRunResult(started, fields);
     try {
       if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
       if (request.signal?.aborted) return notRun({ cancelled: true });
-      const result = this.dispatch(request.argv, this.state.user.uid === 0, request.stdin);
+      const result = this.dispatch(request.argv, this.state.user.uid === 0 || this.options.asRoot === true, request.stdin);
       if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
       return await this.play(result, request);
     } catch {
@@ -165,6 +188,7 @@ export class SimulatedHost implements Host {
     const interrupted = await waitUntil(clock, started + total, deadline, request.signal);
     if (interrupted) return stopped(interrupted);
     result.commit?.(this.state);
+    if (result.hostEffect) this.apply(result.hostEffect);
     return {
       exitCode: result.exitCode,
       signal: null,
@@ -176,6 +200,47 @@ export class SimulatedHost implements Host {
       truncated: output.truncated,
       spawnError: null,
     };
+  }
+
+  private apply(effect: HostEffect): void {
+    if (effect.kind === 'signal') this.jobs.get(effect.pgid)?.abort();
+    else if (this.options.onDetach) this.options.onDetach(effect);
+    else void this.runJob(effect.dir, effect.argv, effect.root);
+  }
+
+  /**
+   * What the wrapper script does on a real host: pid file, the command's output in the log as it comes,
+   * and the status file once it has ended (128 + 15 when a Stop's SIGTERM ended it).
+   */
+  private async runJob(dir: string, argv: readonly string[], root: boolean): Promise<void> {
+    const pgid = this.nextPid;
+    this.nextPid += 7;
+    const files = this.state.files;
+    files[`${dir}/pid`] = `${pgid}\n`;
+    files[`${dir}/log`] = '';
+    const controller = new AbortController();
+    this.jobs.set(pgid, controller);
+    let exitCode: number;
+    try {
+      const result = this.dispatch(argv, root, undefined);
+      if (result.kind === 'missing') {
+        this.state.files[`${dir}/log`] += `${WRAPPER_NAME}: ${argv[0] ?? ''}: not found\n`;
+        exitCode = 127;
+      } else {
+        const played = await this.play(result, {
+          argv,
+          timeoutMs: Number.POSITIVE_INFINITY,
+          signal: controller.signal,
+          onLine: (_stream, line) => {
+            this.state.files[`${dir}/log`] += `${line}\n`;
+          },
+        });
+        exitCode = played.exitCode ?? 143;
+      }
+    } finally {
+      this.jobs.delete(pgid);
+    }
+    this.state.files[`${dir}/status`] = `${exitCode}\n`;
   }
 }
 

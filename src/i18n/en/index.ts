@@ -11,6 +11,7 @@ import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
 import { summaryEn } from './summary';
 import { ollamaEn } from './ollama';
+import { detachedEn } from './detached';
 
 export const en = {
   ...coreEn,
@@ -26,4 +27,5 @@ export const en = {
   ...passthroughEn,
   ...summaryEn,
   ...ollamaEn,
+  ...detachedEn,
 } as const;

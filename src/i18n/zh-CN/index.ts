@@ -12,6 +12,7 @@ import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
 import { summaryZhCN } from './summary';
 import { ollamaZhCN } from './ollama';
+import { detachedZhCN } from './detached';
 
 export const zhCN = {
   ...coreZhCN,
@@ -27,4 +28,5 @@ export const zhCN = {
   ...passthroughZhCN,
   ...summaryZhCN,
   ...ollamaZhCN,
+  ...detachedZhCN,
 } satisfies Record<keyof typeof en, string>;

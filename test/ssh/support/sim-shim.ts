@@ -8,8 +8,19 @@
  * "skip": 0, "times": 1 }`; after `skip` matching calls, the next `times` ones kill this connection's sshd
  * session process, before or after the command's effect is saved, as a network failure at that moment would
  * look to the wizard.
+ *
+ * Detached jobs (src/detached): $EGPU_SIM_JOBS is a real folder standing in for the host's job root. daemon
+ * starts the wizard's wrapper script for real, detached (its own session, no tie to the ssh session), and
+ * returns once the wrapper has written its pid; `cat` and `tail` of job files read the real files. The job's
+ * command comes back to this shim with $EGPU_SIM_JOB set: it streams its lines as they are played and, when
+ * the file $EGPU_SIM_HOLD exists, stays half-way ($EGPU_SIM_HOLD_MS of simulated time) until it is removed, so
+ * a test can cut the connection while the job is surely running. Each job run appends its program to
+ * $EGPU_SIM_RUNS.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { JOBS_ROOT, WRAPPER_NAME, WRAPPER_SCRIPT } from '../../../src/detached/wrapper';
+import { VirtualClock } from '../../../src/host/simulated/clock';
 import { z } from 'zod';
 import { Scenario } from '../../../src/host/simulated/scenario';
 import { SimulatedHost } from '../../../src/host/simulated/simulated-host';
@@ -67,6 +78,50 @@ function maybeDrop(program: string, when: 'before' | 'after'): void {
   process.exit(255);
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A job path on the test machine: the host's job root is a folder of the test sshd. */
+function jobPath(path: string): string {
+  const jobs = process.env.EGPU_SIM_JOBS;
+  if (!jobs || !(path === JOBS_ROOT || path.startsWith(`${JOBS_ROOT}/`))) return path;
+  return jobs + path.slice(JOBS_ROOT.length);
+}
+
+/** cat and tail of the job files: the real tools on the real files, with the host's paths in their messages. */
+function readJobFiles(program: string, args: readonly string[]): number | null {
+  const jobs = process.env.EGPU_SIM_JOBS;
+  if (!jobs || (program !== 'cat' && program !== 'tail') || !args.some((a) => jobPath(a) !== a)) return null;
+  const real = spawnSync(`/usr/bin/${program}`, args.map(jobPath));
+  process.stdout.write(real.stdout);
+  process.stderr.write(real.stderr.toString().split(jobs).join(JOBS_ROOT));
+  return real.status ?? 70;
+}
+
+/** Waits (with a hang guard, not a timing) until `path` exists, or with `gone`, until it does not. */
+async function untilExists(path: string, seconds: number, gone = false): Promise<void> {
+  for (let i = 0; i < seconds * 20 && existsSync(path) === gone; i++) await sleep(50);
+}
+
+/** The command of a detached job: played line by line into the wrapper's log, held half-way at the gate. */
+async function runJob(program: string, args: readonly string[], scenario: Scenario, statePath: string): Promise<number> {
+  const runs = process.env.EGPU_SIM_RUNS;
+  if (runs) appendFileSync(runs, `${program}\n`);
+  const hold = process.env.EGPU_SIM_HOLD;
+  const clock = new VirtualClock({ paused: true });
+  const host = new SimulatedHost(scenario, { clock, asRoot: process.env.EGPU_SIM_AS_ROOT === '1' });
+  const running = host.exec({
+    argv: [program, ...args],
+    timeoutMs: 24 * 3600_000,
+    onLine: (stream, line) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
+  });
+  await clock.advance(Number(process.env.EGPU_SIM_HOLD_MS ?? '4500'));
+  if (hold) await untilExists(hold, 120, true);
+  clock.resume();
+  const result = await running;
+  writeAtomically(statePath, JSON.stringify(host.snapshot()));
+  return result.exitCode ?? 70;
+}
+
 async function main(): Promise<number> {
   const statePath = process.env.EGPU_SIM_STATE;
   const [program = '', ...args] = process.argv.slice(2);
@@ -77,9 +132,21 @@ async function main(): Promise<number> {
   // The real wrapped programs: sudo and doas hand the wrapped program's name on, so drop on that too.
   const effective = program === 'sudo' || program === 'doas' ? (args.find((a, i) => i > 0 && args[i - 1] === '--') ?? args.find((a) => !a.startsWith('-')) ?? program) : program;
   maybeDrop(effective, 'before');
+  const jobRead = readJobFiles(program, args);
+  if (jobRead !== null) return jobRead;
   const scenario = Scenario.parse(JSON.parse(readFileSync(statePath, 'utf8')));
+  if (process.env.EGPU_SIM_JOB === '1') return runJob(program, args, scenario, statePath);
   const before = JSON.stringify(scenario);
-  const host = new SimulatedHost(scenario, { timeScale: 0 });
+  let detached: string | null = null;
+  const host = new SimulatedHost(scenario, {
+    timeScale: 0,
+    onDetach: (job) => {
+      detached = jobPath(job.dir);
+      // What daemon(8) does: a new session, stdio on /dev/null, nothing tying it to this ssh session.
+      const env = { ...process.env, EGPU_SIM_JOB: '1', EGPU_SIM_AS_ROOT: job.root ? '1' : '' };
+      spawn('/bin/sh', ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, detached, ...job.argv], { detached: true, stdio: 'ignore', env }).unref();
+    },
+  });
   const stdin = readStdin();
   const result = await host.exec({ argv: [program, ...args], timeoutMs: 60_000, ...(stdin !== undefined ? { stdin } : {}) });
   if (result.spawnError === 'ENOENT') {
@@ -88,6 +155,7 @@ async function main(): Promise<number> {
     return 127;
   }
   // A reading changes nothing: leaving the file alone keeps concurrent readings from undoing each other's writes.
+  if (detached !== null) await untilExists(`${detached}/pid`, 30);
   const after = JSON.stringify(host.snapshot());
   if (after !== before) writeAtomically(statePath, after);
   maybeDrop(effective, 'after');

@@ -30,6 +30,10 @@ export interface TestSshd {
   statePath: string;
   /** Where a test asks the shim to cut the connection (see sim-shim.ts). */
   dropPath: string;
+  /** Detached jobs (see sim-shim.ts): the host's job root, the file that holds a job half-way, the runs. */
+  jobsDir: string;
+  holdPath: string;
+  runsPath: string;
   /** A directory on the remote PATH for extra helpers (the argv printer). */
   binDir: string;
   /** Logins sshd accepted so far (one per connection), from its log. */
@@ -119,6 +123,10 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
   await mkdir(remoteDir);
   const statePath = join(remoteDir, 'machine.json');
   const dropPath = join(remoteDir, 'drop.json');
+  const jobsDir = join(remoteDir, 'jobs');
+  const holdPath = join(remoteDir, 'hold');
+  const runsPath = join(remoteDir, 'runs.log');
+  await mkdir(jobsDir);
   await writeFile(statePath, JSON.stringify(initial));
 
   const account = testAccount();
@@ -159,7 +167,7 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     // unauthenticated connections, 10 sessions per connection), as on a stock FreeBSD or Debian server. A
     // harness that raised them would hide the very drops the wizard must survive. `stockLimits` reads them back.
     // The remote side: the shim's tools first, then the system's (env, sh).
-    `SetEnv PATH=${binDir}:/usr/bin:/bin EGPU_SIM_STATE=${statePath} EGPU_SIM_DROP=${dropPath}`,
+    `SetEnv PATH=${binDir}:/usr/bin:/bin EGPU_SIM_STATE=${statePath} EGPU_SIM_DROP=${dropPath} EGPU_SIM_JOBS=${jobsDir} EGPU_SIM_HOLD=${holdPath} EGPU_SIM_RUNS=${runsPath}`,
   ].join('\n');
   const configPath = join(dir, 'sshd_config');
   await writeFile(configPath, `${config}\n`);
@@ -168,7 +176,7 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
   await chmod(dir, 0o755);
   // The remote user reads and writes the machine's state and the drop file.
   await writeFile(dropPath, '{}');
-  for (const path of [remoteDir, statePath, dropPath]) await chown(path, account.uid, account.gid);
+  for (const path of [remoteDir, statePath, dropPath, jobsDir]) await chown(path, account.uid, account.gid);
 
   let output = '';
   const child = spawn(sshd, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -185,6 +193,9 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     hostFingerprint: fingerprint,
     statePath,
     dropPath,
+    jobsDir,
+    holdPath,
+    runsPath,
     binDir,
     acceptedLogins: () => output.match(/^Accepted publickey for /gm)?.length ?? 0,
     stockLimits: () => {

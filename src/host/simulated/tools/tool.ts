@@ -18,7 +18,11 @@ export interface Ran {
   rawStdout?: string;
   /** What an interrupted run leaves behind (debootstrap's half-built userland), given how many lines it got out. */
   onInterrupt?: (state: Scenario, linesPlayed: number) => void;
+  /** What the host itself does when the command ends well: start a detached job, or signal one. */
+  hostEffect?: HostEffect;
 }
+
+export type HostEffect = { kind: 'detach'; dir: string; argv: readonly string[]; root: boolean } | { kind: 'signal'; pgid: number };
 
 /** The program does not exist on this machine (the host reports spawnError ENOENT). */
 export interface Missing {

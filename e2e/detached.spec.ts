@@ -1,0 +1,61 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { inLocale } from './localized';
+
+/**
+ * debootstrap runs detached on the host: a reload of the page half-way shows it still running with its
+ * progress, then its result. The simulated clock is paused around it, so "half-way" is a point in simulated
+ * time, not a race with this machine's speed.
+ */
+async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
+  await ui.reachBootChecks(page);
+  await ui.runAction(page, 'steps.boot.action.apply.title');
+  await ui.runAction(page, 'steps.adapter.action.restart.title');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
+  await ui.runChecks(page);
+  await ui.passDriver(page);
+  await ui.next(page, 'jail.title');
+  await ui.runChecks(page);
+}
+
+test.describe('a detached job and a reload', () => {
+  test.use({ hostSpec: 'sim:x220-fresh' });
+
+  test('after a reload half-way, debootstrap shows still running with its progress, then its result', async ({ wizard }) => {
+    const { page, clock } = wizard;
+    test.skip(clock === null, 'the simulated clock lives in the Electron main process, out of the test’s reach; browser mode covers this');
+    if (clock === null) return;
+    const ui = inLocale('en');
+    await reachJail(page, ui);
+    const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+    const stillRunning = build.getByText(ui.pattern('detached.stillRunning'));
+
+    clock.pause();
+    await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+    await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+    // pkg installs debootstrap first (a job of its own), then debootstrap's job runs; wait for its progress,
+    // which has debootstrap's five phases (pkg's has two steps per package).
+    const progress = build.getByRole('progressbar');
+    for (let i = 0; i < 60; i++) {
+      await clock.advance(1000);
+      const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
+      if (shown) break;
+    }
+    await expect(progress).toHaveAttribute('max', '5');
+    await expect(progress).toHaveAttribute('aria-valuetext', /^\d+%$/);
+    await expect(stillRunning).toBeVisible();
+    await expect(build.getByText(/^(Retrieving|Validating|Extracting|Unpacking|Configuring) /)).toBeVisible();
+
+    await page.reload();
+    await expect(stillRunning).toBeVisible();
+    await expect(progress).toHaveAttribute('max', '5');
+    await expect(progress).toHaveAttribute('aria-valuetext', /^\d+%$/);
+    await expect(build.getByRole('button', { name: ui.tr('ui.action.review') })).toBeDisabled();
+
+    clock.resume();
+    await expect(build.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 30_000 });
+    await expect(stillRunning).toHaveCount(0);
+    await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.ok', { name: 'Ubuntu 22.04.5 LTS', root: '/usr/local/jails/cuda' }))).toBeVisible();
+  });
+});

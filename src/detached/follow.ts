@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { DetachableId, detachable } from '../commands/detached-commands';
+import type { CommandRunner } from '../commands/runner';
+import type { CommandProgress } from '../commands/types';
+import type { Host } from '../host/types';
+import { JobId } from './wrapper';
+
+/**
+ * A detached job as the wizard remembers it in the host's saved progress: enough to find it again after the
+ * window was closed or the connection dropped, and to know it must not be started a second time.
+ */
+export const SavedJob = z
+  .object({
+    jobId: JobId,
+    command: DetachableId,
+    stepId: z.string().max(100),
+    actionId: z.string().max(100),
+    startedAt: z.string(),
+    /** The command's arguments, as its catalogue entry takes them (none for most). */
+    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  })
+  .strict();
+export type SavedJob = z.infer<typeof SavedJob>;
+
+export type JobEnd =
+  /** The command ended on the host with this status; `log` is its output as this follower read it. */
+  | { kind: 'ended'; exitCode: number; log: string }
+  /** The follower was told to let go (Stop, or the wizard closing); the job may well still run. */
+  | { kind: 'let-go'; pgid: number | null }
+  /** The job folder never got a pid: the start did not happen (or the host lost the folder). */
+  | { kind: 'vanished' };
+
+export interface FollowOptions {
+  signal: AbortSignal;
+  /** Host time between two looks at the job. */
+  pollMs: number;
+  onLine?: (line: string) => void;
+  onProgress?: (progress: CommandProgress) => void;
+  /** Looks without a pid before the job counts as never started (daemon returns before the wrapper runs). */
+  startGrace?: number;
+}
+
+const MAX_KEPT_LOG = 1024 * 1024;
+
+/** Sleeps on the host's clock where it has one (simulated hosts), else in real time. */
+export function hostWait(host: Host, ms: number, signal: AbortSignal): Promise<void> {
+  if (host.wait) return host.wait(ms, signal);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Follows a job until its status file appears: each look reads the status, then the log from where the last
+ * look stopped, so the log read after a status is complete. Lines go through the command's own progress
+ * parser. A lost connection or a failed look is not the job's end: the next look tries again.
+ */
+export async function followJob(runner: CommandRunner, host: Host, job: SavedJob, options: FollowOptions): Promise<JobEnd> {
+  const spec = detachable[job.command];
+  const progressOf = (line: string): CommandProgress | null => spec.progress?.(line) ?? null;
+  let offset = 0;
+  let log = '';
+  let pgid: number | null = null;
+  let withoutPid = 0;
+  const grace = options.startGrace ?? 10;
+  const hand = (raw: string): void => {
+    // As LocalHost reads lines: a CRLF ending is not part of the line.
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (log.length < MAX_KEPT_LOG) log += `${line}\n`;
+    options.onLine?.(line);
+    const progress = progressOf(line);
+    if (progress) options.onProgress?.(progress);
+  };
+  /**
+   * Reads the log from the offset and hands on whole lines only. A line still being written (perhaps with a
+   * character cut in two, which the host's decoding has already mangled) is read again whole next time, so
+   * the offset moves by the bytes of the whole lines alone. At the end, a last line without a newline counts.
+   */
+  const readLog = async (final: boolean): Promise<boolean> => {
+    const read = await runner.run('detachedLog', { jobId: job.jobId, offset }, { signal: options.signal });
+    if (!read.parsed.ok) return false;
+    const text = read.parsed.value.text;
+    const cut = final ? text.length : text.lastIndexOf('\n') + 1;
+    const whole = text.slice(0, cut);
+    offset += Buffer.byteLength(whole);
+    const lines = whole.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) hand(line);
+    return true;
+  };
+  for (;;) {
+    if (options.signal.aborted) return { kind: 'let-go', pgid };
+    const status = await runner.run('detachedStatus', { jobId: job.jobId }, { signal: options.signal });
+    if (status.parsed.ok) {
+      pgid = status.parsed.value.pgid ?? pgid;
+      const exitCode = status.parsed.value.exitCode;
+      if (pgid === null && exitCode === null) {
+        withoutPid += 1;
+        if (withoutPid > grace) return { kind: 'vanished' };
+      }
+      const read = await readLog(exitCode !== null);
+      if (exitCode !== null && read) return { kind: 'ended', exitCode, log };
+    }
+    if (options.signal.aborted) return { kind: 'let-go', pgid };
+    await hostWait(host, options.pollMs, options.signal);
+  }
+}

@@ -1,0 +1,70 @@
+import { JOBS_ROOT, WRAPPER_NAME, WRAPPER_SCRIPT } from '../../../detached/wrapper';
+import type { MachineView } from '../scenario';
+import { ran, systemPath, usage, type Tool } from './tool';
+
+/**
+ * daemon(8), tail(1) and kill(1) as the detached jobs use them. The job itself is played by the host (see
+ * SimulatedHost's jobs): daemon only asks for it, and kill only asks the host to signal it, because a job
+ * lives on the host's clock beyond the command that started it.
+ */
+
+/** `daemon -f /bin/sh -c WRAPPER NAME DIR COMMAND…`: the one form the wizard uses; anything else is refused. */
+export const daemon: Tool = {
+  program: 'daemon',
+  path: (m) => systemPath(m, { FreeBSD: '/usr/sbin/daemon' }),
+  run(args, { root }) {
+    const [close, shell, dashC, script, name, dir, ...command] = args;
+    if (close !== '-f' || shell !== '/bin/sh' || dashC !== '-c' || script !== WRAPPER_SCRIPT || name !== WRAPPER_NAME || dir === undefined || command.length === 0) {
+      return usage('usage: daemon [-cfHrS] [-p child_pidfile] [-P supervisor_pidfile] [-t title] [-u user] [-o output_file] command arguments ...');
+    }
+    if (!dir.startsWith(`${JOBS_ROOT}/`)) return ran(0, [], [], { durationMs: 20 });
+    // The wrapper's mkdir under /var/db fails for a user; daemon itself has already detached and says nothing.
+    if (!root) return ran(0, [], [], { durationMs: 20 });
+    return { ...ran(0, [], [], { durationMs: 20 }), hostEffect: { kind: 'detach', dir, argv: command, root } };
+  },
+};
+
+function fileOf(m: MachineView, path: string): string | null {
+  return Object.hasOwn(m.files, path) ? (m.files[path] ?? null) : null;
+}
+
+/** `tail -c +N FILE`: the file from its N-th byte (1 is the start). */
+export const tail: Tool = {
+  program: 'tail',
+  path: (m) => systemPath(m, { FreeBSD: '/usr/bin/tail', Linux: '/usr/bin/tail' }),
+  run(args, { machine }) {
+    const [flag, from, path] = args;
+    const start = /^\+(\d+)$/.exec(from ?? '')?.[1];
+    if (args.length !== 3 || flag !== '-c' || start === undefined || path === undefined) return usage('usage: tail [-F | -f | -r] [-q] [-b # | -c # | -n #] [file ...]');
+    const content = fileOf(machine, path);
+    if (content === null) return ran(1, [], [`tail: ${path}: No such file or directory`]);
+    const bytes = Buffer.from(content);
+    const text = bytes.subarray(Math.max(0, Number(start) - 1)).toString();
+    const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+    return { ...ran(0, lines), rawStdout: text };
+  },
+};
+
+/** The job whose pid file holds this process group and which has not written its status yet. */
+function runningJob(m: MachineView, pgid: number): string | null {
+  for (const [path, content] of Object.entries(m.files)) {
+    if (!path.startsWith(`${JOBS_ROOT}/`) || !path.endsWith('/pid') || content.trim() !== String(pgid)) continue;
+    const dir = path.slice(0, -'/pid'.length);
+    if (!Object.hasOwn(m.files, `${dir}/status`)) return dir;
+  }
+  return null;
+}
+
+/** `kill -TERM -- -PGID`: the whole process group of a running job. */
+export const kill: Tool = {
+  program: 'kill',
+  path: (m) => systemPath(m, { FreeBSD: '/bin/kill', Linux: '/usr/bin/kill' }),
+  run(args, { machine, root }) {
+    const [signal, dashes, target] = args;
+    const pgid = /^-(\d+)$/.exec(target ?? '')?.[1];
+    if (args.length !== 3 || signal !== '-TERM' || dashes !== '--' || pgid === undefined) return usage('usage: kill [-s signal_name] pid ...');
+    if (runningJob(machine, Number(pgid)) === null) return ran(1, [], [`kill: ${target}: No such process`]);
+    if (!root) return ran(1, [], [`kill: ${target}: Operation not permitted`]);
+    return { ...ran(0), hostEffect: { kind: 'signal', pgid: Number(pgid) } };
+  },
+};

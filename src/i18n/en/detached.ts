@@ -1,0 +1,6 @@
+/** Texts of long commands that run detached on the host (src/detached). */
+export const detachedEn = {
+  'detached.stillRunning': 'Still running on the host since {time}. It goes on if you close the wizard or the connection drops; the wizard picks it up again when it reopens.',
+  'detached.stopFailed': 'The long command could not be stopped ({reason}); it is still running on the host. If the wizard asks for the sudo password, give it, then press Stop again.',
+  'detached.vanished': 'The long command did not start on the host (its job folder has no process id). Run it again.',
+} as const;

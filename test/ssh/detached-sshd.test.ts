@@ -1,0 +1,115 @@
+/**
+ * A detached job over real SSH: debootstrap is started through daemon(8) on the throwaway sshd (the shim
+ * starts the wizard's wrapper script for real, in its own session), held half-way by the test, while the ssh
+ * client's master connection is killed and the wizard "closes"; a new SshHost (the wizard reopened) follows
+ * the same job to its end. The job runs once. Skipped only where sshd is not installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/audit-log';
+import { CommandRunner, type Elevation } from '../../src/commands/runner';
+import type { CommandProgress } from '../../src/commands/types';
+import { followJob, type SavedJob } from '../../src/detached/follow';
+import { loadScenario } from '../../src/host/simulated/scenarios';
+import { SshHost } from '../../src/host/ssh/ssh-host';
+import { userlandCheck } from '../../src/steps/cuda-jail/setup-checks';
+import { CheckRound } from '../../src/wizard/run-checks';
+import { probeSsh, trustAndProbe } from '../../src/host/ssh/connect';
+import { findSshd, sshdMissingReason, startSshd, type TestSshd } from './support/sshd';
+
+const haveSshd = findSshd() !== null;
+const sudo: Elevation = { method: 'sudo', password: 'demo' };
+
+describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detached job over SSH' : `a detached job over SSH — SKIPPED: ${sshdMissingReason}`, () => {
+  let sshd: TestSshd;
+  let dir: string;
+  let knownHosts: string;
+  const hosts: SshHost[] = [];
+
+  const hostFor = (): SshHost => {
+    const host = new SshHost(
+      { user: sshd.user, host: '127.0.0.1', port: sshd.port },
+      { knownHostsFile: knownHosts, userKnownHostsFiles: [], identityFile: sshd.clientKey, connectTimeoutSeconds: 10, socketDirs: [join(dir, 's')] },
+    );
+    hosts.push(host);
+    return host;
+  };
+
+  const masterPid = (host: SshHost): number => {
+    const check = spawnSync('ssh', ['-o', `ControlPath=${host.masterSocket ?? ''}`, '-O', 'check', '--', 'egpu'], { encoding: 'utf8' });
+    return Number(/pid=(\d+)/.exec(check.stderr)?.[1] ?? NaN);
+  };
+
+  beforeAll(async () => {
+    sshd = await startSshd(loadScenario('x220-fresh'));
+    dir = await mkdtemp(join(tmpdir(), 'egpu-detached-'));
+    knownHosts = join(dir, 'known_hosts');
+    const first = hostFor();
+    const probe = await probeSsh(first);
+    expect((await trustAndProbe(first, probe.key?.fingerprint ?? '')).status).toBe('ok');
+    await first.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    // Lets a job that a failed assertion left held run out, so nothing outlives the test.
+    await rm(sshd.holdPath, { force: true });
+    for (const host of hosts) await host.close();
+    await sshd?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('survives the ssh client being killed, is followed again by a new connection, and runs once', async () => {
+    const first = hostFor();
+    const runner = new CommandRunner(first, new AuditLog(null), () => sudo);
+    expect((await runner.run('pkgInstallTool', { package: 'debootstrap' })).outcome).toBe('ok');
+
+    // Held half-way until the test lets it go: whatever the machine's speed, it is running when the client dies.
+    await writeFile(sshd.holdPath, '');
+    const job: SavedJob = { jobId: `debootstrap-${Date.now()}`, command: 'debootstrap', stepId: 'cuda-jail', actionId: 'build', startedAt: new Date().toISOString(), args: {} };
+    const start = await runner.run('detachedStart', { jobId: job.jobId, command: 'debootstrap' });
+    expect(start.outcome).toBe('ok');
+    expect(start.argv).toEqual(expect.arrayContaining(['sudo', 'daemon', '-f', '/bin/sh', 'debootstrap']));
+
+    // Follow until debootstrap's progress shows, then kill the ssh client's master connection under the follower.
+    const seen: CommandProgress[] = [];
+    const firstFollower = new AbortController();
+    const following = followJob(runner, first, job, { signal: firstFollower.signal, pollMs: 200, onProgress: (p) => seen.push(p) });
+    for (let i = 0; i < 600 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen.length).toBeGreaterThan(0);
+    const pid = masterPid(first);
+    expect(Number.isInteger(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    // The wizard closes: it lets go of the job, and its connection is gone.
+    firstFollower.abort('let-go');
+    expect(await following).toMatchObject({ kind: 'let-go', pgid: expect.any(Number) });
+    await first.close();
+
+    // The job is still there, held half-way, with no ssh session left to carry it.
+    const pgid = Number((await readFile(join(sshd.jobsDir, job.jobId, 'pid'), 'utf8')).trim());
+    expect(() => process.kill(-pgid, 0)).not.toThrow();
+    await expect(readFile(join(sshd.jobsDir, job.jobId, 'status'), 'utf8')).rejects.toThrow();
+
+    // Reopened: a new connection follows the same job; let it go on, and it ends well.
+    const second = hostFor();
+    const again = new CommandRunner(second, new AuditLog(null), () => sudo);
+    const lines: string[] = [];
+    const resumed = followJob(again, second, job, { signal: new AbortController().signal, pollMs: 200, onLine: (l) => lines.push(l) });
+    for (let i = 0; i < 600 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(lines[0]).toMatch(/^I: /);
+    await rm(sshd.holdPath);
+    const end = await resumed;
+    expect(end).toMatchObject({ kind: 'ended', exitCode: 0 });
+    expect(end.kind === 'ended' ? end.log : '').toContain('I: Base system installed successfully.');
+    // The log was read whole on the new connection, from its first line.
+    expect(lines.filter((l) => l === 'I: Base system installed successfully.')).toHaveLength(1);
+
+    // The step's check passes on the new connection, and debootstrap ran exactly once.
+    const { verdict } = await new CheckRound(again, {}).check(userlandCheck, { passwordVerified: true, inputs: {} });
+    expect(verdict).toMatchObject({ status: 'pass', reason: { key: 'jail.userland.ok' } });
+    expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n')).toEqual(['debootstrap']);
+    await second.close();
+  }, 300_000);
+});
