@@ -32,7 +32,7 @@ export type JobEnd =
 
 export interface FollowOptions {
   signal: AbortSignal;
-  /** Host time between two looks at the job. */
+  /** Host time between the first two looks at the job; later ones are further apart (see followJob). */
   pollMs: number;
   onLine?: (line: string) => void;
   onProgress?: (progress: CommandProgress) => void;
@@ -41,6 +41,14 @@ export interface FollowOptions {
 }
 
 const MAX_KEPT_LOG = 1024 * 1024;
+
+/**
+ * Each look is two audited commands. Looks start `pollMs` apart and spread out by a quarter each time, up to
+ * this: an hour-long build then costs a few hundred audit entries instead of thousands, and its progress is
+ * still at most half a minute old.
+ */
+export const MAX_POLL_MS = 30_000;
+const nextWait = (pollMs: number, looks: number): number => Math.min(Math.max(pollMs, MAX_POLL_MS), Math.round(pollMs * 1.25 ** looks));
 
 /** Sleeps on the host's clock where it has one (simulated hosts), else in real time. */
 export function hostWait(host: Host, ms: number, signal: AbortSignal): Promise<void> {
@@ -69,6 +77,7 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
   let log = '';
   let pgid: number | null = null;
   let withoutPid = 0;
+  let looks = 0;
   const grace = options.startGrace ?? 10;
   const hand = (raw: string): void => {
     // As LocalHost reads lines: a CRLF ending is not part of the line.
@@ -109,6 +118,6 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
       if (exitCode !== null && read) return { kind: 'ended', exitCode, log };
     }
     if (options.signal.aborted) return { kind: 'let-go', pgid };
-    await hostWait(host, options.pollMs, options.signal);
+    await hostWait(host, nextWait(options.pollMs, looks++), options.signal);
   }
 }

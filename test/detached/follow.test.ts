@@ -88,3 +88,35 @@ describe('followJob', () => {
     expect(end).toEqual({ kind: 'let-go', pgid: 4242 });
   });
 });
+
+describe('followJob over a long run', () => {
+  /** A job that runs for `runMs` of host time; records every wait the follower asked for. */
+  class LongJobHost extends ScriptedJobHost {
+    waits: number[] = [];
+    private elapsed = 0;
+
+    constructor(private readonly runMs: number) {
+      super([]);
+    }
+
+    override async wait(ms?: number): Promise<void> {
+      const step = ms ?? 0;
+      this.waits.push(step);
+      this.elapsed += step;
+      this.log = Buffer.concat([this.log, Buffer.from(`[ ${Math.min(99, Math.floor((100 * this.elapsed) / this.runMs))}%] Building\n`)]);
+      if (this.elapsed >= this.runMs) this.status = 0;
+    }
+  }
+
+  it('looks less often as an hour-long job goes on: a few hundred audited looks, never more than 30 s apart', async () => {
+    const hour = 60 * 60 * 1000;
+    const host = new LongJobHost(hour);
+    const end = await followJob(runnerOn(host), host, job, { signal: new AbortController().signal, pollMs: 5000 });
+    expect(end.kind).toBe('ended');
+    expect(host.waits[0]).toBe(5000);
+    expect(host.waits.every((w, i) => i === 0 || w >= (host.waits[i - 1] ?? 0))).toBe(true);
+    expect(Math.max(...host.waits)).toBe(30_000);
+    // At a steady 5 s this would be 720 looks.
+    expect(host.waits.length).toBeLessThan(130);
+  });
+});
