@@ -11,6 +11,8 @@ import { readStatic } from './static-files';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
+/** How long a request still being answered may take to finish once the server is told to stop. */
+const CLOSE_GRACE_MS = 3_000;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': RENDERER_CSP,
@@ -44,6 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const token = options.token ?? newToken();
   const clients = new Set<ServerResponse>();
+  let closing = false;
   const frame = <E extends EventName>(event: E, payload: EventOf<E>): string => `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
   const emit = <E extends EventName>(event: E, payload: EventOf<E>): void => {
     const text = frame(event, payload);
@@ -80,6 +83,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (url.pathname === '/api/events' && req.method === 'GET') {
+      // A browser reconnects its event stream at once, on a socket it kept alive: once stopping, refuse it, or
+      // the stream (which never ends by itself) would keep the server from closing.
+      if (closing) {
+        res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+        res.end('stopping');
+        return;
+      }
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
       res.write(': connected\n\n');
       backend.replayTo((event, payload) => res.write(frame(event, payload)));
@@ -165,8 +175,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     token,
     backend,
     close: async () => {
+      closing = true;
       for (const client of clients) client.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      // A request still being answered gets a moment to finish; then its connection is cut, so stopping never hangs.
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      cut.unref();
+      await closed;
+      clearTimeout(cut);
       await backend.close();
     },
   };

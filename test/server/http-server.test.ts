@@ -153,3 +153,33 @@ describe('browser mode server', () => {
     expect(reply.status).toBe(404);
   });
 });
+
+describe('stopping browser mode', () => {
+  it('stops even while a request is still being sent: the connection is cut after a short grace', async () => {
+    const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<title>wizard</title>\n</html>\n');
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
+    const stopping = await startServer({
+      rendererDir,
+      createBackend: (emit) =>
+        Backend.create({ dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version: '0.0.0', emit, hostFactory: (spec) => new FakeHost(spec, {}) }),
+    });
+    // A request whose body never comes: the server is in the middle of it, as with a tab left open mid-call.
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: stopping.port,
+      path: '/api/invoke/wizard:state',
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${stopping.port}`, 'X-Egpu-Token': stopping.token, 'Content-Type': 'application/json', 'Content-Length': '100' },
+    });
+    const cut = new Promise<string>((resolve) => {
+      req.on('error', (error) => resolve(error.message));
+      req.on('response', (res) => resolve(`answered ${res.statusCode}`));
+    });
+    req.write('{');
+    await new Promise((r) => setTimeout(r, 100));
+    // Before the fix, close() waited for that request for ever; it must resolve, and the request be cut.
+    await stopping.close();
+    expect(await cut).toMatch(/socket hang up|ECONNRESET/);
+  });
+});
