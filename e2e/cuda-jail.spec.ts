@@ -1,22 +1,7 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { bothLocales, inLocale } from './localized';
 import { finish } from './walk-to-end';
 
-/** From a fresh start through the boot configuration (with its simulated restart) and the driver step. */
-async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachBootChecks(page);
-  await ui.runAction(page, 'steps.boot.action.apply.title');
-  await ui.runAction(page, 'steps.adapter.action.restart.title');
-  await page.reload();
-  await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
-  await ui.runChecks(page);
-  await ui.passDriver(page);
-  await ui.next(page, 'jail.title');
-  await ui.runChecks(page);
-}
-
-/** On a host whose driver and jail were set up before: through those steps (checks only) to the jail's checks. */
 for (const locale of bothLocales) {
   test.describe(`${locale}`, () => {
     const ui = inLocale(locale);
@@ -24,7 +9,7 @@ for (const locale of bothLocales) {
 
     test('builds the jail with debootstrap, shows each file’s diff, proves CUDA inside it, and finishes on the summary', async ({ wizard }) => {
       const { page } = wizard;
-      await reachJail(page, ui);
+      await ui.reachFreshJail(page);
       await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.none', { root: '/usr/local/jails/cuda', suite: 'jammy' }))).toBeVisible();
       await expect(page.getByRole('button', { name: ui.tr('ui.nav.next'), exact: true })).toBeDisabled();
 

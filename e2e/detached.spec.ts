@@ -1,4 +1,3 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { inLocale } from './localized';
 
@@ -7,18 +6,6 @@ import { inLocale } from './localized';
  * progress, then its result. The simulated clock is paused around it, so "half-way" is a point in simulated
  * time, not a race with this machine's speed.
  */
-async function reachJail(page: Page, ui: ReturnType<typeof inLocale>): Promise<void> {
-  await ui.reachBootChecks(page);
-  await ui.runAction(page, 'steps.boot.action.apply.title');
-  await ui.runAction(page, 'steps.adapter.action.restart.title');
-  await page.reload();
-  await expect(page.getByRole('heading', { level: 1, name: ui.tr('steps.boot.title') })).toBeVisible();
-  await ui.runChecks(page);
-  await ui.passDriver(page);
-  await ui.next(page, 'jail.title');
-  await ui.runChecks(page);
-}
-
 test.describe('a detached job and a reload', () => {
   test.use({ hostSpec: 'sim:x220-fresh' });
 
@@ -27,7 +14,7 @@ test.describe('a detached job and a reload', () => {
     test.skip(clock === null, 'the simulated clock lives in the Electron main process, out of the test’s reach; browser mode covers this');
     if (clock === null) return;
     const ui = inLocale('en');
-    await reachJail(page, ui);
+    await ui.reachFreshJail(page);
     const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
     const stillRunning = build.getByText(ui.pattern('detached.stillRunning'));
 

@@ -102,6 +102,19 @@ export function inLocale(locale: Locale) {
     await runChecks(page);
   }
 
+  /** From a fresh start through the boot configuration (with its simulated restart) and the driver step to the jail's checks. */
+  async function reachFreshJail(page: Page): Promise<void> {
+    await reachBootChecks(page);
+    await runAction(page, 'steps.boot.action.apply.title');
+    await runAction(page, 'steps.adapter.action.restart.title');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: tr('steps.boot.title') })).toBeVisible();
+    await runChecks(page);
+    await passDriver(page);
+    await next(page, 'jail.title');
+    await runChecks(page);
+  }
+
   /** On a host whose driver and jail were set up before: through those steps (checks only) to the jail's checks. */
   async function reachJailChecks(page: Page): Promise<void> {
     await reachBootChecks(page);
@@ -129,7 +142,7 @@ export function inLocale(locale: Locale) {
     await expect(check(page, 'model.check.benchmark').getByText(pattern('model.bench.pass'))).toBeVisible({ timeout: 30_000 });
   }
 
-  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachJailChecks, reachDriver, passDriver, passCudaJail, passFirstModel };
+  return { tr, pattern, choose, runChecks, next, passPreflight, tickChecklist, reachAdapterChecks, runAction, check, reachBootChecks, reachFreshJail, reachJailChecks, reachDriver, passDriver, passCudaJail, passFirstModel };
 }
 
 export const bothLocales: readonly Locale[] = ['en', 'zh-CN'];
