@@ -43,22 +43,30 @@ async function intoTheJob(clock: VirtualClock, host: SimulatedHost, ms: number):
   await clock.advance(ms);
 }
 
+/**
+ * x220-fresh at the jail step with debootstrap installed, the jail's build started on a paused clock and
+ * `ms` into its detached job. `starts` counts the daemon(8) starts from then on.
+ */
+async function buildStartedFor(ms: number) {
+  const clock = new VirtualClock();
+  const walk = await atCudaJail('x220-fresh', { clock });
+  const host = walk.host();
+  if (host === null) throw new Error('no host');
+  await installDebootstrap(host);
+  const starts = countStarts(host);
+  await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
+  clock.pause();
+  const running = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
+  await intoTheJob(clock, host, ms);
+  return { clock, walk, host, starts, running };
+}
+
 const detachedEntries = (entries: LogEntry[]) => entries.filter((e) => e.commandId === 'detached:debootstrap' || e.commandId === 'detachedStart');
 
 describe('a detached debootstrap', () => {
   it('runs on while the wizard is closed; reopened, the step shows it still running with its progress, then its result; it is started once', async () => {
-    const clock = new VirtualClock();
-    const walk = await atCudaJail('x220-fresh', { clock });
-    const host = walk.host();
-    if (host === null) throw new Error('no host');
-    await installDebootstrap(host);
-    const starts = countStarts(host);
-    await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
-
-    clock.pause();
-    const first = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
     // Past the follower's second look (5 s apart) and short of debootstrap's 9 s.
-    await intoTheJob(clock, host, 6000);
+    const { clock, walk, host, starts, running: first } = await buildStartedFor(6000);
     expect(build(await walk.call('wizard:state', {}))?.progress?.done ?? 0).toBeGreaterThan(0);
 
     // The window closes half-way: the wizard lets go, the job does not stop.
@@ -109,16 +117,7 @@ describe('a detached debootstrap', () => {
   });
 
   it('is stopped by Stop: its process group is signalled, and the check reports the half-built root', async () => {
-    const clock = new VirtualClock();
-    const walk = await atCudaJail('x220-fresh', { clock });
-    const host = walk.host();
-    if (host === null) throw new Error('no host');
-    await installDebootstrap(host);
-    await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
-
-    clock.pause();
-    const running = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
-    await intoTheJob(clock, host, 4000);
+    const { clock, walk, host, running } = await buildStartedFor(4000);
     expect(await walk.call('wizard:cancel', {})).toEqual({ cancelled: 1 });
     clock.resume();
     const after = await running;
@@ -154,15 +153,7 @@ describe('a detached debootstrap', () => {
   });
 
   it('reopened without the sudo password, a Stop says it needs it; with it given, Stop ends the job and the check reports what is left', async () => {
-    const clock = new VirtualClock();
-    const walk = await atCudaJail('x220-fresh', { clock });
-    const host = walk.host();
-    if (host === null) throw new Error('no host');
-    await installDebootstrap(host);
-    await walk.call('wizard:runChecks', { stepId: 'cuda-jail' });
-    clock.pause();
-    const first = walk.call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'build', confirmed: true });
-    await intoTheJob(clock, host, 3000);
+    const { clock, walk, host, running: first } = await buildStartedFor(3000);
     await walk.backend.close();
     await first;
 
