@@ -58,6 +58,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   detachedStatus: { jobId: 'debootstrap-1' },
   detachedLog: { jobId: 'debootstrap-1', offset: 0 },
   detachedStop: { pgid: 4100 },
+  vmSwitchAdd: { iface: 'em0' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */
