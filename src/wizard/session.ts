@@ -542,9 +542,9 @@ export class WizardSession {
       if (start.outcome !== 'ok' && start.outcome !== 'connection-lost') {
         await this.forgetJob(job);
         if (start.outcome === 'cancelled') return { status: 'failed', exitCode: start.exitCode, problem: msg('wizard.action.cancelled') };
-        // Refused before it ran (no sudo password yet, no way to become root): the action's own words say why.
+        // Not started (no sudo password yet, no way to become root): the action's own words say why.
         const action = this.steps.find((s) => s.id === stepId)?.actions.find((a) => a.id === actionId);
-        return { status: 'failed', exitCode: start.exitCode, problem: start.refusal !== null ? (action?.explainFailure?.(start) ?? null) : null };
+        return { status: 'failed', exitCode: start.exitCode, problem: action?.explainFailure?.(start) ?? null };
       }
       this.auditJob(job, 'started', null, '');
     }
