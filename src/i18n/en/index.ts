@@ -11,6 +11,7 @@ import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
 import { summaryEn } from './summary';
 import { ollamaEn } from './ollama';
+import { routeEn } from './route';
 import { detachedEn } from './detached';
 
 export const en = {
@@ -27,5 +28,6 @@ export const en = {
   ...passthroughEn,
   ...summaryEn,
   ...ollamaEn,
+  ...routeEn,
   ...detachedEn,
 } as const;

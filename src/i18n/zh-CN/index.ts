@@ -12,6 +12,7 @@ import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
 import { summaryZhCN } from './summary';
 import { ollamaZhCN } from './ollama';
+import { routeZhCN } from './route';
 import { detachedZhCN } from './detached';
 
 export const zhCN = {
@@ -28,5 +29,6 @@ export const zhCN = {
   ...passthroughZhCN,
   ...summaryZhCN,
   ...ollamaZhCN,
+  ...routeZhCN,
   ...detachedZhCN,
 } satisfies Record<keyof typeof en, string>;
