@@ -9,8 +9,6 @@ export const routeEn = {
   'route.choice.passthrough': 'Pass the card through to a Linux VM (bhyve)',
   'route.choice.passthrough.hint':
     'A Linux virtual machine gets the card itself and runs NVIDIA’s own Linux driver, so every CUDA program runs unmodified and no FreeBSD driver has to match. FreeBSD loses the card (no nvidia-smi on the host), the VM needs memory of its own (an X220 takes 16 GB at most), and the CPU and the BIOS must provide VT-d.',
-  'route.recommended': 'Recommended',
-  'route.unavailable': 'Not available: {reason}',
   'route.notChecked': 'Run the checks first: whether this machine can pass the card through is read from its CPU and its firmware’s ACPI tables.',
 
   'route.check': 'Route: can this machine pass the card through?',

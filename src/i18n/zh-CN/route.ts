@@ -10,8 +10,6 @@ export const routeZhCN = {
   'route.choice.passthrough': '把显卡直通给 Linux 虚拟机（bhyve）',
   'route.choice.passthrough.hint':
     'Linux 虚拟机直接拿到这张卡，运行 NVIDIA 官方的 Linux 驱动，所有 CUDA 程序无需改动即可运行，也不用再让 FreeBSD 驱动去对齐版本。代价是 FreeBSD 失去这张卡（主机上不能再用 nvidia-smi），虚拟机要占用自己的内存（X220 最多只能装 16 GB），并且 CPU 和 BIOS 都必须支持 VT-d。',
-  'route.recommended': '推荐',
-  'route.unavailable': '不可用：{reason}',
   'route.notChecked': '请先运行检查：能否直通显卡，要从这台机器的 CPU 和固件的 ACPI 表中读出来。',
 
   'route.check': '路线：这台机器能否直通显卡？',
