@@ -5,7 +5,7 @@ import { AuditLog } from '../../src/audit/audit-log';
 import { CommandRunner } from '../../src/commands/runner';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
-import { routeCheck } from '../../src/steps/cuda-jail/route';
+import { passthroughUnavailable, recommendedRoute, routeCheck } from '../../src/steps/cuda-jail/route';
 import { progressFile } from '../../src/wizard/progress';
 import { CheckRound } from '../../src/wizard/run-checks';
 import { atCudaJail, files } from './walk';
@@ -106,5 +106,22 @@ describe('the route choice at the jail step', () => {
     const asPassthrough = await new CheckRound(runner, {}).check(routeCheck, { passwordVerified: true, inputs: { route: 1 } });
     expect(asPassthrough.verdict.status).toBe('fail');
     expect(asPassthrough.verdict.advice.map((a) => a.key)).toEqual(['route.advice.cpu', 'route.advice.useJail']);
+  });
+});
+
+describe('the route check without the ACPI tables', () => {
+  it('skips on the jail route (it only informs the choice) but is an error once passthrough is chosen', async () => {
+    const runner = new CommandRunner(new SimulatedHost(loadScenario('x220-vtd'), { timeScale: 0 }), new AuditLog(null), () => ({ method: 'none', password: null }));
+    const asJail = await new CheckRound(runner, {}).check(routeCheck, { passwordVerified: false, inputs: {} });
+    expect(asJail.verdict).toMatchObject({ status: 'skip', reason: { key: 'route.unreadable' } });
+    const asPassthrough = await new CheckRound(runner, {}).check(routeCheck, { passwordVerified: false, inputs: { route: 1 } });
+    expect(asPassthrough.verdict.status).toBe('error');
+  });
+
+  it('keeps passthrough closed, with that reason, until the evidence is read', () => {
+    const unread = { status: 'skip' as const, reason: { key: 'route.unreadable' }, advice: [], evidence: [], figures: [], plan: [], commands: [], ranAt: null };
+    expect(passthroughUnavailable({ route: unread })).toEqual({ key: 'route.unreadable' });
+    expect(recommendedRoute({ route: unread })).toBeNull();
+    expect(passthroughUnavailable({})).toEqual({ key: 'route.notChecked' });
   });
 });

@@ -75,8 +75,10 @@ export const routeCheck = defineCheck({
   },
   evaluate: ({ model, physmem, tables }, context): Verdict => {
     const cpu = model.parsed.ok ? model.parsed.value.value : null;
+    const chosen = passthroughChosen(context.inputs ?? {});
     if (cpu === null || cpu === '' || !tables.parsed.ok) {
-      return { status: 'error', reason: msg('route.unreadable'), advice: [], evidence: [failureEvidence(model), failureEvidence(tables)] };
+      // On the jail route the answer only informs the choice: not knowing it blocks nothing there.
+      return { status: chosen ? 'error' : 'skip', reason: msg('route.unreadable'), advice: [], evidence: [failureEvidence(model), failureEvidence(tables)] };
     }
     const signatures = tables.parsed.value.tables.map((t) => t.signature);
     const capability = passthroughCapability(cpu, signatures);
@@ -87,7 +89,6 @@ export const routeCheck = defineCheck({
       evidenceOf(tables, (text, n) => (iommuLines.size > 0 ? iommuLines.has(n) : /^\s+[A-Z0-9!_ ]{4}: Length=/.test(text))),
       evidenceOf(physmem),
     ];
-    const chosen = passthroughChosen(context.inputs ?? {});
     const memory = physmem.parsed.ok ? Number(physmem.parsed.value.value) : Number.NaN;
     if (capability.possible) {
       const enough = !Number.isFinite(memory) || memory >= PASSTHROUGH_MIN_MEMORY;
