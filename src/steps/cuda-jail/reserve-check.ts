@@ -1,4 +1,5 @@
 import { msg } from '../../contract/messages';
+import type { FileChange } from '../../contract/plan';
 import { ConfigEditError } from '../../config/formats/common';
 import { pptdevsEntry } from '../../hardware/passthrough';
 import { evidenceOf } from '../../wizard/evidence';
@@ -38,7 +39,7 @@ export const reserveCheck = defineCheck({
     const entry = pptdevsEntry(gpu.selector);
     if (entry === null) return { status: 'error', reason: msg('reserve.domain', { selector: gpu.selector }), advice: [], evidence: [pciEvidence] };
     const meta = { loader: metaOf(runs.loaderStat), rc: metaOf(runs.rcStat) };
-    let plan;
+    let plan: FileChange[];
     try {
       plan = reservationPlan(reading, entry, gpu.selector, meta);
     } catch (error) {
