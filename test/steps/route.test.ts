@@ -5,6 +5,7 @@ import { AuditLog } from '../../src/audit/audit-log';
 import { CommandRunner } from '../../src/commands/runner';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
+import { reserveCheck } from '../../src/steps/cuda-jail/reserve-check';
 import { passthroughUnavailable, recommendedRoute, routeCheck } from '../../src/steps/cuda-jail/route';
 import { progressFile } from '../../src/wizard/progress';
 import { CheckRound } from '../../src/wizard/run-checks';
@@ -123,5 +124,25 @@ describe('the route check without the ACPI tables', () => {
     expect(passthroughUnavailable({ route: unread })).toEqual({ key: 'route.unreadable' });
     expect(recommendedRoute({ route: unread })).toBeNull();
     expect(passthroughUnavailable({})).toEqual({ key: 'route.notChecked' });
+  });
+});
+
+describe('the reservation check', () => {
+  const runOn = async (scenario: string) => {
+    const runner = new CommandRunner(new SimulatedHost(loadScenario(scenario), { timeScale: 0 }), new AuditLog(null), () => ({ method: 'sudo', password: 'demo' }));
+    return (await new CheckRound(runner, {}).check(reserveCheck, { passwordVerified: true, inputs: { route: 1 } })).verdict;
+  };
+
+  it('proposes nothing when the card is not on the bus: there is nothing to reserve', async () => {
+    const verdict = await runOn('x220-unpowered');
+    expect(verdict).toMatchObject({ status: 'fail', reason: { key: 'reserve.noGpu' } });
+    expect(verdict.plan ?? []).toEqual([]);
+  });
+
+  it('on x220-vtd proposes loader.conf, with the GPU’s pciconf line as evidence', async () => {
+    const verdict = await runOn('x220-vtd');
+    expect(verdict.reason.key).toBe('reserve.planned');
+    expect(verdict.plan?.map((c) => c.path)).toEqual(['/boot/loader.conf']);
+    expect(verdict.evidence[0]?.lines.map((l) => l.text)).toEqual([expect.stringMatching(/^vgapci1@pci0:5:0:0:\t/)]);
   });
 });
