@@ -69,6 +69,12 @@ describe('the route choice at the jail step', () => {
     expect(check(state, 'reserve')?.evidence[0]?.lines.map((l) => l.text)).toEqual([expect.stringMatching(/^ppt0@pci0:5:0:0:\t/)]);
     expect(await pciconfGpu(host())).toMatch(/^ppt0@pci0:5:0:0:/);
 
+    // Back at the boot configuration, the step does not offer to put the host driver back on the card.
+    await call('wizard:goTo', { stepId: 'boot-config' });
+    const boot = await call('wizard:runChecks', { stepId: 'boot-config' });
+    expect(check(boot, 'proposal')).toMatchObject({ status: 'pass', advice: [{ key: 'reserve.note.bootConfig', params: { selector: 'pci0:5:0:0' } }] });
+    await call('wizard:goTo', { stepId: STEP });
+
     // "Undo changes" takes back every change the wizard made, newest first: the reservation with the rest.
     const original = loadScenario('x220-vtd').files;
     const undone = (await call('changes:undo', { confirmed: true })) as unknown as { restored: string[] };

@@ -49,4 +49,5 @@ export const routeEn = {
     'Writes vmm_load and pptdevs into /boot/loader.conf and takes the NVIDIA driver out of rc.conf’s kld_list, each file with a backup. “Undo changes” reverts both.',
   'reserve.action.reserve.after': 'Nothing changes until the next boot; the wizard then offers the restart.',
   'reserve.action.restart.description': 'Restarts the machine so that ppt(4) takes the card at boot. The wizard resumes at this step and checks pciconf -l.',
+  'reserve.note.bootConfig': 'The card at {selector} is reserved for a virtual machine (pptdevs in /boot/loader.conf), so kld_list is left without the NVIDIA driver.',
 } as const;

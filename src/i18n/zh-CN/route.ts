@@ -45,4 +45,5 @@ export const routeZhCN = {
   'reserve.action.reserve.description': '在 /boot/loader.conf 中写入 vmm_load 和 pptdevs，并把 NVIDIA 驱动从 rc.conf 的 kld_list 中移除，两个文件都会先备份。“撤销更改”可以同时还原它们。',
   'reserve.action.reserve.after': '改动要到下次启动才生效；之后向导会提示重启。',
   'reserve.action.restart.description': '重启机器，让 ppt(4) 在启动时接管这张卡。向导会回到这一步并检查 pciconf -l。',
+  'reserve.note.bootConfig': '位于 {selector} 的显卡已预留给虚拟机（/boot/loader.conf 中的 pptdevs），因此 kld_list 中不加 NVIDIA 驱动。',
 } satisfies Record<keyof typeof routeEn, string>;

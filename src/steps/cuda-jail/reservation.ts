@@ -2,6 +2,7 @@ import { msg, type Message } from '../../contract/messages';
 import type { FileChange } from '../../contract/plan';
 import { addToList, getValue, removeFromList, removeKey, renderShellVars, setValue, type ShellVarsDocument } from '../../config/formats/shell-vars';
 import { fileChange } from '../../config/plan';
+import { pptdevsEntry } from '../../hardware/passthrough';
 import { bySpace, RC, type BootFiles } from '../boot-files';
 import { addedBy, LOADER } from '../realloc-bars';
 
@@ -12,6 +13,12 @@ const LOADER_DRIVER_KEYS = ['nvidia_load', 'nvidia-modeset_load'] as const;
 const KLD_DRIVER_WORDS = ['nvidia-modeset', 'nvidia'] as const;
 
 const isYes = (value: string | null): boolean => (value ?? '').toUpperCase() === 'YES';
+
+/** Whether loader.conf keeps the device at `selector` for bhyve: vmm.ko loaded and the device in pptdevs. */
+export function reservedInLoader(loader: ShellVarsDocument, selector: string): boolean {
+  const entry = pptdevsEntry(selector);
+  return entry !== null && isYes(getValue(loader, 'vmm_load')) && bySpace(getValue(loader, 'pptdevs')).includes(entry);
+}
 
 /**
  * The boot files that reserve the card for bhyve: vmm.ko loaded by the loader (ppt(4) lives in it),
