@@ -147,8 +147,23 @@ export const StepView = z
           max: z.number(),
           step: z.number(),
           value: z.number(),
-          /** A choice between named options instead of a free number. */
-          choices: z.array(z.object({ value: z.number(), label: Message }).strict()).optional(),
+          /**
+           * A choice between named options instead of a free number: each with when it fits, and why it cannot
+           * be chosen now (from the evidence), or null.
+           */
+          choices: z
+            .array(
+              z
+                .object({
+                  value: z.number(),
+                  label: Message,
+                  hint: Message.nullable().default(null),
+                  unavailable: Message.nullable().default(null),
+                  recommended: z.boolean().default(false),
+                })
+                .strict(),
+            )
+            .optional(),
         })
         .strict(),
     ),

@@ -7,6 +7,7 @@ import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizar
 import { findNvidiaGpu, pciconfLvb } from './gpu-on-bus';
 import { bySpace, isVerdict, loadsFromLoader, RC, readBootFiles, withDriverInKldList } from './boot-files';
 import { addedBy, LOADER, metaOf, reallocBarsChange } from './realloc-bars';
+import { reservedInLoader } from './cuda-jail/reservation';
 
 const proposalCheck = defineCheck({
   id: 'proposal',
@@ -50,6 +51,9 @@ const proposalCheck = defineCheck({
     const driver = packages.find((p) => /^nvidia-driver(-\d+)?$/.test(p.name));
     if (loadsFromLoader(loader)) {
       notes.push(msg('steps.boot.note.loaderConvention'));
+    } else if (gpu !== undefined && reservedInLoader(loader, gpu.selector)) {
+      // The passthrough route keeps the host's driver off the card; adding it back would undo that.
+      notes.push(msg('reserve.note.bootConfig', { selector: gpu.selector }));
     } else if (!driver) {
       notes.push(msg('steps.boot.note.driverLater'));
     } else if (!bySpace(getValue(rc, 'kld_list')).includes('nvidia-modeset')) {

@@ -17,6 +17,7 @@ import type { FileChange } from '../contract/plan';
 import { emptyStepProgress, type Finished, type SavedProgress, type StepProgress } from './progress';
 import { CheckRound, toCheckResult } from './run-checks';
 import { Troubleshooter } from './troubleshoot';
+import { choiceViews } from './choices';
 import type { ActionDefinition, CheckDefinition, Invocation, StepDefinition } from './step';
 
 export class SessionError extends Error {
@@ -276,7 +277,7 @@ export class WizardSession {
       max: input.max,
       step: input.step,
       value: entry.inputs[input.id] ?? input.defaultValue,
-      ...(input.choices ? { choices: input.choices.map((c) => ({ value: c.value, label: msg(c.label) })) } : {}),
+      ...(input.choices ? { choices: choiceViews(input, entry.checks) } : {}),
     }));
     const checklistDone = step.checklist.every((item) => entry.checklist[item.id] === true);
     const statuses = checks.map((c) => c.status);
@@ -318,6 +319,12 @@ export class WizardSession {
     const input = this.steps[this.stepIndex(stepId)]?.inputs?.find((i) => i.id === inputId);
     if (!input) throw new SessionError('invalid-state', `no input ${inputId}`);
     if (!(value >= input.min && value <= input.max)) throw new SessionError('invalid-state', `${inputId} must be between ${input.min} and ${input.max}`);
+    if (input.choices) {
+      const choice = input.choices.find((c) => c.value === value);
+      if (!choice) throw new SessionError('invalid-state', `${value} is not one of the choices of ${inputId}`);
+      // The evidence decides, not the window: a choice it rules out is refused even when sent directly.
+      if (choice.unavailable?.(this.stepProgress(stepId).checks)) throw new SessionError('invalid-state', `${inputId} ${value} is not available on this machine`);
+    }
     this.stepProgress(stepId).inputs[inputId] = value;
     await this.changed();
     if (stepId === this.progress.currentStepId && !this.busy) await this.runChecks(stepId);

@@ -52,7 +52,21 @@ export interface InputDefinition {
   readonly step: number;
   readonly defaultValue: number;
   /** A choice between named options (value: the option's number); the UI shows them as radio buttons. */
-  readonly choices?: readonly { readonly value: number; readonly label: string }[];
+  readonly choices?: readonly InputChoice[];
+  /** The option the step's last check results recommend; null while they do not say. */
+  readonly recommended?: (results: Readonly<Record<string, CheckResult>>) => number | null;
+}
+
+export interface InputChoice {
+  readonly value: number;
+  readonly label: string;
+  /** When this option fits, shown with it. */
+  readonly hint?: string;
+  /**
+   * Why the option cannot be chosen, read from the step's last check results (the evidence); null when it can.
+   * Absent: always available.
+   */
+  readonly unavailable?: (results: Readonly<Record<string, CheckResult>>) => Message | null;
 }
 
 export interface CheckDefinition<

@@ -16,7 +16,7 @@ describe('the Linux jail step on x220-fresh', () => {
     const { call, host } = await atCudaJail('x220-fresh');
     let state = await call('wizard:runChecks', { stepId: 'cuda-jail' });
     expect(state.current.id).toBe('cuda-jail');
-    expect(statuses(state)).toEqual({ linux: 'pass', userland: 'fail', mounts: 'fail', devfs: 'fail', jail: 'fail', 'nvidia-userland': 'skip', 'jail-smi': 'skip', cuda: 'skip', shim: 'skip' });
+    expect(statuses(state)).toEqual({ route: 'pass', linux: 'pass', userland: 'fail', mounts: 'fail', devfs: 'fail', jail: 'fail', 'nvidia-userland': 'skip', 'jail-smi': 'skip', cuda: 'skip', shim: 'skip' });
     expect(check(state, 'userland')?.reason).toMatchObject({ key: 'jail.userland.none', params: { root: JAIL_ROOT, suite: 'jammy' } });
     expect(action(state, 'build')?.commands.map((c) => c.argv.join(' '))).toEqual(['pkg install -y debootstrap', `debootstrap --arch=amd64 jammy ${JAIL_ROOT} http://archive.ubuntu.com/ubuntu/`]);
     expect(offered(state)).not.toContain('remove');

@@ -1,3 +1,4 @@
+import { attachPassthrough } from './ppt';
 import type { DeepReadonly, KernelModule, MachineView, NvidiaGpu, PciBar, PciDevice, Scenario } from './scenario';
 
 /** What the tools read off the state: every value here is derived, so nothing can disagree with it. */
@@ -71,7 +72,8 @@ type NvidiaState =
 
 /** The NVIDIA display device on the bus, if any. */
 function nvidiaDevice(m: MachineView): DeviceView | undefined {
-  return visibleDevices(m).find((d) => d.vendorId === '0x10de' && d.class.startsWith('0x03'));
+  // One held by ppt(4) for bhyve is not there for the host's driver.
+  return visibleDevices(m).find((d) => d.vendorId === '0x10de' && d.class.startsWith('0x03') && !/^ppt\d+$/.test(d.driver ?? ''));
 }
 
 /**
@@ -293,6 +295,8 @@ export function bootMachine(state: Scenario): void {
   const [kernel, ...devmatch] = kept;
   state.modules = kernel ? [kernel] : [];
   for (const file of loaderConfModules(state)) loadModule(state, file, 'loader');
+  // ppt claims its devices as the bus attaches, before rc's kld_list could bring a driver for them.
+  attachPassthrough(state, isLoaded(state, 'vmm.ko'));
   for (const row of devmatch) if (!state.modules.some((m) => m.file === row.file)) state.modules.push(row);
   for (const file of rcConfModules(state)) loadModule(state, file, 'rc');
   // The loader hands loader.conf's tunables (names with a dot) to the kernel environment.

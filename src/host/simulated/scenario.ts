@@ -51,8 +51,8 @@ export const PciDevice = z
     /** The capability lines while the eGPU is not enumerated (the ExpressCard root port's link goes down). */
     capsWithoutEgpu: z.array(CapLine).nullable(),
     /**
-     * What the driver calls the device: the `<…>` of its dmesg attach line and its `dev.…%desc`. Null exactly
-     * when no driver attached.
+     * What the driver calls the device: the `<…>` of its dmesg attach line and its `dev.…%desc`. Null when no
+     * driver attached, or when the driver sets none (ppt).
      */
     description: z.string().min(1).nullable(),
     /**
@@ -66,9 +66,14 @@ export const PciDevice = z
      * bus are its children. Set for type 1 headers (hdr 0x01) only.
      */
     bridge: z.object({ secondaryBus: z.number().int().min(1).max(255), subordinateBus: z.number().int().min(1).max(255) }).strict().nullable(),
+    /**
+     * While ppt(4) holds the device for bhyve (`pptdevs`): the driver and description it has without the
+     * reservation, so a boot without it gives them back. Absent while it is not reserved.
+     */
+    ownDriver: z.object({ driver: z.string().regex(/^[a-z][a-z0-9_]*?[0-9]+$/).nullable(), description: z.string().min(1).nullable() }).strict().optional(),
   })
   .strict()
-  .refine((d) => (d.driver === null) === (d.description === null), 'a device has a description exactly when a driver attached')
+  .refine((d) => (d.driver === null || /^ppt\d+$/.test(d.driver)) === (d.description === null), 'a device has a description exactly when a driver that sets one (not ppt) attached')
   .refine((d) => (d.hdr === '0x01') === (d.bridge !== null), 'bus numbers belong to PCI-PCI bridges (hdr 0x01), and every bridge has them')
   .refine((d) => d.bridge === null || d.bridge.secondaryBus <= d.bridge.subordinateBus, 'a bridge\'s subordinate bus is at least its secondary bus');
 export type PciDevice = z.infer<typeof PciDevice>;

@@ -11,6 +11,7 @@ import { cliEn } from './cli';
 import { passthroughEn } from './passthrough';
 import { summaryEn } from './summary';
 import { ollamaEn } from './ollama';
+import { routeEn } from './route';
 import { detachedEn } from './detached';
 import { bhyveEn } from './bhyve';
 
@@ -28,6 +29,7 @@ export const en = {
   ...passthroughEn,
   ...summaryEn,
   ...ollamaEn,
+  ...routeEn,
   ...detachedEn,
   ...bhyveEn,
 } as const;

@@ -128,6 +128,8 @@ export const uiEn = {
   'ui.figure.tokens': 'tokens/s',
   'ui.figure.limit': 'limit of this hardware: {value} {unit}',
   'ui.input.apply': 'Recalculate',
+  'ui.input.choice.recommended': 'Recommended',
+  'ui.input.choice.unavailable': 'Not available: {reason}',
   'ui.input.range': 'between {min} and {max} {unit}',
   'ui.nav.back': 'Back',
   'ui.nav.next': 'Next',

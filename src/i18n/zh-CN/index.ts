@@ -12,6 +12,7 @@ import { cliZhCN } from './cli';
 import { passthroughZhCN } from './passthrough';
 import { summaryZhCN } from './summary';
 import { ollamaZhCN } from './ollama';
+import { routeZhCN } from './route';
 import { detachedZhCN } from './detached';
 import { bhyveZhCN } from './bhyve';
 
@@ -29,6 +30,7 @@ export const zhCN = {
   ...passthroughZhCN,
   ...summaryZhCN,
   ...ollamaZhCN,
+  ...routeZhCN,
   ...detachedZhCN,
   ...bhyveZhCN,
 } satisfies Record<keyof typeof en, string>;

@@ -129,6 +129,8 @@ export const uiZhCN = {
   'ui.figure.tokens': 'token/s',
   'ui.figure.limit': '这套硬件的上限：{value} {unit}',
   'ui.input.apply': '重新计算',
+  'ui.input.choice.recommended': '推荐',
+  'ui.input.choice.unavailable': '不可用：{reason}',
   'ui.input.range': '取值范围 {min}–{max} {unit}',
   'ui.nav.back': '上一步',
   'ui.nav.next': '下一步',

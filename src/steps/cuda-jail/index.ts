@@ -1,8 +1,10 @@
 import type { CheckResult } from '../../contract/state';
-import { invoke, type ActionDefinition, type StepDefinition } from '../../wizard/step';
+import { invoke, type ActionDefinition, type CheckDefinition, type StepDefinition } from '../../wizard/step';
 import { explainPkgFailure } from '../driver/pkg-problem';
 import { cudaCheck, jailSmiCheck, nvidiaUserlandCheck, shimCheck } from './gpu-checks';
 import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from './setup-checks';
+import { RESERVE_CHECK, reserveCheck } from './reserve-check';
+import { jailChosen, routeCheck, routeInput } from './route';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
 
@@ -19,8 +21,23 @@ const carriesOut = (id: string, check: string, extra: Partial<ActionDefinition> 
   ...extra,
 });
 
+/** A check of the jail route: neither shown nor run while the user has chosen passthrough. */
+const onJail = (check: CheckDefinition): CheckDefinition => ({ ...check, appliesWhen: jailChosen });
+
 /**
- * CUDA for the card through a Linux jail: the Linux ABI, an Ubuntu 22.04 userland, its mounts, a devfs
+ * An action of the jail route. Its check's last result may be left from before the route changed, so it is
+ * offered only while that check belongs to the step (it then has a status of its own).
+ */
+const jailAction = (check: string, action: ActionDefinition): ActionDefinition => ({
+  ...action,
+  offeredWhen: (checks, results) => checks[check] !== undefined && action.offeredWhen(checks, results),
+});
+
+const reasonWas = (results: Readonly<Record<string, CheckResult>>, key: string): boolean => reasonIs(results, RESERVE_CHECK, key);
+
+/**
+ * The route's first choice (src/steps/cuda-jail/route.ts): the jail below, or the card reserved for a bhyve
+ * guest. CUDA for the card through a Linux jail: the Linux ABI, an Ubuntu 22.04 userland, its mounts, a devfs
  * ruleset that shows it exactly the NVIDIA nodes, the jail itself, NVIDIA's userland of the host module's
  * release, and CUDA 12.x seeing the card. The lighter libc6-shim way is checked alongside, optionally.
  */
@@ -28,11 +45,35 @@ export const cudaJailStep: StepDefinition = {
   id: 'cuda-jail',
   title: 'jail.title',
   intro: 'jail.intro',
-  instructions: ['jail.instructions.why', 'jail.instructions.files', 'jail.instructions.cuda12', 'jail.instructions.shim'],
+  instructions: ['route.instructions', 'jail.instructions.why', 'jail.instructions.files', 'jail.instructions.cuda12', 'jail.instructions.shim'],
   illustration: null,
   checklist: [],
-  checks: [linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck],
+  inputs: [routeInput],
+  checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck],
   actions: [
+    ...jailActions(),
+    {
+      id: 'reserve',
+      title: 'reserve.action.reserve.title',
+      description: 'reserve.action.reserve.description',
+      after: 'reserve.action.reserve.after',
+      commands: [],
+      appliesPlanOf: RESERVE_CHECK,
+      offeredWhen: (checks, results) => checks[RESERVE_CHECK] === 'fail' && reasonWas(results, 'reserve.planned'),
+    },
+    {
+      id: 'restart-reserve',
+      title: 'steps.adapter.action.restart.title',
+      description: 'reserve.action.restart.description',
+      after: 'steps.adapter.action.restart.after',
+      commands: [invoke('restart', {})],
+      offeredWhen: (checks, results) => checks[RESERVE_CHECK] === 'fail' && reasonWas(results, 'reserve.waitingRestart'),
+    },
+  ],
+};
+
+function jailActions(): ActionDefinition[] {
+  const actions: ActionDefinition[] = [
     carriesOut('linux', 'linux'),
     carriesOut('build', 'userland', { appliesPlanOf: undefined, explainFailure: explainPkgFailure, offeredWhen: (_c, r) => reasonIs(r, 'userland', 'jail.userland.none') }),
     carriesOut('finish', 'userland', {
@@ -55,5 +96,6 @@ export const cudaJailStep: StepDefinition = {
     carriesOut('nvidia', 'nvidia-userland', { appliesPlanOf: undefined }),
     carriesOut('cuda', 'cuda', { appliesPlanOf: undefined }),
     carriesOut('shim', 'shim', { appliesPlanOf: undefined, explainFailure: explainPkgFailure, offeredWhen: (_c, r) => reasonIs(r, 'shim', 'jail.shim.notInstalled') }),
-  ],
-};
+  ];
+  return actions.map((action) => jailAction(action.appliesPlanOf ?? action.runsCommandsOf ?? 'userland', action));
+}

@@ -1,0 +1,70 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { bothLocales, inLocale } from './localized';
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+for (const locale of bothLocales) {
+  const ui = inLocale(locale);
+  const routes = (page: Page) => page.getByRole('group', { name: ui.tr('route.input') });
+  const jailRadio = (page: Page) => routes(page).getByRole('radio', { name: new RegExp(escape(ui.tr('route.choice.jail'))) });
+  const passthroughRadio = (page: Page) => routes(page).getByRole('radio', { name: new RegExp(escape(ui.tr('route.choice.passthrough'))) });
+
+  test.describe(`${locale} x220-vtd`, () => {
+    test.use({ hostSpec: 'sim:x220-vtd' });
+
+    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, and reserves the card', async ({ wizard }) => {
+      const { page } = wizard;
+      await ui.reachFreshJail(page);
+      await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8' }))).toBeVisible();
+      await expect(jailRadio(page)).toBeChecked();
+      await expect(passthroughRadio(page)).toBeEnabled();
+      // The badge is part of the option's name: the recommended one is passthrough.
+      await expect(passthroughRadio(page)).toHaveAccessibleName(new RegExp(escape(ui.tr('ui.input.choice.recommended'))));
+      await expect(routes(page).getByText(ui.tr('route.choice.passthrough.hint'))).toBeVisible();
+      await expect(routes(page).getByText(ui.tr('route.choice.jail.hint'))).toBeVisible();
+
+      await passthroughRadio(page).check();
+      const reserve = ui.check(page, 'reserve.check');
+      await expect(reserve.getByText(ui.tr('reserve.planned', { selector: 'pci0:5:0:0', entry: '5/0/0' }))).toBeVisible();
+      await expect(ui.check(page, 'jail.check.userland')).toHaveCount(0);
+
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1, name: ui.tr('jail.title') })).toBeVisible();
+      await expect(passthroughRadio(page)).toBeChecked();
+
+      const action = page.getByRole('article', { name: ui.tr('reserve.action.reserve.title') });
+      await expect(action.getByText('+pptdevs="5/0/0"')).toBeVisible();
+      await expect(action.getByText('+vmm_load="YES"')).toBeVisible();
+      await ui.runAction(page, 'reserve.action.reserve.title');
+      await expect(reserve.getByText(ui.tr('reserve.waitingRestart', { entry: '5/0/0', driver: 'vgapci1' }))).toBeVisible();
+      await ui.runAction(page, 'steps.adapter.action.restart.title');
+      await ui.runChecks(page);
+      await expect(reserve.getByText(ui.tr('reserve.ok', { driver: 'ppt0', selector: 'pci0:5:0:0' }))).toBeVisible();
+      // The proof is pciconf's own line.
+      await reserve.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
+      await expect(reserve.getByText(/^ppt0@pci0:5:0:0:\s+class=0x030200 /)).toBeVisible();
+    });
+  });
+
+  test.describe(`${locale} x220-no-vtd`, () => {
+    test.use({ hostSpec: 'sim:x220-no-vtd' });
+
+    test('passthrough is shown unavailable with the reason from the evidence: the BIOS option is off', async ({ wizard }) => {
+      const { page } = wizard;
+      await ui.reachFreshJail(page);
+      const reason = ui.tr('route.blocked.bios', { cpu: 'i5-2520M' });
+      await expect(passthroughRadio(page)).toBeDisabled();
+      await expect(routes(page).getByText(ui.tr('ui.input.choice.unavailable', { reason }))).toBeVisible();
+      await expect(jailRadio(page)).toBeChecked();
+      await expect(jailRadio(page)).toHaveAccessibleName(new RegExp(escape(ui.tr('ui.input.choice.recommended'))));
+      // The evidence: the firmware's table list, in which DMAR is missing, and the CPU sysctl names.
+      const route = ui.check(page, 'route.check');
+      await expect(route.getByText(reason)).toBeVisible();
+      await route.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
+      await expect(route.getByText('Intel(R) Core(TM) i5-2520M CPU @ 2.50GHz')).toBeVisible();
+      await expect(route.getByText(/DMAR: Length=/)).toHaveCount(0);
+      await expect(route.getByText(/APIC: Length=/)).toBeVisible();
+    });
+  });
+}
