@@ -21,6 +21,7 @@ import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
 import { ollamaCommands } from './ollama-commands';
 import { detachedCommands } from './detached-commands';
+import { jobCheckCommands } from './job-check-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -355,6 +356,7 @@ export const catalogue = {
   ...llamaCommands,
   ...ollamaCommands,
   ...detachedCommands,
+  ...jobCheckCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { parseBootTime, type BootTime } from '../detached/boot-time';
+import { JobId, jobDir } from '../detached/wrapper';
+import { parseFailure, type ParseResult } from './parse-result';
+import type { CommandSpec } from './types';
+
+/**
+ * What tells a job still running from one the host lost (a restart, a crash): the boot the host is in now,
+ * the boot the job started in, and whether its wrapper process is still there. All three are readings
+ * anyone may make, so a reopened wizard can tell before it has the sudo password again.
+ */
+
+const SECOND = 1000;
+const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> => spec;
+
+export interface JobProcesses {
+  /** pid 1 is listed: this user sees other users' processes (security.bsd.see_other_uids is not 0). */
+  visible: boolean;
+  /** The job's process group leader is there and is this job's wrapper, not a later process with its pid. */
+  alive: boolean;
+}
+
+/** `ps -ww -p 1 -p PGID -o pid= -o args=`: a line per listed process, its pid then its whole command line. */
+export function parseJobProcesses(out: { stdout: string; stderr: string; exitCode: number | null }, args: { jobId: string; pgid: number }): ParseResult<JobProcesses> {
+  // ps exits 1 when none of the pids is listed; anything else it says on stderr is a real error.
+  if (out.exitCode !== 0 && out.exitCode !== 1) return parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
+  const lines = out.stdout.split('\n');
+  const visible = lines.some((l) => /^\s*1(\s|$)/.test(l));
+  const leader = new RegExp(`^\\s*${args.pgid}\\s`);
+  // The wrapper's command line names its job folder as a word of its own: $1 after the script's name.
+  const alive = lines.some((l) => leader.test(l)) && out.stdout.split(/\s+/).includes(jobDir(args.jobId));
+  return { ok: true, value: { visible, alive } };
+}
+
+const bootOrNull = (text: string): ParseResult<BootTime | null> => ({ ok: true, value: parseBootTime(text) });
+
+export const jobCheckCommands = {
+  hostBootTime: entry({
+    id: 'hostBootTime',
+    description: 'When the host last started (sysctl kern.boottime)',
+    args: z.object({}).strict(),
+    argv: () => ['sysctl', '-n', 'kern.boottime'],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    parse: (out): ParseResult<BootTime> => {
+      const boot = out.exitCode === 0 ? parseBootTime(out.stdout) : null;
+      return boot !== null ? { ok: true, value: boot } : parseFailure(out.exitCode === 0 ? 'malformed' : 'command-failed', (out.stderr.trim() || out.stdout.trim()).slice(0, 200));
+    },
+  }),
+  detachedBoot: entry({
+    id: 'detachedBoot',
+    description: 'When the host had last started when a detached job began (saved in its folder)',
+    args: z.object({ jobId: JobId }).strict(),
+    argv: (a) => ['cat', `${jobDir(a.jobId)}/boot`],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    // A job from before the wrapper saved its boot has no such file; an empty one, a sysctl that could not say.
+    parse: (out): ParseResult<BootTime | null> =>
+      out.exitCode === 0 || /No such file or directory/.test(out.stderr) ? bootOrNull(out.exitCode === 0 ? out.stdout : '') : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`),
+  }),
+  detachedAlive: entry({
+    id: 'detachedAlive',
+    description: 'Whether a detached job’s process is still there (and whether this user can see it)',
+    args: z.object({ jobId: JobId, pgid: z.number().int().min(2) }).strict(),
+    argv: (a) => ['ps', '-ww', '-p', '1', '-p', String(a.pgid), '-o', 'pid=', '-o', 'args='],
+    privileged: false,
+    timeoutMs: 30 * SECOND,
+    parse: parseJobProcesses,
+  }),
+} as const;
