@@ -16,19 +16,26 @@ const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, 
 export interface JobProcesses {
   /** pid 1 is listed: this user sees other users' processes (security.bsd.see_other_uids is not 0). */
   visible: boolean;
-  /** The job's process group leader is there and is this job's wrapper, not a later process with its pid. */
+  /** The job's wrapper is there: its pid, leading its own process group, an sh. */
   alive: boolean;
 }
 
-/** `ps -ww -p 1 -p PGID -o pid= -o args=`: a line per listed process, its pid then its whole command line. */
-export function parseJobProcesses(out: { stdout: string; stderr: string; exitCode: number | null }, args: { jobId: string; pgid: number }): ParseResult<JobProcesses> {
-  // ps exits 1 when none of the pids is listed; anything else it says on stderr is a real error.
+/**
+ * `ps -p 1 -p PGID -o pid= -o pgid= -o comm=`. Not the command line: FreeBSD keeps only short ones
+ * (kern.ps_arg_cache_limit) and shows another user's long one as `[sh]`, and the wrapper's is long. A pid
+ * that another process got after a restart is rarely a group leader named sh; if it is, the job counts as
+ * running, the safe side.
+ */
+export function parseJobProcesses(out: { stdout: string; stderr: string; exitCode: number | null }, args: { pgid: number }): ParseResult<JobProcesses> {
+  // ps exits 1 when none of the pids is listed; anything else is a real error.
   if (out.exitCode !== 0 && out.exitCode !== 1) return parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
-  const lines = out.stdout.split('\n');
-  const visible = lines.some((l) => /^\s*1(\s|$)/.test(l));
-  const leader = new RegExp(`^\\s*${args.pgid}\\s`);
-  // The wrapper's command line names its job folder as a word of its own: $1 after the script's name.
-  const alive = lines.some((l) => leader.test(l)) && out.stdout.split(/\s+/).includes(jobDir(args.jobId));
+  const rows = out.stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S.*?)\s*$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), pgid: Number(m[2]), comm: m[3] ?? '' }));
+  const visible = rows.some((r) => r.pid === 1);
+  const alive = rows.some((r) => r.pid === args.pgid && r.pgid === args.pgid && r.comm === 'sh');
   return { ok: true, value: { visible, alive } };
 }
 
@@ -61,8 +68,8 @@ export const jobCheckCommands = {
   detachedAlive: entry({
     id: 'detachedAlive',
     description: 'Whether a detached job’s process is still there (and whether this user can see it)',
-    args: z.object({ jobId: JobId, pgid: z.number().int().min(2) }).strict(),
-    argv: (a) => ['ps', '-ww', '-p', '1', '-p', String(a.pgid), '-o', 'pid=', '-o', 'args='],
+    args: z.object({ pgid: z.number().int().min(2) }).strict(),
+    argv: (a) => ['ps', '-p', '1', '-p', String(a.pgid), '-o', 'pid=', '-o', 'pgid=', '-o', 'comm='],
     privileged: false,
     timeoutMs: 30 * SECOND,
     parse: parseJobProcesses,

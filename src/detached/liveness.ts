@@ -14,8 +14,8 @@ export type Liveness = { kind: 'running' } | { kind: 'unknown' } | { kind: 'lost
 /**
  * Whether a job that has a pid but no status is still running. Wrongly calling a live job lost would offer
  * to start it a second time beside itself, so every doubt counts as running:
- * - its wrapper is listed by ps, with its own job folder in its command line: running, whatever the boot
- *   time says (ntpd or a resume may have moved kern.boottime a little);
+ * - its wrapper is listed by ps (its pid, leading its group, an sh): running, whatever the boot time says
+ *   (ntpd or a resume may have moved kern.boottime a little);
  * - ps lists pid 1 but not the wrapper: lost; restarted if the boot moved at all, else gone;
  * - ps cannot see root's processes (security.bsd.see_other_uids=0) or did not answer: only a boot time far
  *   from the job's (more than an adjustment of the clock) says restarted; else the job counts as running.
@@ -27,7 +27,7 @@ export async function jobLiveness(
   signal: AbortSignal,
   jobBoot: { value?: BootTime | null },
 ): Promise<Liveness> {
-  const ps = job.pgid >= 2 ? await runner.run('detachedAlive', { jobId: job.jobId, pgid: job.pgid }, { signal }) : null;
+  const ps = job.pgid >= 2 ? await runner.run('detachedAlive', { pgid: job.pgid }, { signal }) : null;
   const seen = ps?.parsed.ok ? ps.parsed.value : null;
   if (seen?.alive) return { kind: 'running' };
   if (jobBoot.value === undefined) {

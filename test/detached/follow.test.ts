@@ -98,7 +98,7 @@ describe('followJob', () => {
     await host.wait();
     await host.wait();
     host.status = null;
-    host.processes = '    1 /sbin/init\n';
+    host.processes = '    1     1 init\n';
     host.boots.now = '{ sec = 5000, usec = 0 } Thu Jan  1 01:23:20 1970\n';
     const lines: string[] = [];
     const end = await followJob(runnerOn(host), host, { ...job, command: 'debootstrap' }, { signal: new AbortController().signal, pollMs: 1, onLine: (l) => lines.push(l) });
@@ -110,7 +110,7 @@ describe('followJob', () => {
     const host = new ScriptedJobHost([Buffer.from('[100%] Built target llama-cli\n')]);
     await host.wait();
     host.status = null;
-    host.processes = '    1 /sbin/init\n';
+    host.processes = '    1     1 init\n';
     // The wrapper writes its status and leaves between the status reading and ps.
     host.onPs = () => {
       host.status = 0;
@@ -121,7 +121,7 @@ describe('followJob', () => {
 
   it('follows on while ps lists the wrapper', async () => {
     const host = new ScriptedJobHost([Buffer.from('a\n'), Buffer.from('b\n')]);
-    host.processes = `    1 /sbin/init\n 4242 /bin/sh -c x egpu-wizard-job ${dir} cmake\n`;
+    host.processes = '    1     1 init\n 4242  4242 sh\n';
     host.boots.now = '{ sec = 5000, usec = 0 } Thu Jan  1 01:23:20 1970\n';
     const end = await followJob(runnerOn(host), host, job, { signal: new AbortController().signal, pollMs: 1 });
     expect(end).toMatchObject({ kind: 'ended', exitCode: 0, log: 'a\nb\n' });

@@ -4,11 +4,9 @@ import { parseJobProcesses } from '../../src/commands/job-check-commands';
 import { CommandRunner } from '../../src/commands/runner';
 import { bootedAgain, formatBootTime, parseBootTime } from '../../src/detached/boot-time';
 import { jobLiveness } from '../../src/detached/liveness';
-import { jobDir } from '../../src/detached/wrapper';
 import { notRunResult, type ExecRequest, type ExecResult, type Host } from '../../src/host/types';
 
 const jobId = 'debootstrap-1733212345000';
-const dir = jobDir(jobId);
 
 describe('kern.boottime', () => {
   it('reads sysctl -n kern.boottime as FreeBSD prints it, and prints it back so', () => {
@@ -26,16 +24,17 @@ describe('kern.boottime', () => {
 
 describe('parseJobProcesses', () => {
   const out = (stdout: string, exitCode = 0) => ({ stdout, stderr: '', exitCode });
-  const args = { jobId, pgid: 4100 };
-  it('finds the job’s wrapper by its pid and its own job folder', () => {
-    expect(parseJobProcesses(out(`    1 /sbin/init\n 4100 /bin/sh -c dir=$1; shift\\nstop= egpu-wizard-job ${dir} debootstrap --arch=amd64\n`), args)).toEqual({ ok: true, value: { visible: true, alive: true } });
+  const args = { pgid: 4100 };
+  it('finds the job’s wrapper: its pid, leading its own group, an sh', () => {
+    expect(parseJobProcesses(out('    1     1 init\n 4100  4100 sh\n'), args)).toEqual({ ok: true, value: { visible: true, alive: true } });
   });
-  it('does not take another process that got the pid after a restart, nor a job whose folder name starts the same', () => {
-    expect(parseJobProcesses(out('    1 /sbin/init\n 4100 /usr/sbin/cron -s\n'), args)).toEqual({ ok: true, value: { visible: true, alive: false } });
-    expect(parseJobProcesses(out(`    1 /sbin/init\n 4100 /bin/sh -c x egpu-wizard-job ${dir}9 debootstrap\n`), args)).toEqual({ ok: true, value: { visible: true, alive: false } });
+  it('does not take another process that got the pid after a restart', () => {
+    expect(parseJobProcesses(out('    1     1 init\n 4100  4100 cron\n'), args)).toEqual({ ok: true, value: { visible: true, alive: false } });
+    expect(parseJobProcesses(out('    1     1 init\n 4100  3990 sh\n'), args)).toEqual({ ok: true, value: { visible: true, alive: false } });
   });
   it('says when it cannot see root’s processes at all (security.bsd.see_other_uids=0)', () => {
     expect(parseJobProcesses(out('', 1), args)).toEqual({ ok: true, value: { visible: false, alive: false } });
+    expect(parseJobProcesses({ stdout: '', stderr: 'ps: illegal option -- q', exitCode: 64 }, args).ok).toBe(false);
   });
 });
 
@@ -63,16 +62,16 @@ describe('jobLiveness', () => {
     const runner = new CommandRunner(host, new AuditLog(null), () => ({ method: 'none', password: null }));
     return { result: await jobLiveness(runner, { jobId, pgid: 4100 }, new AbortController().signal, {}), asked: host.asked };
   };
-  const wrapper = `    1 /sbin/init\n 4100 /bin/sh -c x egpu-wizard-job ${dir} debootstrap\n`;
+  const wrapper = '    1     1 init\n 4100  4100 sh\n';
 
   it('a listed wrapper is running, even if ntpd moved the boot time; one command is enough', async () => {
     expect(await check({ ps: wrapper, jobBoot: boot(1000), hostBoot: boot(1030) })).toEqual({ result: { kind: 'running' }, asked: ['ps'] });
   });
   it('a wrapper gone from a visible process list is lost: restarted when the boot moved, gone when not', async () => {
-    expect((await check({ ps: '    1 /sbin/init\n', jobBoot: boot(1000), hostBoot: boot(1300) })).result).toEqual({ kind: 'lost', reason: 'restarted' });
-    expect((await check({ ps: '    1 /sbin/init\n', jobBoot: boot(1000), hostBoot: boot(1000) })).result).toEqual({ kind: 'lost', reason: 'gone' });
+    expect((await check({ ps: '    1     1 init\n', jobBoot: boot(1000), hostBoot: boot(1300) })).result).toEqual({ kind: 'lost', reason: 'restarted' });
+    expect((await check({ ps: '    1     1 init\n', jobBoot: boot(1000), hostBoot: boot(1000) })).result).toEqual({ kind: 'lost', reason: 'gone' });
     // A job started before the wrapper saved its boot: still lost, the reason unknown.
-    expect((await check({ ps: '    1 /sbin/init\n', jobBoot: '', hostBoot: boot(1000) })).result).toEqual({ kind: 'lost', reason: 'gone' });
+    expect((await check({ ps: '    1     1 init\n', jobBoot: '', hostBoot: boot(1000) })).result).toEqual({ kind: 'lost', reason: 'gone' });
   });
   it('without sight of root’s processes, only a new boot well apart counts; any doubt is running', async () => {
     expect((await check({ ps: '', jobBoot: boot(1000), hostBoot: boot(1000 + 3600) })).result).toEqual({ kind: 'lost', reason: 'restarted' });

@@ -59,7 +59,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   detachedLog: { jobId: 'debootstrap-1', offset: 0 },
   detachedStop: { pgid: 4100 },
   detachedBoot: { jobId: 'debootstrap-1' },
-  detachedAlive: { jobId: 'debootstrap-1', pgid: 4100 },
+  detachedAlive: { pgid: 4100 },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

@@ -224,7 +224,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'detachedStop', args: { pgid: 99999 } },
       { id: 'hostBootTime', args: {} },
       { id: 'detachedBoot', args: { jobId: 'debootstrap-1' } },
-      { id: 'detachedAlive', args: { jobId: 'debootstrap-1', pgid: 99999 } },
+      { id: 'detachedAlive', args: { pgid: 99999 } },
       { id: 'restart', args: {} },
       { id: 'kldstat', args: {} },
     ];

@@ -15,7 +15,7 @@
  * command comes back to this shim with $EGPU_SIM_JOB set: it streams its lines as they are played and, when
  * the file $EGPU_SIM_HOLD exists, stays half-way ($EGPU_SIM_HOLD_MS of simulated time) until it is removed, so
  * a test can cut the connection while the job is surely running. Each job run appends its program to
- * $EGPU_SIM_RUNS. `ps` is the real one (the wrappers are real processes), its job paths shown as the host's.
+ * $EGPU_SIM_RUNS. `ps` is the real one: the wrappers are real processes.
  * The wrapper asks /sbin/sysctl for kern.boottime by its absolute path, which this machine cannot answer as
  * FreeBSD does; the shim writes the simulated machine's boot time in the job's `boot` in its place.
  */
@@ -101,12 +101,11 @@ function readJobFiles(program: string, args: readonly string[]): number | null {
   return real.status ?? 70;
 }
 
-/** `ps` of the job wrappers: the real processes, with the host's job paths in what it prints. */
+/** `ps` of the job wrappers: the real processes. */
 function listJobProcesses(program: string, args: readonly string[]): number | null {
-  const jobs = process.env.EGPU_SIM_JOBS;
-  if (!jobs || program !== 'ps') return null;
+  if (!process.env.EGPU_SIM_JOBS || program !== 'ps') return null;
   const real = spawnSync('/usr/bin/ps', args);
-  process.stdout.write(real.stdout.toString().split(jobs).join(JOBS_ROOT));
+  process.stdout.write(real.stdout);
   process.stderr.write(real.stderr);
   return real.status ?? 70;
 }

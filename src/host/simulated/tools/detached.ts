@@ -62,28 +62,26 @@ function runningJob(m: MachineView, pgid: number): string | null {
   return null;
 }
 
-/** How ps shows a command line: its words with spaces between, a newline inside one as `\n` (vis(3)). */
-const shownArgs = (argv: readonly string[]): string => argv.map((word) => word.replace(/\n/g, '\\n')).join(' ');
+const psRow = (pid: number, comm: string): string => `${String(pid).padStart(5, ' ')} ${String(pid).padStart(5, ' ')} ${comm}`;
 
 /**
- * `ps -ww -p 1 -p PID -o pid= -o args=`, the form the wizard asks whether a job lives: init, and the job's
- * wrapper while it runs. Another user's processes show only where security.bsd.see_other_uids is not 0;
- * the jobs run as root, as init does.
+ * `ps -p 1 -p PID -o pid= -o pgid= -o comm=`, the form the wizard asks whether a job lives: init, and the
+ * job's wrapper (an sh leading its own group) while it runs. Another user's processes show only where
+ * security.bsd.see_other_uids is not 0; the jobs run as root, as init does.
  */
 export const ps: Tool = {
   program: 'ps',
   path: (m) => systemPath(m, { FreeBSD: '/bin/ps', Linux: '/usr/bin/ps' }),
   run(args, { machine, root }) {
-    const pid = args[4];
-    const form = ['-ww', '-p', '1', '-p', pid, '-o', 'pid=', '-o', 'args='];
+    const pid = args[3];
+    const form = ['-p', '1', '-p', pid, '-o', 'pid=', '-o', 'pgid=', '-o', 'comm='];
     if (pid === undefined || !/^\d+$/.test(pid) || args.length !== form.length || args.some((a, i) => a !== form[i])) {
       return usage('usage: ps [--libxo] [-aCcdefHhjlmrSTuvwXxZ] [-O fmt | -o fmt]\n          [-G gid[,gid...]] [-J jid[,jid...]] [-M core] [-N system]\n          [-p pid[,pid...]] [-t tty[,tty...]] [-U user[,user...]]');
     }
     const seesOthers = root || machine.sysctls['security.bsd.see_other_uids'] !== '0';
     const lines: string[] = [];
-    if (seesOthers) lines.push('    1 /sbin/init');
-    const dir = runningJob(machine, Number(pid));
-    if (seesOthers && dir !== null) lines.push(`${pid.padStart(5, ' ')} ${shownArgs(['/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME, dir])}`);
+    if (seesOthers) lines.push(psRow(1, 'init'));
+    if (seesOthers && runningJob(machine, Number(pid)) !== null) lines.push(psRow(Number(pid), 'sh'));
     return ran(lines.length > 0 ? 0 : 1, lines);
   },
 };
