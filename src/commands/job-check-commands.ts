@@ -21,8 +21,9 @@ export interface JobProcesses {
 }
 
 /**
- * `ps -p 1 -p PGID -o pid= -o pgid= -o comm=`. Not the command line: FreeBSD keeps only short ones
- * (kern.ps_arg_cache_limit) and shows another user's long one as `[sh]`, and the wrapper's is long. A pid
+ * `ps -p 1 -p PGID -o pid= -o pgid= -o ucomm=`. Not the command line: FreeBSD keeps only short ones
+ * (kern.ps_arg_cache_limit) and shows another user's long one as `[sh]`, and the wrapper's is long; ps(1)
+ * itself says only the accounting name (ucomm) can be depended on. A pid
  * that another process got after a restart is rarely a group leader named sh; if it is, the job counts as
  * running, the safe side.
  */
@@ -69,7 +70,7 @@ export const jobCheckCommands = {
     id: 'detachedAlive',
     description: 'Whether a detached job’s process is still there (and whether this user can see it)',
     args: z.object({ pgid: z.number().int().min(2) }).strict(),
-    argv: (a) => ['ps', '-p', '1', '-p', String(a.pgid), '-o', 'pid=', '-o', 'pgid=', '-o', 'comm='],
+    argv: (a) => ['ps', '-p', '1', '-p', String(a.pgid), '-o', 'pid=', '-o', 'pgid=', '-o', 'ucomm='],
     privileged: false,
     timeoutMs: 30 * SECOND,
     parse: parseJobProcesses,

@@ -65,7 +65,7 @@ function runningJob(m: MachineView, pgid: number): string | null {
 const psRow = (pid: number, comm: string): string => `${String(pid).padStart(5, ' ')} ${String(pid).padStart(5, ' ')} ${comm}`;
 
 /**
- * `ps -p 1 -p PID -o pid= -o pgid= -o comm=`, the form the wizard asks whether a job lives: init, and the
+ * `ps -p 1 -p PID -o pid= -o pgid= -o ucomm=`, the form the wizard asks whether a job lives: init, and the
  * job's wrapper (an sh leading its own group) while it runs. Another user's processes show only where
  * security.bsd.see_other_uids is not 0; the jobs run as root, as init does.
  */
@@ -74,7 +74,7 @@ export const ps: Tool = {
   path: (m) => systemPath(m, { FreeBSD: '/bin/ps', Linux: '/usr/bin/ps' }),
   run(args, { machine, root }) {
     const pid = args[3];
-    const form = ['-p', '1', '-p', pid, '-o', 'pid=', '-o', 'pgid=', '-o', 'comm='];
+    const form = ['-p', '1', '-p', pid, '-o', 'pid=', '-o', 'pgid=', '-o', 'ucomm='];
     if (pid === undefined || !/^\d+$/.test(pid) || args.length !== form.length || args.some((a, i) => a !== form[i])) {
       return usage('usage: ps [--libxo] [-aCcdefHhjlmrSTuvwXxZ] [-O fmt | -o fmt]\n          [-G gid[,gid...]] [-J jid[,jid...]] [-M core] [-N system]\n          [-p pid[,pid...]] [-t tty[,tty...]] [-U user[,user...]]');
     }
