@@ -50,13 +50,19 @@ interface Options {
   savedProgress: string | null;
   /** The change journal to put in place before the app starts (what earlier changes on this host recorded). */
   savedJournal: string | null;
+  /**
+   * Browser mode only: host time between the first two looks at a detached job (the app's 5 s when null). A
+   * spec that watches a job's progress on the paused clock looks more often than a real host needs.
+   */
+  jobPollMs: number | null;
 }
 
 export const test = base.extend<Options & { wizard: WizardApp }>({
   hostSpec: ['sim:x220-fresh', { option: true }],
   savedProgress: [null, { option: true }],
   savedJournal: [null, { option: true }],
-  wizard: async ({ hostSpec, savedProgress, savedJournal, browser }, use) => {
+  jobPollMs: [null, { option: true }],
+  wizard: async ({ hostSpec, savedProgress, savedJournal, jobPollMs, browser }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'egpu-e2e-'));
     if (savedProgress !== null) {
       const path = progressFile(dataDir, hostSpec).path;
@@ -103,7 +109,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
       };
       const server = await startServer({
         rendererDir: join(root, 'out/renderer'),
-        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit, simClock: clock, hostFactory }),
+        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit, simClock: clock, hostFactory, ...(jobPollMs !== null ? { jobPollMs } : {}) }),
       });
       const context = await browser.newContext();
       const page = await context.newPage();

@@ -48,6 +48,11 @@ export interface BackendOptions {
   hostFactory?: (spec: string) => Host;
   /** The time every simulated host of this backend plays its commands in (real time when absent). */
   simClock?: SimClock;
+  /**
+   * Host time between the first two looks at a detached job (the session's 5 s when absent). Tests that
+   * watch a job's progress on a simulated clock look more often than a real host needs.
+   */
+  jobPollMs?: number;
 }
 
 type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -158,6 +163,7 @@ export class Backend {
       journal: journalFile(this.options.dataDir),
       onChange: () => this.queueState(),
       onLine: (runId, commandId, stream, line) => this.emit('log:line', { runId, commandId, stream, line }),
+      jobPollMs: this.options.jobPollMs,
     });
     this.hostPickerReason = null;
     const session = this.session;

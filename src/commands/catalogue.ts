@@ -9,7 +9,6 @@ import { parseNvidiaSmi } from './parsers/nvidia-smi';
 import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
 import { parsePciconf } from './parsers/pciconf';
 import { parsePkgQuery, parsePkgRquery } from './parsers/pkg-query';
-import { pkgProgress } from './pkg/progress';
 import { parseSysctlValue } from './parsers/sysctl';
 import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
@@ -22,6 +21,8 @@ import { llamaCommands } from './llama-commands';
 import { ollamaCommands } from './ollama-commands';
 import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
+import { bhyveCommands } from './bhyve-commands';
+import { driverPackageCommands } from './driver-package-commands';
 
 const NoArgs = z.object({}).strict();
 
@@ -34,8 +35,6 @@ function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A,
 export const PciconfArgs = z.object({ verbose: z.boolean().default(false), bars: z.boolean().default(false) }).strict();
 
 export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
-/** The packages the driver step may install or upgrade: a driver branch and its Linux libraries. */
-export const DriverPackageName = z.string().regex(/^(?:nvidia-driver|linux-nvidia-libs)(?:-\d{3})?$/, 'not an NVIDIA driver package');
 export const PackageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._-]{0,100}$/, 'not a package name');
 
 /** Only the system files a plan may name; staged copies sit beside them (same file system, so mv is atomic). */
@@ -149,26 +148,7 @@ export const catalogue = {
         ? { ok: true, value: { packages: [], unparsed: [] } }
         : onSuccess(parsePkgRquery)(out),
   }),
-  pkgInstall: define({
-    id: 'pkgInstall',
-    description: 'Install NVIDIA driver packages (and what they depend on) from the package repository',
-    args: z.object({ packages: z.array(DriverPackageName).min(1).max(4) }).strict(),
-    argv: (a) => ['pkg', 'install', '-y', ...a.packages],
-    privileged: true,
-    timeoutMs: 45 * 60 * SECOND,
-    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
-    progress: pkgProgress,
-  }),
-  pkgUpgrade: define({
-    id: 'pkgUpgrade',
-    description: 'Upgrade NVIDIA driver packages to the version the repository offers',
-    args: z.object({ packages: z.array(DriverPackageName).min(1).max(4) }).strict(),
-    argv: (a) => ['pkg', 'upgrade', '-y', ...a.packages],
-    privileged: true,
-    timeoutMs: 45 * 60 * SECOND,
-    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`)),
-    progress: pkgProgress,
-  }),
+  ...driverPackageCommands,
   kldload: define({
     id: 'kldload',
     description: 'Load an NVIDIA kernel module now (nvidia-modeset brings nvidia with it)',
@@ -357,6 +337,7 @@ export const catalogue = {
   ...ollamaCommands,
   ...detachedCommands,
   ...jobCheckCommands,
+  ...bhyveCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

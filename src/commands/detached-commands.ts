@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { detachedArgv, JobId, jobDir } from '../detached/wrapper';
 import { parseFailure, type ParseResult } from './parse-result';
+import { driverPackageCommands } from './driver-package-commands';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
 import { ollamaCommands } from './ollama-commands';
@@ -22,11 +23,13 @@ export const detachable = {
   ollamaPull: ollamaCommands.ollamaPull,
   jailInstallNvidia: jailCommands.jailInstallNvidia,
   pkgInstallTool: jailCommands.pkgInstallTool,
+  pkgInstall: driverPackageCommands.pkgInstall,
+  pkgUpgrade: driverPackageCommands.pkgUpgrade,
 } as const;
 export type DetachableId = keyof typeof detachable;
 /** The detachable commands that take no arguments; the others are listed in StartArgs with their own. */
 const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
-export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool']);
+export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool', 'pkgInstall', 'pkgUpgrade']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();
@@ -36,6 +39,8 @@ export const StartArgs = z.discriminatedUnion('command', [
   z.object({ jobId: JobId, command: WithoutArgs, args: z.object({}).strict().default({}) }).strict(),
   z.object({ jobId: JobId, command: z.literal('jailInstallNvidia'), args: jailCommands.jailInstallNvidia.args }).strict(),
   z.object({ jobId: JobId, command: z.literal('pkgInstallTool'), args: jailCommands.pkgInstallTool.args }).strict(),
+  z.object({ jobId: JobId, command: z.literal('pkgInstall'), args: driverPackageCommands.pkgInstall.args }).strict(),
+  z.object({ jobId: JobId, command: z.literal('pkgUpgrade'), args: driverPackageCommands.pkgUpgrade.args }).strict(),
 ]);
 export type StartArgs = z.infer<typeof StartArgs>;
 
@@ -45,6 +50,10 @@ function innerArgv(a: StartArgs): string[] {
       return detachable.jailInstallNvidia.argv(a.args);
     case 'pkgInstallTool':
       return detachable.pkgInstallTool.argv(a.args);
+    case 'pkgInstall':
+      return detachable.pkgInstall.argv(a.args);
+    case 'pkgUpgrade':
+      return detachable.pkgUpgrade.argv(a.args);
     default:
       return detachable[a.command].argv({});
   }

@@ -2,7 +2,18 @@ import { z } from 'zod';
 import { Message } from './messages';
 
 /** The system files the wizard may change; nothing else can appear in a plan. */
-export const ManagedPath = z.enum(['/boot/loader.conf', '/boot/loader.conf.local', '/etc/rc.conf', '/etc/devfs.rules', '/etc/jail.conf', '/etc/fstab.cuda', '/usr/local/etc/rc.d/ollama_cuda']);
+export const ManagedPath = z.enum([
+  '/boot/loader.conf',
+  '/boot/loader.conf.local',
+  '/etc/rc.conf',
+  '/etc/devfs.rules',
+  '/etc/jail.conf',
+  '/etc/fstab.cuda',
+  '/usr/local/etc/rc.d/ollama_cuda',
+  // The passthrough route's guest template and the public key cloud-init gives the guest (src/bhyve/layout.ts).
+  '/vm/.templates/egpu-cuda.conf',
+  '/vm/.templates/egpu-cuda.pub',
+]);
 export type ManagedPath = z.infer<typeof ManagedPath>;
 
 export const FileChange = z

@@ -18,8 +18,11 @@ export const SavedJob = z
     stepId: z.string().max(100),
     actionId: z.string().max(100),
     startedAt: z.string(),
-    /** The command's arguments, as its catalogue entry takes them (none for most). */
-    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /**
+     * The command's arguments, as its catalogue entry takes them (none for most; a list of packages for pkg).
+     * Checked again by that entry's own schema before anything is made of them.
+     */
+    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string().max(200)).max(16)])).default({}),
   })
   .strict();
 export type SavedJob = z.infer<typeof SavedJob>;

@@ -542,7 +542,10 @@ export class WizardSession {
       // A start that may have reached the host (a lost connection) is followed: its status file will tell.
       if (start.outcome !== 'ok' && start.outcome !== 'connection-lost') {
         await this.forgetJob(job);
-        return { status: 'failed', exitCode: start.exitCode, problem: start.outcome === 'cancelled' ? msg('wizard.action.cancelled') : null };
+        if (start.outcome === 'cancelled') return { status: 'failed', exitCode: start.exitCode, problem: msg('wizard.action.cancelled') };
+        // Not started (no sudo password yet, no way to become root): the action's own words say why.
+        const action = this.steps.find((s) => s.id === stepId)?.actions.find((a) => a.id === actionId);
+        return { status: 'failed', exitCode: start.exitCode, problem: action?.explainFailure?.(start) ?? null };
       }
       this.auditJob(job, 'started', null, '');
     }

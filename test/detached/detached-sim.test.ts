@@ -61,7 +61,9 @@ async function buildStartedFor(ms: number) {
   return { clock, walk, host, starts, running };
 }
 
-const detachedEntries = (entries: LogEntry[]) => entries.filter((e) => e.commandId === 'detached:debootstrap' || e.commandId === 'detachedStart');
+/** debootstrap's run and the daemon(8) start of its job (the walk's driver install started a job of its own). */
+const detachedEntries = (entries: LogEntry[]) =>
+  entries.filter((e) => e.commandId === 'detached:debootstrap' || (e.commandId === 'detachedStart' && e.argv.some((a) => a.startsWith(`${JOBS_ROOT}/debootstrap-`))));
 
 describe('a detached debootstrap', () => {
   it('runs on while the wizard is closed; reopened, the step shows it still running with its progress, then its result; it is started once', async () => {
@@ -129,7 +131,7 @@ describe('a detached debootstrap', () => {
     await walk.backend.close();
   });
 
-  it('the NVIDIA installer, the llama.cpp build and the model download run detached too, the build’s cmake [ NN%] lines giving its progress', async () => {
+  it('the driver’s pkg install, the NVIDIA installer, the llama.cpp build and the model download run detached too, the build’s cmake [ NN%] lines giving its progress', async () => {
     const sent: WizardState[] = [];
     const walk = await atFirstModel('x220-fresh', { onState: (state) => sent.push(state) });
     await walk.call('wizard:runChecks', { stepId: 'first-model' });
@@ -141,14 +143,16 @@ describe('a detached debootstrap', () => {
     expect(state.current.checks.find((c) => c.id === 'model')?.status).toBe('pass');
     const ends = walk.backend.audit.recent(1000).filter((e) => e.commandId.startsWith('detached:') && e.exitCode !== null);
     expect(ends.map((e) => [e.commandId, e.exitCode])).toEqual([
+      ['detached:pkgInstall', 0],
       ['detached:pkgInstallTool', 0],
       ['detached:debootstrap', 0],
       ['detached:jailInstallNvidia', 0],
       ['detached:llamaBuild', 0],
       ['detached:modelFetch', 0],
     ]);
-    // A job with arguments (the NVIDIA installer's version) records the argv its own entry makes from them.
-    expect(ends[2]?.argv.slice(0, 4)).toEqual(['jexec', 'cuda', 'sh', '/root/NVIDIA-Linux-x86_64-580.105.08.run']);
+    // A job with arguments (the packages, the NVIDIA installer's version) records the argv its own entry makes from them.
+    expect(ends[0]?.argv).toEqual(['pkg', 'install', '-y', 'nvidia-driver-580', 'linux-nvidia-libs-580']);
+    expect(ends[3]?.argv.slice(0, 4)).toEqual(['jexec', 'cuda', 'sh', '/root/NVIDIA-Linux-x86_64-580.105.08.run']);
     await walk.backend.close();
   });
 

@@ -60,6 +60,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   detachedStop: { pgid: 4100 },
   detachedBoot: { jobId: 'debootstrap-1' },
   detachedAlive: { pgid: 4100 },
+  vmSwitchAdd: { iface: 'em0' },
 };
 
 /** One catalogue entry made concrete: its argv for the sample arguments and its parser bound to them. */

@@ -1,8 +1,9 @@
 /**
- * A detached job over real SSH: debootstrap is started through daemon(8) on the throwaway sshd (the shim
- * starts the wizard's wrapper script for real, in its own session), held half-way by the test, while the ssh
- * client's master connection is killed and the wizard "closes"; a new SshHost (the wizard reopened) follows
- * the same job to its end. The job runs once. Skipped only where sshd is not installed.
+ * A detached job over real SSH: debootstrap, and the driver's pkg install, is started through daemon(8) on
+ * the throwaway sshd (the shim starts the wizard's wrapper script for real, in its own session), held
+ * half-way by the test, while the ssh client's master connection is killed and the wizard "closes"; a new
+ * SshHost (the wizard reopened) follows the same job to its end. The job runs once. Skipped only where sshd
+ * is not installed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -162,6 +163,41 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detache
     expect((await again.run('detachedStart', { jobId: rerun.jobId, command: 'debootstrap' })).outcome).toBe('ok');
     expect(await followJob(again, second, rerun, { signal: new AbortController().signal, pollMs: 200 })).toMatchObject({ kind: 'ended', exitCode: 0 });
     expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n').slice(-2)).toEqual(['debootstrap', 'debootstrap']);
+    await second.close();
+  }, 300_000);
+
+  it('the driver’s pkg install survives the ssh client being killed mid-install, is followed to its end by a new connection, and runs once', async () => {
+    const first = hostFor();
+    const runner = new CommandRunner(first, new AuditLog(null), () => sudo);
+    await writeFile(sshd.holdPath, '');
+    const packages = ['nvidia-driver-580', 'linux-nvidia-libs-580'];
+    const job: SavedJob = { jobId: `pkgInstall-${Date.now()}`, command: 'pkgInstall', stepId: 'driver', actionId: 'install', startedAt: new Date().toISOString(), args: { packages } };
+    const start = await runner.run('detachedStart', { jobId: job.jobId, command: 'pkgInstall', args: { packages } });
+    expect(start.outcome).toBe('ok');
+    expect(start.argv).toEqual(expect.arrayContaining(['sudo', 'daemon', '-f', '/bin/sh', 'pkg', 'install', '-y', ...packages]));
+
+    // pkg's [i/n] lines give progress through the job's log; then the client's master dies under the follower.
+    const seen: CommandProgress[] = [];
+    const firstFollower = new AbortController();
+    const following = followJob(runner, first, job, { signal: firstFollower.signal, pollMs: 200, onProgress: (p) => seen.push(p) });
+    for (let i = 0; i < 600 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen[0]).toMatchObject({ total: 8, label: expect.stringMatching(/^Fetching /) });
+    process.kill(masterPid(first), 'SIGKILL');
+    firstFollower.abort('let-go');
+    expect(await following).toMatchObject({ kind: 'let-go', pgid: expect.any(Number) });
+    await first.close();
+    await expect(readFile(join(sshd.jobsDir, job.jobId, 'status'), 'utf8')).rejects.toThrow();
+
+    const second = hostFor();
+    const again = new CommandRunner(second, new AuditLog(null), () => sudo);
+    const resumed = followJob(again, second, job, { signal: new AbortController().signal, pollMs: 200 });
+    await rm(sshd.holdPath);
+    const end = await resumed;
+    expect(end).toMatchObject({ kind: 'ended', exitCode: 0 });
+    expect(end.kind === 'ended' ? end.log : '').toContain('[4/4] Extracting linux-nvidia-libs-580-580.105.08: .......... done');
+    const installed = await again.run('pkgQuery', {});
+    expect(installed.parsed.ok ? installed.parsed.value.packages.map((p) => p.name) : []).toEqual(expect.arrayContaining(packages));
+    expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n').filter((program) => program === 'pkg')).toHaveLength(1);
     await second.close();
   }, 300_000);
 });

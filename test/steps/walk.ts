@@ -12,6 +12,8 @@ export interface WalkOptions {
   onState?: (state: WizardState) => void;
   /** The simulated time commands play in: by default a running `VirtualClock` (done at once, in order). */
   clock?: SimClock;
+  /** Host time between the first two looks at a detached job (the backend's default when absent). */
+  jobPollMs?: number;
 }
 
 /** Walks a simulated X220 through Preflight (with the sudo password) to the Adapter card step. */
@@ -24,6 +26,7 @@ export async function atAdapterCard(scenario: string, options: WalkOptions = {})
     mode: 'browser',
     version: '0.0.0',
     hostFactory: () => (host = new SimulatedHost(loadScenario(scenario), { clock: options.clock ?? new VirtualClock() })),
+    jobPollMs: options.jobPollMs,
     emit: (event, payload) => {
       if (event === 'state:changed') options.onState?.(payload as WizardState);
     },

@@ -290,6 +290,8 @@ export function loadModule(state: Scenario, file: string, origin: Scenario['modu
 export function bootMachine(state: Scenario): void {
   state.egpu.enumerated = state.egpu.powered;
   state.messages = { loader: [], runtime: [] };
+  // The guests bhyve ran ended with the old boot (vm-bhyve's autostart is not simulated).
+  if (state.bhyveGuests !== undefined) state.bhyveGuests = [];
   // The PCI bus is set up before any module loads: hw.pci.realloc_bars comes from loader.conf.
   const placement = state.egpu.barPlacement;
   if (placement !== undefined) {

@@ -335,6 +335,10 @@ export const Scenario = z
      * enabled in its BIOS. Absent: a machine without ACPI tables to read.
      */
     acpiTables: z.array(z.string().regex(/^[A-Z0-9!_ ]{4}$/)).optional(),
+    /** Folders made with `mkdir` that hold no file yet (vm_dir before `vm init`); others exist through their files. */
+    directories: z.array(z.string().startsWith('/')).optional(),
+    /** The guests bhyve runs now (vm-bhyve's `vm start`), with their bhyve process ids; a restart ends them. */
+    bhyveGuests: z.array(z.object({ name: z.string().min(1), pid: z.number().int().positive() }).strict()).optional(),
     /** How the GPU reads right after a sustained load (a benchmark); absent: a P4 with a working fan. */
     underLoad: NvidiaGpu.partial().optional(),
   })

@@ -109,16 +109,15 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<boolean> =>
   });
 
 /** Masters still up when the process exits are ended then (the CLI has no other moment to do it). */
-const openMasters = new Map<SshHost, () => string[]>();
+const openMasters = new Map<SshHost, () => string[][]>();
 let exitHookInstalled = false;
-function endMastersOnExit(host: SshHost, argv: () => string[]): void {
-  openMasters.set(host, argv);
+function endMastersOnExit(host: SshHost, argvs: () => string[][]): void {
+  openMasters.set(host, argvs);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const exitArgv of openMasters.values()) {
-      const [program = 'ssh', ...args] = exitArgv();
-      spawnSync(program, args, { stdio: 'ignore', timeout: 3000 });
+    for (const exitArgvs of openMasters.values()) {
+      for (const [program = 'ssh', ...args] of exitArgvs()) spawnSync(program, args, { stdio: 'ignore', timeout: 3000 });
     }
   });
 }
@@ -140,11 +139,15 @@ export class SshHost implements Host {
   private readonly local = new LocalHost(SSH_ENV);
   private readonly sessions = new Limiter(MAX_SESSIONS);
   private readonly connections = new Limiter(MAX_CONNECTIONS);
-  private readonly socketName: string;
   private mode: 'master' | 'pool';
   private master: { path: string; generation: number } | null = null;
   private starting: Promise<Link | ExecResult> | null = null;
   private generation = 0;
+  /**
+   * Masters given up on while perhaps still alive: a master whose connection just died may take a moment
+   * to exit, and one that only lost a session stays until ControlPersist ends it. Ended with this host.
+   */
+  private readonly retired = new Set<string>();
   /** Why this host uses separate connections, when it does (for the log and the tests). */
   poolReason: string | null = null;
   /** Counts for the tests and the bench: masters started, runs retried. */
@@ -155,7 +158,6 @@ export class SshHost implements Host {
     readonly options: SshHostOptions,
   ) {
     this.spec = sshSpecOf(target);
-    this.socketName = socketName(target, options.knownHostsFile);
     const multiplex = options.multiplex ?? (process.platform === 'win32' ? 'pool' : 'master');
     this.mode = multiplex;
     if (multiplex === 'pool') this.poolReason = process.platform === 'win32' ? "Windows' OpenSSH has no ControlMaster" : 'asked for';
@@ -223,6 +225,9 @@ export class SshHost implements Host {
       }
       if (result.spawnError !== null || result.timedOut || result.cancelled) return result;
       const end = attemptEnd(result.exitCode, result.stderr, link.kind === 'master');
+      // A session lost on a master means its connection died: sessions opened on it in the moment before the
+      // master notices would be lost too, so the next command starts a new master instead.
+      if (end.kind === 'lost' && link.kind === 'master') this.masterGone(link.generation);
       if (end.kind === 'not-started') {
         if (end.masterGone && link.kind === 'master') this.masterGone(link.generation);
         // Spread out: clients dropped together by sshd should not all come back at the same moment.
@@ -261,7 +266,7 @@ export class SshHost implements Host {
   /** A command found the master dead: the next one starts a new master (once, whoever notices first). */
   private masterGone(generation: number): void {
     if (this.master?.generation !== generation) return;
-    openMasters.delete(this);
+    this.retired.add(this.master.path);
     this.master = null;
   }
 
@@ -278,9 +283,8 @@ export class SshHost implements Host {
   private async startMaster(): Promise<Link | ExecResult> {
     const dir = await privateSocketDir(this.options.socketDirs ?? socketDirCandidates());
     if (dir === null) return this.fallBack('no private folder where a socket path fits');
-    const path = join(dir, this.socketName);
-    // A master killed outright leaves its socket behind, and ssh will not listen over an existing file.
-    await rm(path, { force: true });
+    // A socket of its own for each master: an old master that exits late unlinks its own path, not this one.
+    const path = join(dir, socketName(this.target, this.options.knownHostsFile));
     const timeoutMs = ((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000;
     const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
@@ -292,7 +296,7 @@ export class SshHost implements Host {
       if (result.exitCode === 0) {
         this.generation++;
         this.master = { path, generation: this.generation };
-        endMastersOnExit(this, () => this.exitArgv(path));
+        endMastersOnExit(this, () => [this.master?.path, ...this.retired].flatMap((p) => (p === undefined ? [] : [this.exitArgv(p)])));
         return { kind: 'master', ...this.master };
       }
       if (result.timedOut) return { ...result, timedOut: false, transport: { kind: 'unreachable', detail: 'no answer while connecting' } };
@@ -317,12 +321,15 @@ export class SshHost implements Host {
   /** Ends the master, if one is up (on exit, and when the app switches to another host). */
   async close(): Promise<void> {
     await this.starting;
-    const master = this.master;
+    const paths = [...(this.master ? [this.master.path] : []), ...this.retired];
     this.master = null;
+    this.retired.clear();
     openMasters.delete(this);
-    if (master === null) return;
-    const [program = 'ssh', ...args] = this.exitArgv(master.path);
-    await this.local.exec({ argv: [program, ...args], timeoutMs: 5000 });
-    await rm(master.path, { force: true });
+    for (const path of paths) {
+      const [program = 'ssh', ...args] = this.exitArgv(path);
+      await this.local.exec({ argv: [program, ...args], timeoutMs: 5000 });
+      // A master killed outright leaves its socket behind.
+      await rm(path, { force: true });
+    }
   }
 }

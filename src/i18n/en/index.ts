@@ -12,6 +12,7 @@ import { passthroughEn } from './passthrough';
 import { summaryEn } from './summary';
 import { ollamaEn } from './ollama';
 import { detachedEn } from './detached';
+import { bhyveEn } from './bhyve';
 
 export const en = {
   ...coreEn,
@@ -28,4 +29,5 @@ export const en = {
   ...summaryEn,
   ...ollamaEn,
   ...detachedEn,
+  ...bhyveEn,
 } as const;

@@ -13,6 +13,7 @@ import { passthroughZhCN } from './passthrough';
 import { summaryZhCN } from './summary';
 import { ollamaZhCN } from './ollama';
 import { detachedZhCN } from './detached';
+import { bhyveZhCN } from './bhyve';
 
 export const zhCN = {
   ...coreZhCN,
@@ -29,4 +30,5 @@ export const zhCN = {
   ...summaryZhCN,
   ...ollamaZhCN,
   ...detachedZhCN,
+  ...bhyveZhCN,
 } satisfies Record<keyof typeof en, string>;

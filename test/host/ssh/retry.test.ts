@@ -51,7 +51,12 @@ async function scripted(plan: string[], extra: Partial<SshHostOptions> = {}) {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => (l.includes(' -O exit ') ? 'exit' : l.includes('ControlMaster=yes') ? 'master' : l.includes('ProxyCommand=false') ? 'session' : 'own'));
-  return { host, calls };
+  const sessionSockets = async (): Promise<string[]> =>
+    (await readFile(join(dir, 'calls'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.includes('ProxyCommand=false'))
+      .map((l) => /ControlPath=(\S+)/.exec(l)?.[1] ?? '');
+  return { host, calls, sessionSockets };
 }
 
 const run = (host: SshHost) => host.exec({ argv: ['uname', '-s'], timeoutMs: 30_000 });
@@ -100,10 +105,19 @@ describe('with a master', () => {
     expect(host.stats.masterStarts).toBe(2);
   });
 
-  it('never runs again a session the dying master cut', async () => {
-    const { host, calls } = await scripted([OK, MASTER_DIED, OK]);
+  it('never runs again a session the dying master cut, and gives the next command a new master', async () => {
+    const { host, calls, sessionSockets } = await scripted([OK, MASTER_DIED, OK, OK]);
     expect((await run(host)).transport?.kind).toBe('connection-lost');
     expect(await calls()).toEqual(['master', 'session']);
+    // The dying master may still accept a session for a moment: the next command does not go near it.
+    expect((await run(host)).exitCode).toBe(0);
+    expect(await calls()).toEqual(['master', 'session', 'master', 'session']);
+    const [first, second] = await sessionSockets();
+    expect(second).toBe(host.masterSocket);
+    expect(second).not.toBe(first);
+    // Closing ends both: the one given up on may still be alive.
+    await host.close();
+    expect((await calls()).slice(-2)).toEqual(['exit', 'exit']);
   });
 
   it('waits and asks again when the connection has no session free (MaxSessions)', async () => {

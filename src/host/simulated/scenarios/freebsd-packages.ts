@@ -100,6 +100,11 @@ export const ollamaPkg = pkg('ollama', '0.23.3_1', 'misc/ollama', 'Run Llama 2, 
 export const llamaCppPkg = pkg('llama-cpp', '8895_1', 'misc/llama-cpp', "Facebook's LLaMA model in C/C++", 61_300_000, { programs: ['llama-cli', 'llama-server'] });
 export const vulkanTools = pkg('vulkan-tools', '1.4.309', 'graphics/vulkan-tools', 'Tools and demos for the Vulkan graphics API', 2_910_000, { programs: ['vulkaninfo'] });
 
+/** The passthrough route's guest manager, bhyve's UEFI firmware, and qemu-img for cloud images. */
+export const vmBhyvePkg = pkg('vm-bhyve', '1.7.3', 'sysutils/vm-bhyve', 'Management system for bhyve virtual machines', 171_000, { programs: ['vm'] });
+export const bhyveFirmware = pkg('bhyve-firmware', '1.0_2', 'sysutils/bhyve-firmware', 'Collection of Firmware for bhyve', 1_000);
+export const qemuTools = pkg('qemu-tools', '10.1.2', 'emulators/qemu@tools', 'QEMU CPU Emulator - tools', 9_870_000, { programs: ['qemu-img'] });
+
 /** What `pkg install` can find in the FreeBSD repository of the simulated machines. */
 export const freebsdRepository: Package[] = [
   pkgTool,
@@ -120,4 +125,7 @@ export const freebsdRepository: Package[] = [
   ollamaPkg,
   llamaCppPkg,
   vulkanTools,
+  vmBhyvePkg,
+  bhyveFirmware,
+  qemuTools,
 ];

@@ -22,10 +22,11 @@ import type { Tool } from './tool';
 import { trueTool } from './true';
 import { uname } from './uname';
 import { makeWhich } from './which';
+import { mkdir, vm } from './vm';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, ps];
+export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, ps, vm, mkdir];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { GUEST_DISK_SIZE, GUEST_NAME, SWITCH_NAME, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
+import { GUEST_KEY_PATH } from '../bhyve/guest-key';
+import { doneOrFailed, onSuccess } from './output';
+import { parseVmList } from './parsers/vm-list';
+import { pkgProgress } from './pkg/progress';
+import type { CommandSpec } from './types';
+
+/**
+ * Catalogue entries of the passthrough route's virtual machine (vm-bhyve). Names and paths are the
+ * constants of src/bhyve/layout.ts; the one free argument, the network interface the switch bridges,
+ * must look like a FreeBSD interface name.
+ */
+
+const NoArgs = z.object({}).strict();
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> => spec;
+
+/** A FreeBSD network interface as `ifconfig -l` names it: a driver name and a unit number (em0, re0). */
+export const InterfaceName = z.string().regex(/^[a-z]{1,12}[0-9]{1,3}$/, 'not a network interface name');
+
+/**
+ * The packages: vm-bhyve itself, the UEFI firmware Ubuntu's cloud image boots with, and qemu-img, which
+ * vm-bhyve needs to write a cloud image onto the guest's disk (it says so: “pkg install qemu-tools”).
+ */
+export const BHYVE_PACKAGES = ['vm-bhyve', 'bhyve-firmware', 'qemu-tools'] as const;
+
+export const bhyveCommands = {
+  pkgInstallVmBhyve: entry({
+    id: 'pkgInstallVmBhyve',
+    description: 'Install vm-bhyve, the UEFI firmware for bhyve and qemu-img with pkg',
+    args: NoArgs,
+    argv: () => ['pkg', 'install', '-y', ...BHYVE_PACKAGES],
+    privileged: true,
+    timeoutMs: 30 * MINUTE,
+    parse: doneOrFailed,
+    progress: pkgProgress,
+  }),
+  mkdirVmDir: entry({
+    id: 'mkdirVmDir',
+    description: `Create ${VM_DIR}, where vm-bhyve keeps its guests`,
+    args: NoArgs,
+    argv: () => ['mkdir', '-p', VM_DIR],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: doneOrFailed,
+  }),
+  vmInit: entry({
+    id: 'vmInit',
+    description: 'Prepare vm-bhyve: its folders under vm_dir, and the vmm and nmdm modules',
+    args: NoArgs,
+    argv: () => ['vm', 'init'],
+    privileged: true,
+    timeoutMs: 1 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmSwitchCreate: entry({
+    id: 'vmSwitchCreate',
+    description: `Create the virtual switch “${SWITCH_NAME}” the guest's network card is on`,
+    args: NoArgs,
+    argv: () => ['vm', 'switch', 'create', SWITCH_NAME],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: doneOrFailed,
+  }),
+  vmSwitchAdd: entry({
+    id: 'vmSwitchAdd',
+    description: `Bridge the switch “${SWITCH_NAME}” to a wired network interface`,
+    args: z.object({ iface: InterfaceName }).strict(),
+    argv: (a) => ['vm', 'switch', 'add', SWITCH_NAME, a.iface],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: doneOrFailed,
+  }),
+  vmImgFetch: entry({
+    id: 'vmImgFetch',
+    description: `Download Ubuntu ${UBUNTU_IMAGE.release}'s cloud image into vm-bhyve's image store`,
+    args: NoArgs,
+    argv: () => ['vm', 'img', UBUNTU_IMAGE.url],
+    privileged: true,
+    timeoutMs: 60 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmCreate: entry({
+    id: 'vmCreate',
+    description: `Create the guest “${GUEST_NAME}” from the wizard's template, the cloud image and the wizard's SSH key`,
+    args: NoArgs,
+    argv: () => ['vm', 'create', '-t', TEMPLATE_NAME, '-i', UBUNTU_IMAGE.file, '-s', GUEST_DISK_SIZE, '-C', '-k', GUEST_KEY_PATH, GUEST_NAME],
+    privileged: true,
+    // qemu-img writes the image onto a 40 GB disk file: minutes on the X220's disk.
+    timeoutMs: 30 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmStart: entry({
+    id: 'vmStart',
+    description: `Start the guest “${GUEST_NAME}” in the background`,
+    args: NoArgs,
+    argv: () => ['vm', 'start', GUEST_NAME],
+    privileged: true,
+    timeoutMs: 1 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmStop: entry({
+    id: 'vmStop',
+    description: `Ask the guest “${GUEST_NAME}” to shut down`,
+    args: NoArgs,
+    argv: () => ['vm', 'stop', GUEST_NAME],
+    privileged: true,
+    timeoutMs: 2 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmDestroy: entry({
+    id: 'vmDestroy',
+    description: `Remove the stopped guest “${GUEST_NAME}” and its disk (undo of the passthrough route)`,
+    args: NoArgs,
+    // -f: vm-bhyve would otherwise ask “Are you sure” on a terminal the wizard does not have.
+    argv: () => ['vm', 'destroy', '-f', GUEST_NAME],
+    privileged: true,
+    timeoutMs: 2 * MINUTE,
+    parse: doneOrFailed,
+  }),
+  vmList: entry({
+    id: 'vmList',
+    description: "vm-bhyve's guests and whether they run",
+    args: NoArgs,
+    argv: () => ['vm', 'list'],
+    privileged: true,
+    timeoutMs: 30 * SECOND,
+    parse: onSuccess(parseVmList),
+  }),
+} as const;
