@@ -45,4 +45,38 @@ test.describe('a detached job and a reload', () => {
     await expect(stillRunning).toHaveCount(0);
     await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.ok', { name: 'Ubuntu 22.04.5 LTS', root: '/usr/local/jails/cuda' }))).toBeVisible();
   });
+
+  test('a restart of the host under debootstrap shows it interrupted, says what to do, and offers to finish it', async ({ wizard }) => {
+    const { page, clock } = wizard;
+    const host = wizard.simHost();
+    test.skip(clock === null || host === null, 'the simulated host lives in the Electron main process, out of the test’s reach; browser mode covers this');
+    if (clock === null || host === null) return;
+    const ui = inLocale('en');
+    await ui.reachFreshJail(page);
+    const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+    clock.pause();
+    await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+    await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+    const progress = build.getByRole('progressbar');
+    for (let i = 0; i < 60; i++) {
+      await clock.advance(1000);
+      const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
+      if (shown) break;
+    }
+    await expect(build.getByText(ui.pattern('detached.stillRunning'))).toBeVisible();
+
+    // The power goes half-way through debootstrap; the machine comes back.
+    host.restart();
+    clock.resume();
+    await expect(build.getByText(ui.pattern('ui.action.lastInterrupted'))).toBeVisible({ timeout: 30_000 });
+    await expect(build.getByRole('alert')).toHaveText(ui.tr('detached.interrupted.restarted'));
+    await expect(progress).toHaveCount(0);
+    await expect(ui.check(page, 'jail.check.userland').getByText(ui.tr('jail.userland.halfBuilt', { root: '/usr/local/jails/cuda' }))).toBeVisible();
+    const finish = page.getByRole('article', { name: ui.tr('jail.action.finish.title') });
+    await expect(finish.getByRole('button', { name: ui.tr('ui.action.review') })).toBeEnabled();
+
+    // Reloaded, the page still says so: the interrupted run is saved with the step.
+    await page.reload();
+    await expect(build.getByText(ui.pattern('ui.action.lastInterrupted'))).toBeVisible();
+  });
 });

@@ -5,7 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Backend } from '../src/app/backend';
+import { createHost } from '../src/host/create-host';
 import { VirtualClock } from '../src/host/simulated/clock';
+import { SimulatedHost } from '../src/host/simulated/simulated-host';
+import type { Host } from '../src/host/types';
 import { startServer, type RunningServer } from '../src/server/http-server';
 import { version } from '../src/version';
 import { progressFile } from '../src/wizard/progress';
@@ -35,6 +38,8 @@ export interface WizardApp {
    * time); a test pauses it to look at a command half-way. In Electron mode it lives in the main process.
    */
   clock: VirtualClock | null;
+  /** Browser mode only: the simulated host the wizard last opened (a test restarts it under a job). */
+  simHost: () => SimulatedHost | null;
   /** Calls a contract channel with any payload, the way a compromised renderer could. */
   rawInvoke(channel: string, payload: unknown): Promise<{ status: number | null; body: unknown }>;
 }
@@ -83,6 +88,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
         dataDir,
         server: null,
         clock: null,
+        simHost: () => null,
         rawInvoke: async (channel, payload) => ({
           status: null,
           body: await page.evaluate(
@@ -94,9 +100,16 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
       await app.close();
     } else {
       const clock = new VirtualClock();
+      let simHost: SimulatedHost | null = null;
+      // The backend's own host factory, keeping hold of the simulated host it makes.
+      const hostFactory = (spec: string): Host => {
+        const host = createHost(spec, { dataDir, simClock: clock });
+        simHost = host instanceof SimulatedHost ? host : null;
+        return host;
+      };
       const server = await startServer({
         rendererDir: join(root, 'out/renderer'),
-        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit, simClock: clock, ...(jobPollMs !== null ? { jobPollMs } : {}) }),
+        createBackend: (emit) => Backend.create({ dataDir, hostSpec, mode: 'browser', version, emit, simClock: clock, hostFactory, ...(jobPollMs !== null ? { jobPollMs } : {}) }),
       });
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -107,6 +120,7 @@ export const test = base.extend<Options & { wizard: WizardApp }>({
         dataDir,
         server,
         clock,
+        simHost: () => simHost,
         rawInvoke: async (channel, payload) => {
           const response = await page.request.post(`http://127.0.0.1:${server.port}/api/invoke/${channel}`, {
             headers: { 'X-Egpu-Token': server.token, 'Content-Type': 'application/json' },

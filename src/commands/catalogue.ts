@@ -20,6 +20,7 @@ import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
 import { ollamaCommands } from './ollama-commands';
 import { detachedCommands } from './detached-commands';
+import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
@@ -335,6 +336,7 @@ export const catalogue = {
   ...llamaCommands,
   ...ollamaCommands,
   ...detachedCommands,
+  ...jobCheckCommands,
   ...bhyveCommands,
 } as const;
 

@@ -83,7 +83,8 @@ export const ChecklistItemView = z.object({ id: ItemId, label: Message, done: z.
 
 export const ActionRun = z
   .object({
-    status: z.enum(['ok', 'failed']),
+    /** `interrupted`: its detached job was lost with the host (restarted, crashed) before it could end. */
+    status: z.enum(['ok', 'failed', 'interrupted']),
     at: z.string(),
     exitCode: z.number().int().nullable(),
     /** Why it failed, in words the user can act on, when the output says. */
@@ -216,7 +217,8 @@ export const LogEntry = z
     privileged: z.boolean(),
     exitCode: z.number().int().nullable(),
     durationMs: z.number().nonnegative(),
-    outcome: z.enum(['ok', 'failed', 'timeout', 'cancelled', 'not-found', 'refused', 'connection-lost']),
+    /** `interrupted`: a detached job the host lost without a status (a restart, a crash; src/detached/liveness.ts). */
+    outcome: z.enum(['ok', 'failed', 'timeout', 'cancelled', 'not-found', 'refused', 'connection-lost', 'interrupted']),
     stdout: z.string(),
     stderr: z.string(),
     truncated: z.boolean(),

@@ -3,6 +3,8 @@ import { DetachableId, detachable } from '../commands/detached-commands';
 import type { CommandRunner } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
 import type { Host } from '../host/types';
+import type { BootTime } from './boot-time';
+import { jobLiveness, type LostReason } from './liveness';
 import { JobId } from './wrapper';
 
 /**
@@ -31,7 +33,9 @@ export type JobEnd =
   /** The follower was told to let go (Stop, or the wizard closing); the job may well still run. */
   | { kind: 'let-go'; pgid: number | null }
   /** The job folder never got a pid: the start did not happen (or the host lost the folder). */
-  | { kind: 'vanished' };
+  | { kind: 'vanished' }
+  /** It had started, but its process is gone without a status: the host restarted, or it was killed. */
+  | { kind: 'interrupted'; reason: LostReason; log: string };
 
 export interface FollowOptions {
   signal: AbortSignal;
@@ -52,6 +56,13 @@ const MAX_KEPT_LOG = 1024 * 1024;
  */
 export const MAX_POLL_MS = 30_000;
 const nextWait = (pollMs: number, looks: number): number => Math.min(Math.max(pollMs, MAX_POLL_MS), Math.round(pollMs * 1.25 ** looks));
+
+/**
+ * Whether the job is still alive costs one or two more commands, so it is asked on the first look (a reopened
+ * wizard finds a job the host lost while it was closed), after a failed look (a restart drops the connection)
+ * and every so many looks besides (a crash it did not see).
+ */
+const LIVENESS_EVERY = 6;
 
 /** Sleeps on the host's clock where it has one (simulated hosts), else in real time. */
 export function hostWait(host: Host, ms: number, signal: AbortSignal): Promise<void> {
@@ -81,6 +92,8 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
   let pgid: number | null = null;
   let withoutPid = 0;
   let looks = 0;
+  let lastLookFailed = false;
+  const jobBoot: { value?: BootTime | null } = {};
   const grace = options.startGrace ?? 10;
   const hand = (raw: string): void => {
     // As LocalHost reads lines: a CRLF ending is not part of the line.
@@ -112,14 +125,27 @@ export async function followJob(runner: CommandRunner, host: Host, job: SavedJob
     const status = await runner.run('detachedStatus', { jobId: job.jobId }, { signal: options.signal });
     if (status.parsed.ok) {
       pgid = status.parsed.value.pgid ?? pgid;
-      const exitCode = status.parsed.value.exitCode;
+      let exitCode = status.parsed.value.exitCode;
       if (pgid === null && exitCode === null) {
         withoutPid += 1;
         if (withoutPid > grace) return { kind: 'vanished' };
       }
+      if (exitCode === null && pgid !== null && (looks === 0 || lastLookFailed || looks % LIVENESS_EVERY === 0)) {
+        const liveness = await jobLiveness(runner, { jobId: job.jobId, pgid }, options.signal, jobBoot);
+        if (liveness.kind === 'lost') {
+          // The wrapper may have written its status and left between the two readings: only a second look
+          // without a status makes the job lost.
+          const again = await runner.run('detachedStatus', { jobId: job.jobId }, { signal: options.signal });
+          if (again.parsed.ok) {
+            exitCode = again.parsed.value.exitCode;
+            if (exitCode === null && (await readLog(true))) return { kind: 'interrupted', reason: liveness.reason, log };
+          }
+        }
+      }
       const read = await readLog(exitCode !== null);
       if (exitCode !== null && read) return { kind: 'ended', exitCode, log };
     }
+    lastLookFailed = !status.parsed.ok;
     if (options.signal.aborted) return { kind: 'let-go', pgid };
     await hostWait(host, nextWait(options.pollMs, looks++), options.signal);
   }

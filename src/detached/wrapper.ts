@@ -27,8 +27,12 @@ export const WRAPPER_NAME = 'egpu-wizard-job';
  * setsid made the script its leader). On a Stop the group gets SIGTERM; the script waits for the command to
  * end and still records how it ended. `status` appears only complete (written aside, then renamed), after
  * the log is closed, so a reader that sees it has seen the whole log. The signal is caught from before the pid
- * is written, so a Stop at any moment ends in a status. Absolute paths: /bin has them on
- * FreeBSD, and no PATH lookup can pick another mkdir or mv.
+ * is written, so a Stop at any moment ends in a status. Absolute paths: /bin and /sbin have them on
+ * FreeBSD, and no PATH lookup can pick another mkdir, mv or sysctl.
+ *
+ * A restart (or a crash, or a flat battery) ends the job without a status. So the boot it started in goes
+ * to `boot` before the pid: a reader that sees a pid has the boot too (empty where sysctl could not say), and
+ * can tell a job of an earlier boot from one still running (see src/detached/liveness.ts).
  */
 export const WRAPPER_SCRIPT = [
   'dir=$1; shift',
@@ -36,6 +40,7 @@ export const WRAPPER_SCRIPT = [
   "trap 'stop=1' TERM HUP INT",
   'umask 022',
   '/bin/mkdir -p -m 755 "$dir" || exit 70',
+  '/sbin/sysctl -n kern.boottime > "$dir/boot" 2>/dev/null',
   'echo $$ > "$dir/pid"',
   '"$@" < /dev/null > "$dir/log" 2>&1 &',
   'child=$!',

@@ -6,6 +6,7 @@ import { isCommandId } from '../commands/catalogue';
 import { isDetachable, StartArgs, type DetachableId } from '../commands/detached-commands';
 import { parseFailure } from '../commands/parse-result';
 import { followJob, type JobEnd, type SavedJob } from '../detached/follow';
+import type { LostReason } from '../detached/liveness';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
 import type { ElevationMethod } from '../host/elevation';
@@ -60,7 +61,7 @@ function jobArgv(job: SavedJob): string[] {
 /** The abort reason that lets a detached job run on: the wizard is closing or switching host, not stopping it. */
 const LET_GO = 'let-go';
 
-type ActionResult = { status: 'ok' | 'failed'; exitCode: number | null; problem: Message | null };
+type ActionResult = { status: 'ok' | 'failed' | 'interrupted'; exitCode: number | null; problem: Message | null };
 
 const notRun = (): CheckResult => ({ status: 'pending', reason: null, advice: [], evidence: [], figures: [], plan: [], commands: [], ranAt: null });
 
@@ -483,7 +484,7 @@ export class WizardSession {
         }
       }
       for (const invocation of commands) {
-        if (result.status === 'failed') break;
+        if (result.status !== 'ok') break;
         if (isDetachable(invocation.command)) {
           const detached = await this.runDetached(stepId, actionId, key, invocation.command, invocation.args, controller);
           if (detached === null) {
@@ -596,6 +597,11 @@ export class WizardSession {
       this.auditJob(job, 'vanished', null, '');
       return { status: 'failed', exitCode: null, problem: msg('detached.vanished') };
     }
+    // Never started again here: the step's checks say what is left, and the user chooses to run it again.
+    if (end.kind === 'interrupted') {
+      this.auditJob(job, 'interrupted', null, end.log, end.reason);
+      return { status: 'interrupted', exitCode: null, problem: msg(`detached.interrupted.${end.reason}`) };
+    }
     this.auditJob(job, 'ended', end.exitCode, end.log);
     if (end.exitCode === 0) return { status: 'ok', exitCode: 0, problem: null };
     if (stopped) return { status: 'failed', exitCode: end.exitCode, problem: msg('wizard.action.cancelled') };
@@ -666,10 +672,18 @@ export class WizardSession {
   }
 
   /** The detached run in the audit log: one entry when it starts, one when its end is learned. */
-  private auditJob(job: SavedJob, event: 'started' | 'ended' | 'vanished', exitCode: number | null, log: string): void {
+  private auditJob(job: SavedJob, event: 'started' | 'ended' | 'vanished' | 'interrupted', exitCode: number | null, log: string, reason?: LostReason): void {
     const ended = event !== 'started';
+    const outcome = event === 'started' ? 'ok' : event === 'interrupted' ? 'interrupted' : event === 'vanished' ? 'failed' : exitCode === 0 ? 'ok' : 'failed';
+    const why =
+      event === 'vanished'
+        ? `job ${job.jobId} never wrote its pid: it did not start`
+        : event === 'interrupted'
+          ? `job ${job.jobId} has no exit status and its process is gone: ${reason === 'restarted' ? 'the host was started again (kern.boottime changed) while it ran' : 'it ended without the wrapper recording how (killed?)'}`
+          : '';
     this.options.audit.record({
-      id: `${job.jobId}-${event}`,
+      // The interrupted end takes the place of the lines streamed under the `-ended` id, as an end would.
+      id: `${job.jobId}-${event === 'interrupted' ? 'ended' : event}`,
       at: ended ? new Date().toISOString() : job.startedAt,
       host: this.hostSpec,
       commandId: `detached:${job.command}`,
@@ -677,9 +691,9 @@ export class WizardSession {
       privileged: true,
       exitCode,
       durationMs: ended ? Math.max(0, Date.now() - Date.parse(job.startedAt)) : 0,
-      outcome: event === 'started' ? 'ok' : event === 'vanished' ? 'failed' : exitCode === 0 ? 'ok' : 'failed',
+      outcome,
       stdout: event === 'started' ? `job ${job.jobId} started at ${job.startedAt}` : log,
-      stderr: event === 'vanished' ? `job ${job.jobId} never wrote its pid: it did not start` : '',
+      stderr: why,
       truncated: false,
     });
   }

@@ -184,3 +184,74 @@ describe('a detached debootstrap', () => {
     await reopened.close();
   });
 });
+
+describe('a detached debootstrap the host lost to a restart', () => {
+  it('shows interrupted when the wizard reopens, audits it, offers to finish it, and runs again only when asked, one at a time', async () => {
+    const { clock, walk, host, starts, running: first } = await buildStartedFor(4000);
+    // Each start records how many jobs were already running on the host when it came.
+    const runningAtStart: number[] = [];
+    const exec = host.exec.bind(host);
+    host.exec = (request: ExecRequest) => {
+      if (request.argv.includes('daemon')) runningAtStart.push(host.runningJobs);
+      return exec(request);
+    };
+    const bootTime = async () => (await host.exec({ argv: ['sysctl', '-n', 'kern.boottime'], timeoutMs: 1000 })).stdout;
+    const bootBefore = await bootTime();
+    await walk.backend.close();
+    await first;
+
+    // The laptop's battery dies half-way: the job ends with the machine, leaving no status behind.
+    host.restart();
+    expect(host.runningJobs).toBe(0);
+    expect(await bootTime()).not.toBe(bootBefore);
+    const files = Object.keys(host.snapshot().files).filter((f) => f.startsWith(`${JOBS_ROOT}/debootstrap-`));
+    expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1)).sort()).toEqual(['boot', 'log', 'pid']);
+    expect(host.snapshot().linux?.userland).toBe('half-built');
+    clock.resume();
+
+    const reopened = await Backend.create({ dataDir: walk.dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version: '0.0.0', hostFactory: () => host });
+    const call = async (channel: string, payload: unknown): Promise<WizardState> => {
+      const reply = await reopened.dispatch(channel, payload);
+      if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
+      return reply.data as WizardState;
+    };
+    await vi.waitFor(async () => expect(build(await call('wizard:state', {}))?.lastRun?.status).toBe('interrupted'));
+    expect(build(await call('wizard:state', {}))).toMatchObject({ running: false, detachedSince: null, lastRun: { exitCode: null, problem: { key: 'detached.interrupted.restarted' } } });
+    // The checks afterwards say what is left, and offer to finish it; nothing was started meanwhile.
+    await vi.waitFor(async () => expect(userland(await call('wizard:state', {}))?.reason?.key).toBe('jail.userland.halfBuilt'));
+    const finish = (await call('wizard:state', {})).current.actions.find((a) => a.id === 'finish');
+    expect(finish?.offered).toBe(true);
+    expect(starts.count).toBe(1);
+
+    await reopened.audit.flush();
+    const lines = (await readFile(join(walk.dataDir, 'audit.log'), 'utf8')).trim().split('\n');
+    const ends = detachedEntries(lines.map((l) => LogEntry.parse(JSON.parse(l)))).filter((e) => e.commandId === 'detached:debootstrap' && e.outcome !== 'ok');
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ outcome: 'interrupted', exitCode: null });
+    expect(ends[0]?.stderr).toContain('kern.boottime');
+    expect(ends[0]?.stdout).toMatch(/^I: /);
+
+    // Started again by the user (the reopened wizard needs the password for it): one new run, with nothing
+    // else running, and it ends well.
+    await call('auth:providePassword', { password: 'demo' });
+    const after = await call('wizard:runAction', { stepId: 'cuda-jail', actionId: 'finish', confirmed: true });
+    expect(after.current.actions.find((a) => a.id === 'finish')?.lastRun?.status).toBe('ok');
+    expect(userland(after)?.status).toBe('pass');
+    expect(starts.count).toBe(2);
+    expect(runningAtStart).toEqual([0]);
+    expect(host.runningJobs).toBe(0);
+    await reopened.close();
+  });
+
+  it('while the wizard follows it: the restart is noticed at a later look, and the job is not started again on its own', async () => {
+    const { clock, walk, host, starts, running } = await buildStartedFor(4000);
+    host.restart();
+    clock.resume();
+    const state = await running;
+    expect(build(state)?.lastRun).toMatchObject({ status: 'interrupted', problem: { key: 'detached.interrupted.restarted' } });
+    expect(userland(state)?.reason?.key).toBe('jail.userland.halfBuilt');
+    expect(starts.count).toBe(1);
+    expect(host.runningJobs).toBe(0);
+    await walk.backend.close();
+  });
+});

@@ -20,6 +20,10 @@ class ScriptedJobHost implements Host {
   status: number | null = null;
   pid: number | null = 4242;
   lostLooks = new Set<number>();
+  /** What `ps` lists (null: no ps here, as before the wizard asked); `onPs` runs when it is asked. */
+  processes: string | null = null;
+  onPs: () => void = () => undefined;
+  boots = { job: '{ sec = 1000, usec = 0 } Thu Jan  1 00:16:40 1970\n', now: '{ sec = 1000, usec = 0 } Thu Jan  1 00:16:40 1970\n' };
   private looks = 0;
 
   constructor(private readonly chunks: Buffer[]) {}
@@ -33,6 +37,13 @@ class ScriptedJobHost implements Host {
   async exec(request: ExecRequest): Promise<ExecResult> {
     const ok = (stdout: string, stderr = '', exitCode = 0): ExecResult => ({ ...notRunResult(performance.now(), {}), exitCode, stdout, stderr });
     const [program, ...args] = request.argv;
+    if (program === 'cat' && args[0]?.endsWith('/boot')) return ok(this.boots.job);
+    if (program === 'sysctl') return ok(this.boots.now);
+    if (program === 'ps') {
+      if (this.processes === null) return notRunResult(performance.now(), { spawnError: 'ENOENT' });
+      this.onPs();
+      return ok(this.processes, '', this.processes === '' ? 1 : 0);
+    }
     if (program === 'cat') {
       this.looks += 1;
       if (this.lostLooks.has(this.looks)) return notRunResult(performance.now(), { transport: { kind: 'connection-lost', detail: 'Broken pipe' } });
@@ -79,6 +90,41 @@ describe('followJob', () => {
     host.pid = null;
     const end = await followJob(runnerOn(host), host, job, { signal: new AbortController().signal, pollMs: 1, startGrace: 3 });
     expect(end).toEqual({ kind: 'vanished' });
+  });
+
+  it('calls a job interrupted when its process is gone from the host’s list and it has no status: restarted when the boot moved', async () => {
+    const host = new ScriptedJobHost([Buffer.from('I: Retrieving libc6\n'), Buffer.from('I: Extracting')]);
+    // Reopened after the host came back: the log stopped mid-line, the boot is another, pid 4242 is nobody's.
+    await host.wait();
+    await host.wait();
+    host.status = null;
+    host.processes = '    1     1 init\n';
+    host.boots.now = '{ sec = 5000, usec = 0 } Thu Jan  1 01:23:20 1970\n';
+    const lines: string[] = [];
+    const end = await followJob(runnerOn(host), host, { ...job, command: 'debootstrap' }, { signal: new AbortController().signal, pollMs: 1, onLine: (l) => lines.push(l) });
+    expect(end).toEqual({ kind: 'interrupted', reason: 'restarted', log: 'I: Retrieving libc6\nI: Extracting\n' });
+    expect(lines).toEqual(['I: Retrieving libc6', 'I: Extracting']);
+  });
+
+  it('does not call a job interrupted when its status came just after the first reading', async () => {
+    const host = new ScriptedJobHost([Buffer.from('[100%] Built target llama-cli\n')]);
+    await host.wait();
+    host.status = null;
+    host.processes = '    1     1 init\n';
+    // The wrapper writes its status and leaves between the status reading and ps.
+    host.onPs = () => {
+      host.status = 0;
+    };
+    const end = await followJob(runnerOn(host), host, job, { signal: new AbortController().signal, pollMs: 1 });
+    expect(end).toMatchObject({ kind: 'ended', exitCode: 0 });
+  });
+
+  it('follows on while ps lists the wrapper', async () => {
+    const host = new ScriptedJobHost([Buffer.from('a\n'), Buffer.from('b\n')]);
+    host.processes = '    1     1 init\n 4242  4242 sh\n';
+    host.boots.now = '{ sec = 5000, usec = 0 } Thu Jan  1 01:23:20 1970\n';
+    const end = await followJob(runnerOn(host), host, job, { signal: new AbortController().signal, pollMs: 1 });
+    expect(end).toMatchObject({ kind: 'ended', exitCode: 0, log: 'a\nb\n' });
   });
 
   it('lets go when told, with the process group it learned', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJobStatus } from '../../src/commands/detached-commands';
+import { parseBootTime } from '../../src/detached/boot-time';
 import { WRAPPER_NAME, WRAPPER_SCRIPT, detachedArgv } from '../../src/detached/wrapper';
 
 /** The wrapper script as daemon(8) runs it: in a new session (setsid), stdio on /dev/null. */
@@ -39,6 +40,9 @@ describe('the wrapper script under a real sh', () => {
     expect((await readFile(join(dir, 'pid'), 'utf8')).trim()).toBe(String(pid));
     expect((await readFile(join(dir, 'log'), 'utf8')).split('\n')).toEqual(['one', 'two', '']);
     expect(existsSync(join(dir, 'status.tmp'))).toBe(false);
+    // The boot it started in, saved before the pid; here not FreeBSD, so sysctl leaves it empty.
+    const boot = await readFile(join(dir, 'boot'), 'utf8');
+    expect(boot === '' || parseBootTime(boot) !== null).toBe(true);
   });
 
   it('passes the argv through untouched, with no shell reading it', async () => {

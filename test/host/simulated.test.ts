@@ -58,6 +58,8 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   detachedStatus: { jobId: 'debootstrap-1' },
   detachedLog: { jobId: 'debootstrap-1', offset: 0 },
   detachedStop: { pgid: 4100 },
+  detachedBoot: { jobId: 'debootstrap-1' },
+  detachedAlive: { pgid: 4100 },
   vmSwitchAdd: { iface: 'em0' },
 };
 

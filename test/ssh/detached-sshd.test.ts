@@ -22,6 +22,15 @@ import { probeSsh, trustAndProbe } from '../../src/host/ssh/connect';
 import { findSshd, sshdMissingReason, startSshd, type TestSshd } from './support/sshd';
 
 const haveSshd = findSshd() !== null;
+
+const isAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const sudo: Elevation = { method: 'sudo', password: 'demo' };
 
 describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detached job over SSH' : `a detached job over SSH — SKIPPED: ${sshdMissingReason}`, () => {
@@ -111,6 +120,49 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'a detache
     const { verdict } = await new CheckRound(again, {}).check(userlandCheck, { passwordVerified: true, inputs: {} });
     expect(verdict).toMatchObject({ status: 'pass', reason: { key: 'jail.userland.ok' } });
     expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n')).toEqual(['debootstrap']);
+    await second.close();
+  }, 300_000);
+
+  it('a job the host lost (its processes killed, the boot moved) is followed to an interrupted end, and can be started again', async () => {
+    await sshd.setScenario(loadScenario('x220-fresh'));
+    const first = hostFor();
+    const runner = new CommandRunner(first, new AuditLog(null), () => sudo);
+    expect((await runner.run('pkgInstallTool', { package: 'debootstrap' })).outcome).toBe('ok');
+    await writeFile(sshd.holdPath, '');
+    const job: SavedJob = { jobId: `debootstrap-${Date.now()}`, command: 'debootstrap', stepId: 'cuda-jail', actionId: 'build', startedAt: new Date().toISOString(), args: {} };
+    expect((await runner.run('detachedStart', { jobId: job.jobId, command: 'debootstrap' })).outcome).toBe('ok');
+    const folder = join(sshd.jobsDir, job.jobId);
+    const lines: string[] = [];
+    const watching = new AbortController();
+    // Followed while it runs: the real ps lists its wrapper, so it is not taken for lost.
+    const following = followJob(runner, first, job, { signal: watching.signal, pollMs: 200, onLine: (l) => lines.push(l) });
+    for (let i = 0; i < 600 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(lines[0]).toMatch(/^I: /);
+    watching.abort('let-go');
+    expect((await following).kind).toBe('let-go');
+    await first.close();
+
+    // The power goes: every process of the job dies at once, no status is written, and the machine boots again.
+    const pgid = Number((await readFile(join(folder, 'pid'), 'utf8')).trim());
+    const bootThen = (await readFile(join(folder, 'boot'), 'utf8')).trim();
+    expect(bootThen).toMatch(/^\{ sec = \d+, usec = \d+ \} /);
+    process.kill(-pgid, 'SIGKILL');
+    for (let i = 0; i < 600 && isAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
+    const machine = await sshd.readScenario();
+    await sshd.setScenario({ ...machine, boots: machine.boots + 1 });
+    await rm(sshd.holdPath);
+
+    const second = hostFor();
+    const again = new CommandRunner(second, new AuditLog(null), () => sudo);
+    const end = await followJob(again, second, job, { signal: new AbortController().signal, pollMs: 200 });
+    expect(end).toMatchObject({ kind: 'interrupted', reason: 'restarted', log: expect.stringMatching(/^I: /) });
+    await expect(readFile(join(folder, 'status'), 'utf8')).rejects.toThrow();
+
+    // Started again (a new job), it runs to its end.
+    const rerun: SavedJob = { ...job, jobId: `debootstrap-${Date.now() + 1}` };
+    expect((await again.run('detachedStart', { jobId: rerun.jobId, command: 'debootstrap' })).outcome).toBe('ok');
+    expect(await followJob(again, second, rerun, { signal: new AbortController().signal, pollMs: 200 })).toMatchObject({ kind: 'ended', exitCode: 0 });
+    expect((await readFile(sshd.runsPath, 'utf8')).trim().split('\n').slice(-2)).toEqual(['debootstrap', 'debootstrap']);
     await second.close();
   }, 300_000);
 

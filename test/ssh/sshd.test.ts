@@ -222,6 +222,9 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'vulkaninfoSummary', args: {} },
       { id: 'detachedStatus', args: { jobId: 'debootstrap-1' } },
       { id: 'detachedStop', args: { pgid: 99999 } },
+      { id: 'hostBootTime', args: {} },
+      { id: 'detachedBoot', args: { jobId: 'debootstrap-1' } },
+      { id: 'detachedAlive', args: { pgid: 99999 } },
       { id: 'restart', args: {} },
       { id: 'kldstat', args: {} },
     ];

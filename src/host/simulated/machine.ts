@@ -1,5 +1,6 @@
 import { attachPassthrough } from './ppt';
 import type { DeepReadonly, KernelModule, MachineView, NvidiaGpu, PciBar, PciDevice, Scenario } from './scenario';
+import { formatBootTime, type BootTime } from '../../detached/boot-time';
 
 /** What the tools read off the state: every value here is derived, so nothing can disagree with it. */
 
@@ -119,8 +120,16 @@ function nvidiaAttachMessages(m: MachineView): string[] {
 }
 
 /** sysctl's view: the base values, those of loaded modules, and the per-GPU nodes of an attached driver. */
+/**
+ * When the machine last started: an hour after the last boot per boot since, from a fixed first one (the
+ * simulated clock has no calendar). Only that it changes at each boot matters to the wizard.
+ */
+const FIRST_BOOT_SEC = 1764576000;
+export const bootTimeOf = (m: MachineView): BootTime => ({ sec: FIRST_BOOT_SEC + (m.boots - 1) * 3600, usec: 0 });
+
 export function sysctlView(m: MachineView): Map<string, string> {
   const view = new Map<string, string>(Object.entries(m.sysctls));
+  if (m.os.sysname === 'FreeBSD') view.set('kern.boottime', formatBootTime(bootTimeOf(m)));
   const catalogue = moduleCatalogue(m);
   for (const row of m.modules) {
     const mod = catalogue.find((c) => c.file === row.file);

@@ -3,7 +3,10 @@ import { RealClock, VirtualClock, type SimClock } from './clock';
 import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
 import type { Scenario } from './scenario';
 import { WRAPPER_NAME } from '../../detached/wrapper';
+import { formatBootTime } from '../../detached/boot-time';
+import { bootTimeOf } from './machine';
 import { findTool } from './tools';
+import { rebootMachine } from './tools/reboot';
 import { ran, type HostEffect, type Ran, type ToolResult } from './tools/tool';
 
 export interface SimulatedHostOptions {
@@ -24,6 +27,9 @@ export interface SimulatedHostOptions {
 }
 
 type Interruption = 'cancelled' | 'timeout';
+
+/** The abort reason of a job the machine's restart ended, as opposed to a Stop's SIGTERM. */
+const RESTART = 'restart';
 
 /** Keeps each stream's text up to the byte cap and reports the lines it keeps, like LocalHost does. */
 class Output {
@@ -204,8 +210,24 @@ export class SimulatedHost implements Host {
 
   private apply(effect: HostEffect): void {
     if (effect.kind === 'signal') this.jobs.get(effect.pgid)?.abort();
+    else if (effect.kind === 'reboot') this.endJobsByRestart();
     else if (this.options.onDetach) this.options.onDetach(effect);
     else void this.runJob(effect.dir, effect.argv, effect.root);
+  }
+
+  /**
+   * The machine is started again while the wizard is away from it (power cut, crash, someone's `reboot`):
+   * running jobs die with it, leaving their pid and log but no status, and kern.boottime changes.
+   */
+  restart(): void {
+    this.endJobsByRestart();
+    rebootMachine(this.state);
+  }
+
+  /** A restart's end of the jobs: what they had done stays (debootstrap's half-built root), no status is written. */
+  private endJobsByRestart(): void {
+    for (const job of this.jobs.values()) job.abort(RESTART);
+    this.jobs.clear();
   }
 
   /**
@@ -216,6 +238,7 @@ export class SimulatedHost implements Host {
     const pgid = this.nextPid;
     this.nextPid += 7;
     const files = this.state.files;
+    files[`${dir}/boot`] = `${formatBootTime(bootTimeOf(this.state))}\n`;
     files[`${dir}/pid`] = `${pgid}\n`;
     files[`${dir}/log`] = '';
     const controller = new AbortController();
@@ -240,6 +263,8 @@ export class SimulatedHost implements Host {
     } finally {
       this.jobs.delete(pgid);
     }
+    // The wrapper died with the machine: nothing is left to write the status.
+    if (controller.signal.reason === RESTART) return;
     this.state.files[`${dir}/status`] = `${exitCode}\n`;
   }
 }

@@ -122,6 +122,7 @@ export const uiEn = {
   'ui.action.running': 'Running… the command log shows its output as it comes.',
   'ui.action.lastOk': 'Ran at {time}: finished without errors.',
   'ui.action.lastFailed': 'Ran at {time}: failed (exit code {code}). The command log has the output.',
+  'ui.action.lastInterrupted': 'Found at {time}: interrupted on the host before it finished. The command log has its output up to then.',
 
   'ui.figure.seconds': 's',
   'ui.figure.mbps': 'MB/s',
@@ -182,6 +183,7 @@ export const uiEn = {
   'ui.log.outcome.notFound': 'Command not found',
   'ui.log.outcome.refused': 'Refused',
   'ui.log.outcome.connectionLost': 'Connection lost',
+  'ui.log.outcome.interrupted': 'Interrupted',
   'ui.log.exitCode': 'exit code {code}',
   'ui.log.noExitCode': 'no exit code',
   'ui.log.durationMs': '{value} ms',

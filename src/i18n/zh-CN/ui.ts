@@ -123,6 +123,7 @@ export const uiZhCN = {
   'ui.action.running': '正在运行……命令日志会实时显示输出。',
   'ui.action.lastOk': '{time} 已执行，没有出错。',
   'ui.action.lastFailed': '{time} 执行失败（退出码 {code}），详细输出见命令日志。',
+  'ui.action.lastInterrupted': '{time} 发现它在主机上被中断，没有运行完。中断前的输出见命令日志。',
 
   'ui.figure.seconds': '秒',
   'ui.figure.mbps': 'MB/s',
@@ -181,6 +182,7 @@ export const uiZhCN = {
   'ui.log.outcome.notFound': '找不到命令',
   'ui.log.outcome.refused': '已拒绝执行',
   'ui.log.outcome.connectionLost': '连接中断',
+  'ui.log.outcome.interrupted': '已中断',
   'ui.log.exitCode': '退出码 {code}',
   'ui.log.noExitCode': '无退出码',
   'ui.log.durationMs': '{value} 毫秒',

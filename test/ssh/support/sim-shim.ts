@@ -15,12 +15,16 @@
  * command comes back to this shim with $EGPU_SIM_JOB set: it streams its lines as they are played and, when
  * the file $EGPU_SIM_HOLD exists, stays half-way ($EGPU_SIM_HOLD_MS of simulated time) until it is removed, so
  * a test can cut the connection while the job is surely running. Each job run appends its program to
- * $EGPU_SIM_RUNS.
+ * $EGPU_SIM_RUNS. `ps` is the real one: the wrappers are real processes.
+ * The wrapper asks /sbin/sysctl for kern.boottime by its absolute path, which this machine cannot answer as
+ * FreeBSD does; the shim writes the simulated machine's boot time in the job's `boot` in its place.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { JOBS_ROOT, WRAPPER_NAME, WRAPPER_SCRIPT } from '../../../src/detached/wrapper';
+import { formatBootTime } from '../../../src/detached/boot-time';
 import { VirtualClock } from '../../../src/host/simulated/clock';
+import { bootTimeOf } from '../../../src/host/simulated/machine';
 import { z } from 'zod';
 import { Scenario } from '../../../src/host/simulated/scenario';
 import { SimulatedHost } from '../../../src/host/simulated/simulated-host';
@@ -97,6 +101,15 @@ function readJobFiles(program: string, args: readonly string[]): number | null {
   return real.status ?? 70;
 }
 
+/** `ps` of the job wrappers: the real processes. */
+function listJobProcesses(program: string, args: readonly string[]): number | null {
+  if (!process.env.EGPU_SIM_JOBS || program !== 'ps') return null;
+  const real = spawnSync('/usr/bin/ps', args);
+  process.stdout.write(real.stdout);
+  process.stderr.write(real.stderr);
+  return real.status ?? 70;
+}
+
 /** Waits (with a hang guard, not a timing) until `path` exists, or with `gone`, until it does not. */
 async function untilExists(path: string, seconds: number, gone = false): Promise<void> {
   for (let i = 0; i < seconds * 20 && existsSync(path) === gone; i++) await sleep(50);
@@ -132,7 +145,7 @@ async function main(): Promise<number> {
   // The real wrapped programs: sudo and doas hand the wrapped program's name on, so drop on that too.
   const effective = program === 'sudo' || program === 'doas' ? (args.find((a, i) => i > 0 && args[i - 1] === '--') ?? args.find((a) => !a.startsWith('-')) ?? program) : program;
   maybeDrop(effective, 'before');
-  const jobRead = readJobFiles(program, args);
+  const jobRead = readJobFiles(program, args) ?? listJobProcesses(program, args);
   if (jobRead !== null) return jobRead;
   const scenario = Scenario.parse(JSON.parse(readFileSync(statePath, 'utf8')));
   if (process.env.EGPU_SIM_JOB === '1') return runJob(program, args, scenario, statePath);
@@ -155,7 +168,11 @@ async function main(): Promise<number> {
     return 127;
   }
   // A reading changes nothing: leaving the file alone keeps concurrent readings from undoing each other's writes.
-  if (detached !== null) await untilExists(`${detached}/pid`, 30);
+  if (detached !== null) {
+    await untilExists(`${detached}/pid`, 30);
+    // The wrapper wrote `boot` before its pid, so this replaces what it got from the Linux sysctl.
+    writeAtomically(`${detached}/boot`, `${formatBootTime(bootTimeOf(host.snapshot()))}\n`);
+  }
   const after = JSON.stringify(host.snapshot());
   if (after !== before) writeAtomically(statePath, after);
   maybeDrop(effective, 'after');

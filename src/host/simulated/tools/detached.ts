@@ -1,4 +1,6 @@
 import { JOBS_ROOT, WRAPPER_NAME, WRAPPER_SCRIPT } from '../../../detached/wrapper';
+import { formatBootTime } from '../../../detached/boot-time';
+import { bootTimeOf } from '../machine';
 import type { MachineView } from '../scenario';
 import { ran, systemPath, usage, type Tool } from './tool';
 
@@ -45,15 +47,44 @@ export const tail: Tool = {
   },
 };
 
-/** The job whose pid file holds this process group and which has not written its status yet. */
+/**
+ * The job whose pid file holds this process group, which has not written its status yet and was started in
+ * this boot: a restart ended the others, whatever their folders say.
+ */
 function runningJob(m: MachineView, pgid: number): string | null {
+  const boot = `${formatBootTime(bootTimeOf(m))}\n`;
   for (const [path, content] of Object.entries(m.files)) {
     if (!path.startsWith(`${JOBS_ROOT}/`) || !path.endsWith('/pid') || content.trim() !== String(pgid)) continue;
     const dir = path.slice(0, -'/pid'.length);
-    if (!Object.hasOwn(m.files, `${dir}/status`)) return dir;
+    const startedIn = fileOf(m, `${dir}/boot`);
+    if (!Object.hasOwn(m.files, `${dir}/status`) && (startedIn === null || startedIn === boot)) return dir;
   }
   return null;
 }
+
+const psRow = (pid: number, comm: string): string => `${String(pid).padStart(5, ' ')} ${String(pid).padStart(5, ' ')} ${comm}`;
+
+/**
+ * `ps -p 1 -p PID -o pid= -o pgid= -o ucomm=`, the form the wizard asks whether a job lives: init, and the
+ * job's wrapper (an sh leading its own group) while it runs. Another user's processes show only where
+ * security.bsd.see_other_uids is not 0; the jobs run as root, as init does.
+ */
+export const ps: Tool = {
+  program: 'ps',
+  path: (m) => systemPath(m, { FreeBSD: '/bin/ps', Linux: '/usr/bin/ps' }),
+  run(args, { machine, root }) {
+    const pid = args[3];
+    const form = ['-p', '1', '-p', pid, '-o', 'pid=', '-o', 'pgid=', '-o', 'ucomm='];
+    if (pid === undefined || !/^\d+$/.test(pid) || args.length !== form.length || args.some((a, i) => a !== form[i])) {
+      return usage('usage: ps [--libxo] [-aCcdefHhjlmrSTuvwXxZ] [-O fmt | -o fmt]\n          [-G gid[,gid...]] [-J jid[,jid...]] [-M core] [-N system]\n          [-p pid[,pid...]] [-t tty[,tty...]] [-U user[,user...]]');
+    }
+    const seesOthers = root || machine.sysctls['security.bsd.see_other_uids'] !== '0';
+    const lines: string[] = [];
+    if (seesOthers) lines.push(psRow(1, 'init'));
+    if (seesOthers && runningJob(machine, Number(pid)) !== null) lines.push(psRow(Number(pid), 'sh'));
+    return ran(lines.length > 0 ? 0 : 1, lines);
+  },
+};
 
 /** `kill -TERM -- -PGID`: the whole process group of a running job. */
 export const kill: Tool = {

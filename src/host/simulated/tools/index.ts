@@ -2,7 +2,7 @@ import type { MachineView } from '../scenario';
 import { acpidump } from './acpidump';
 import { cat } from './cat';
 import { dmesg } from './dmesg';
-import { daemon, kill, tail } from './detached';
+import { daemon, kill, ps, tail } from './detached';
 import { doas } from './doas';
 import { chmod, chown, mv, rm, stat, tee } from './files';
 import { id } from './id';
@@ -26,7 +26,7 @@ import { mkdir, vm } from './vm';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, vm, mkdir];
+export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, ps, vm, mkdir];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

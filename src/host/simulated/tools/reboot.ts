@@ -20,6 +20,6 @@ export const reboot: Tool = {
   run(args, { root }) {
     if (args.length > 0) return usage('usage: reboot [-cdlNnpqr] [-k kernel] [-o options]');
     if (!root) return ran(1, [], ['reboot: Operation not permitted']);
-    return ran(0, [], [], { durationMs: 2000, commit: rebootMachine });
+    return ran(0, [], [], { durationMs: 2000, commit: rebootMachine, hostEffect: { kind: 'reboot' } });
   },
 };

@@ -10,6 +10,6 @@ export const shutdown: Tool = {
       return usage('usage: shutdown [-] [-c | -h | -p | -r | -k] [-o [-n]] [-q] time [warning-message ...]');
     }
     if (!root) return ran(1, [], ['shutdown: NOT super-user']);
-    return ran(0, ['Shutdown NOW!'], [], { durationMs: 2000, commit: rebootMachine });
+    return ran(0, ['Shutdown NOW!'], [], { durationMs: 2000, commit: rebootMachine, hostEffect: { kind: 'reboot' } });
   },
 };

@@ -22,7 +22,11 @@ export interface Ran {
   hostEffect?: HostEffect;
 }
 
-export type HostEffect = { kind: 'detach'; dir: string; argv: readonly string[]; root: boolean } | { kind: 'signal'; pgid: number };
+export type HostEffect =
+  | { kind: 'detach'; dir: string; argv: readonly string[]; root: boolean }
+  | { kind: 'signal'; pgid: number }
+  /** The machine was started again: every process, detached jobs too, is gone. */
+  | { kind: 'reboot' };
 
 /** The program does not exist on this machine (the host reports spawnError ENOENT). */
 export interface Missing {
@@ -53,7 +57,7 @@ export function ran(
   exitCode: number,
   stdout: readonly string[] = [],
   stderr: readonly string[] = [],
-  extra: { durationMs?: number; commit?: (state: Scenario) => void; onInterrupt?: Ran['onInterrupt'] } = {},
+  extra: { durationMs?: number; commit?: (state: Scenario) => void; onInterrupt?: Ran['onInterrupt']; hostEffect?: HostEffect } = {},
 ): Ran {
   return {
     kind: 'ran',
@@ -62,6 +66,7 @@ export function ran(
     durationMs: extra.durationMs ?? 0,
     commit: extra.commit ?? null,
     ...(extra.onInterrupt ? { onInterrupt: extra.onInterrupt } : {}),
+    ...(extra.hostEffect ? { hostEffect: extra.hostEffect } : {}),
   };
 }
 
