@@ -108,7 +108,7 @@ interface Load {
   html: number;
   /** → the last script or style sheet of the first screen arrived. */
   assets: number;
-  /** → the first state arrived (wizard only). */
+  /** → the first state arrived, when the wizard asked for it (a renderer built before the state came with the page). */
   state: number | null;
 }
 
@@ -214,7 +214,7 @@ try {
     const ls = loads[which];
     const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
     console.log(
-      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} HTML ${median(ls.map((l) => l.html)).toFixed(0).padStart(5)}   scripts and styles ${median(ls.map((l) => l.assets)).toFixed(0).padStart(5)}${states.length ? `   first state ${median(states).toFixed(0).padStart(5)}` : ''}   button ${median(ls.map((l) => l.button)).toFixed(0).padStart(5)}`,
+      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} HTML ${median(ls.map((l) => l.html)).toFixed(0).padStart(5)}   scripts and styles ${median(ls.map((l) => l.assets)).toFixed(0).padStart(5)}${states.length ? `   first state ${median(states).toFixed(0).padStart(5)}` : which === 'wizard' ? '   first state in the HTML' : ''}   button ${median(ls.map((l) => l.button)).toFixed(0).padStart(5)}`,
     );
   }
   // Each round's two loads ran back to back, on the same machine load: their ratio is the steadier figure.

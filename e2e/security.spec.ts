@@ -34,3 +34,31 @@ test('browser mode refuses requests without the token or with a wrong one', asyn
   expect((await fresh.get(`${base}/?token=${server.token}`)).status()).toBe(200);
   await fresh.dispose();
 });
+
+test('browser mode draws the first screen from the state written into the page, read once', async ({ wizard }) => {
+  test.skip(wizard.mode !== 'browser', 'the server writes the state into the page in browser mode only');
+  const server = wizard.server;
+  if (!server) throw new Error('no server');
+  const page = await wizard.page.context().newPage();
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/invoke/')) asked.push(new URL(request.url()).pathname);
+  });
+  // Every report of the Content-Security-Policy, from the first moment of the page on.
+  await page.addInitScript({
+    content: `(() => {
+      const seen = [];
+      window.__violations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(event.effectiveDirective + ' ' + event.blockedURI));
+    })();`,
+  });
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await expect(page.getByRole('button', { name: 'Run checks' })).toBeEnabled();
+  // Drawn without asking for the state, and with no complaint from the Content-Security-Policy.
+  expect(asked).not.toContain('/api/invoke/wizard:state');
+  const violations = await page.evaluate(() => Reflect.get(globalThis, '__violations') as string[]);
+  expect(violations.filter((v) => v.startsWith('script-src'))).toEqual([]);
+  // The block is gone once read: nothing later can take it for the current state.
+  expect(await page.locator('script[type="application/json"]').count()).toBe(0);
+  await page.close();
+});

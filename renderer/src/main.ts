@@ -4,6 +4,7 @@ import App from './App.svelte';
 import { createBridge } from './lib/bridge';
 import { firstLocale } from './lib/first-locale';
 import { i18n } from './lib/i18n.svelte';
+import { takeWrittenState } from './lib/written-state';
 
 // Created first: in browser mode this takes the access token out of the address bar straight away.
 const bridge = createBridge(window);
@@ -11,10 +12,12 @@ const bridge = createBridge(window);
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-// Browser mode asks for the state at once, while the language is settled (over an `ssh -L` tunnel each round
-// trip counts). Its event stream begins with the state again, so nothing that changes before the stream is
-// open is missed. In Electron the App asks after subscribing, as the IPC events have no such replay.
-const firstState = bridge.mode === 'browser' ? bridge.invoke('wizard:state', {}) : null;
+// Browser mode's server writes the state into the page; without it (the server could not read it), browser
+// mode asks at once, while the language is settled (over an `ssh -L` tunnel each round trip counts). Its event
+// stream begins with the state again, so nothing that changes before the stream is open is missed. In
+// Electron the App asks after subscribing, as the IPC events have no such replay.
+const firstState =
+  bridge.mode === 'browser' ? (takeWrittenState(document) ?? bridge.invoke('wizard:state', {})) : null;
 // Its failure is shown by the App's first load; this only keeps it from counting as unhandled meanwhile.
 firstState?.catch(() => {});
 

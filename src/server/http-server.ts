@@ -7,6 +7,7 @@ import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
 import { withLocale } from './page-locale';
+import { withFirstState } from './page-state';
 import { readStatic } from './static-files';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -111,12 +112,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end('not found\n');
       return;
     }
-    const body = file.path === 'index.html' ? withLocale(file.body, backend.savedLocale) : file.body;
+    const body = file.path === 'index.html' && req.method === 'GET' ? await pageFor(file.body) : file.body;
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': file.type };
     // The first page arrives with ?token=; from then on the browser proves itself with this cookie.
     if (url.searchParams.has('token')) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * The page with the saved language and the first state written in: the renderer draws the step from it
+   * without asking (over an `ssh -L` tunnel that is a round trip less). The state reads no file and runs no
+   * host command. A failing one is left out; the renderer then asks and shows the error as usual.
+   */
+  async function pageFor(page: Buffer): Promise<Buffer> {
+    const localized = withLocale(page, backend.savedLocale);
+    const first = await backend.dispatch('wizard:state', {});
+    return first.ok ? withFirstState(localized, first) : localized;
   }
 
   async function handleInvoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/app/backend';
 import { RENDERER_CSP } from '../../src/app/csp';
+import { FIRST_STATE_ELEMENT_ID } from '../../src/contract/first-state';
 import { ensureRendererBuilt, projectRoot } from '../../src/server/build-renderer';
 import { startServer, type RunningServer } from '../../src/server/http-server';
 import { parsePolicy, policyProblems } from './csp-policy';
@@ -77,6 +78,11 @@ describe('the renderer CSP', () => {
     expect(page.headers.get('content-security-policy')).toBe(RENDERER_CSP);
     const html = await page.text();
     expect(metaPolicies(html)).toEqual([RENDERER_CSP]);
+    // The page as served has one inline element more than the built file: the first state, as a JSON data
+    // block, which a browser never runs; every script that runs still comes from the app's own files.
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(([, , body = '']) => body.trim() !== '');
+    expect(inline.map(([, attributes]) => attributes)).toEqual([` type="application/json" id="${FIRST_STATE_ELEMENT_ID}"`]);
+    expect(inline[0]?.[2]).not.toMatch(/[<>&\u2028\u2029]/);
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     const asset = await fetch(`http://127.0.0.1:${server.port}/${script}`, { headers: { cookie: page.headers.get('set-cookie') ?? '' } });

@@ -48,4 +48,12 @@ describe('the startup script of the built interface', () => {
     const lazy = /components\/(TroubleshootPanel|ReportDialog|FindingCard|HostPicker|SshHostForm|UndoDialog|SummaryPanel)\.svelte$|i18n\/zh-CN\//;
     expect(startupSources.filter((source) => lazy.test(source))).toEqual([]);
   });
+
+  it('opens with V8’s compile hint, which the lazily loaded chunks do not carry', async () => {
+    for (const s of scripts) expect((await readFile(join(rendererDir, s.file), 'utf8')).split('\n', 1)[0]).toBe('//# allFunctionsCalledOnLoad');
+    const startup = new Set(scripts.map((s) => s.file.replace(/^\.\//, '')));
+    const lazy = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js') && !startup.has(`assets/${f}`));
+    expect(lazy.length).toBeGreaterThan(0);
+    for (const f of lazy) expect(await readFile(join(rendererDir, 'assets', f), 'utf8')).not.toContain('allFunctionsCalledOnLoad');
+  });
 });

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/app/backend';
+import { RENDERER_CSP } from '../../src/app/csp';
+import { channels } from '../../src/contract/channels';
+import { FIRST_STATE_ELEMENT_ID } from '../../src/contract/first-state';
 import { startServer, type RunningServer } from '../../src/server/http-server';
 import { FakeHost } from '../wizard/fake-host';
 
@@ -146,6 +149,19 @@ describe('browser mode server', () => {
     expect(after.body).toContain('<html lang="zh-CN" data-saved-locale="zh-CN">');
     expect(after.body).toContain('<title>wizard</title>');
     await api('settings:setLocale', { locale: 'en' });
+  });
+
+  it('writes the first state into the page as a JSON data block, the same the API answers', async () => {
+    const page = await send(`/?token=${server.token}`);
+    const scripts = [...page.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    // The only inline content is the data block; the policy that forbids inline script is sent as before.
+    expect(scripts.map(([, attributes]) => attributes)).toEqual([` type="application/json" id="${FIRST_STATE_ELEMENT_ID}"`]);
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    const written: unknown = JSON.parse(scripts[0]?.[2] ?? '');
+    expect(written).toMatchObject({ ok: true });
+    const data = (written as { data: unknown }).data;
+    expect(channels['wizard:state'].response.safeParse(data).success).toBe(true);
+    expect(data).toEqual(JSON.parse((await api('wizard:state', {})).body).data);
   });
 
   it('does not serve files outside the renderer folder', async () => {

@@ -84,6 +84,17 @@ function issuesOf(error: z.core.$ZodError): string[] {
  */
 const fromBackend = <T>(value: unknown): T => value as T;
 
+/**
+ * The contents of a reply envelope to `channel`, however it came (a transport, or written into the page):
+ * throws a {@link BridgeError} when it is not an envelope or carries an error.
+ */
+export function replyData<C extends ChannelName>(channel: C, raw: unknown): ResponseOf<C> {
+  const envelope = ReplyEnvelope.safeParse(raw);
+  if (!envelope.success) throw invalidReply(channel, `reply to ${channel} is not an envelope`, issuesOf(envelope.error));
+  if (!envelope.data.ok) throw new BridgeError('contract', envelope.data.error, channel);
+  return fromBackend<ResponseOf<C>>(envelope.data.data);
+}
+
 /** Hands one raw event on; unknown event names are ignored (a newer backend may add some). */
 function deliver(name: string, payload: unknown, handler: EventHandler): void {
   if (!isListedEvent(name)) return;
@@ -116,10 +127,7 @@ abstract class EnvelopeBridge implements Bridge {
     } catch (error) {
       throw toBridgeError(error, channel);
     }
-    const envelope = ReplyEnvelope.safeParse(raw);
-    if (!envelope.success) throw invalidReply(channel, `reply to ${channel} is not an envelope`, issuesOf(envelope.error));
-    if (!envelope.data.ok) throw new BridgeError('contract', envelope.data.error, channel);
-    return fromBackend<ResponseOf<C>>(envelope.data.data);
+    return replyData(channel, raw);
   }
 }
 
