@@ -161,7 +161,8 @@ async function main(): Promise<number> {
     },
   });
   const stdin = readStdin();
-  const result = await host.exec({ argv: [program, ...args], timeoutMs: 60_000, ...(stdin !== undefined ? { stdin } : {}) });
+  // Simulated durations take no time here (timeScale 0); the wizard's own timeout, on the ssh side, is the one that counts.
+  const result = await host.exec({ argv: [program, ...args], timeoutMs: 24 * 3600_000, ...(stdin !== undefined ? { stdin } : {}) });
   if (result.spawnError === 'ENOENT') {
     // What env(1) says when the program is not on the PATH.
     process.stderr.write(`env: ${program}: No such file or directory\n`);
