@@ -100,7 +100,19 @@ export const ActionView = z
     title: Message,
     description: Message,
     after: Message,
-    commands: z.array(z.object({ argv: z.array(z.string()), privileged: z.boolean() }).strict()),
+    commands: z.array(
+      z
+        .object({
+          argv: z.array(z.string()),
+          privileged: z.boolean(),
+          /**
+           * A long command runs detached: what really starts on the host is this daemon(8) line with the
+           * wizard's job wrapper around `argv` (the job folder is named when it starts).
+           */
+          detached: z.object({ argv: z.array(z.string()) }).strict().optional(),
+        })
+        .strict(),
+    ),
     /** For an action that changes files: each file's diff and the reasons, shown before it runs. */
     files: z.array(z.object({ path: z.string(), diff: z.string(), reasons: z.array(Message) }).strict()),
     offered: z.boolean(),

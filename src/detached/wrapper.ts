@@ -54,3 +54,5 @@ export const WRAPPER_SCRIPT = [
 
 /** The daemon(8) argv that starts `command` as job `jobId`: -f sends daemon's own stdio to /dev/null. */
 export const detachedArgv = (jobId: JobId, command: readonly string[]): string[] => ['daemon', '-f', '/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME, jobDir(jobId), ...command];
+/** Where the job folder sits in detachedArgv's words (the script's $1). */
+export const DETACHED_JOB_DIR_INDEX = 6;

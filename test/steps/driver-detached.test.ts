@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Backend } from '../../src/app/backend';
 import { LogEntry, type WizardState } from '../../src/contract/state';
-import { JOBS_ROOT } from '../../src/detached/wrapper';
+import { JOBS_ROOT, WRAPPER_NAME, WRAPPER_SCRIPT } from '../../src/detached/wrapper';
 import { VirtualClock } from '../../src/host/simulated/clock';
 import type { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import type { ExecRequest } from '../../src/host/types';
@@ -135,5 +135,31 @@ describe('the driver’s pkg runs detached', () => {
     expect(walk.backend.currentSession.savedProgress().jobs).toEqual([]);
     expect(host.runningJobs).toBe(0);
     await walk.backend.close();
+  });
+
+  it('shows, before it runs, the exact daemon(8) line with the wrapper that starts pkg, and starts that line', async () => {
+    const walk = await atDriver('x220-fresh', { jobPollMs: 100 });
+    const shown = action(await walk.call('wizard:runChecks', { stepId: 'driver' }), 'install')?.commands ?? [];
+    const pkg = shown.find((c) => c.argv.join(' ') === DRIVER_PACKAGES.join(' '));
+    expect(pkg?.privileged).toBe(true);
+    const wrapped = pkg?.detached?.argv ?? [];
+    expect(wrapped.slice(0, 6)).toEqual(['daemon', '-f', '/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME]);
+    expect(wrapped[6]).toBe(`${JOBS_ROOT}/pkgInstall-<start>`);
+    expect(wrapped.slice(7)).toEqual(DRIVER_PACKAGES);
+    // Commands that do not run detached say nothing of the kind.
+    expect(shown.filter((c) => c.detached === undefined).length).toBe(shown.length - 1);
+
+    const host = walk.host();
+    if (host === null) throw new Error('no host');
+    const started: string[][] = [];
+    const exec = host.exec.bind(host);
+    host.exec = (request: ExecRequest) => {
+      if (request.argv.includes('daemon')) started.push(request.argv.slice(request.argv.indexOf('daemon')));
+      return exec(request);
+    };
+    await walk.call('wizard:runAction', { stepId: 'driver', actionId: 'install', confirmed: true });
+    expect(started).toHaveLength(1);
+    // What ran is what was shown, with the job folder named at its start.
+    expect(started[0]?.map((w, i) => (i === 6 ? w.replace(/-\d+$/, '-<start>') : w))).toEqual(wrapped);
   });
 });

@@ -75,6 +75,8 @@ export const uiEn = {
   'ui.actions.title': 'What the wizard can do for you',
   'ui.actions.hint': 'Nothing runs until you have seen the exact commands and confirmed.',
   'ui.action.commands': 'Commands that will run',
+  'ui.action.detached': 'detached',
+  'ui.action.detachedExact': 'Runs detached under daemon(8), so it outlives this window and the connection. The exact command:',
   'ui.action.fileChange': 'Changes to {path}',
   'ui.action.review': 'Review and run…',
   'ui.action.confirmRun': 'Run now',

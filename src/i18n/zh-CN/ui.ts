@@ -76,6 +76,8 @@ export const uiZhCN = {
   'ui.actions.title': '向导可以代你完成的操作',
   'ui.actions.hint': '在你看过将要执行的完整命令并确认之前，不会执行任何操作。',
   'ui.action.commands': '将要执行的命令',
+  'ui.action.detached': '后台运行',
+  'ui.action.detachedExact': '此命令由 daemon(8) 在后台运行，关闭窗口或断开连接都不会中断它。实际执行的完整命令：',
   'ui.action.fileChange': '对 {path} 的改动',
   'ui.action.review': '查看并执行…',
   'ui.action.confirmRun': '立即执行',
