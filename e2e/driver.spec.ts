@@ -19,6 +19,14 @@ for (const locale of bothLocales) {
         // The install shows the exact pkg command first (its progress while it runs: progress.spec.ts).
         const install = page.getByRole('article', { name: ui.tr('steps.driver.action.install.title') });
         await expect(install.getByText('$ pkg install -y nvidia-driver-580 linux-nvidia-libs-580')).toBeVisible();
+        // It runs detached: the daemon(8) line that really starts it is one click away, wrapper and all.
+        await expect(install.getByText(ui.tr('ui.action.detached'), { exact: true })).toBeVisible();
+        const exact = install.getByText(ui.tr('ui.action.detachedExact'));
+        await expect(install.getByText(/^\$ daemon -f \/bin\/sh -c /)).toBeHidden();
+        await exact.click();
+        await expect(install.getByText('$ daemon -f /bin/sh -c "$WRAPPER" egpu-wizard-job /var/db/egpu-wizard/jobs/pkgInstall-START pkg install -y nvidia-driver-580 linux-nvidia-libs-580', { exact: true })).toBeVisible();
+        await expect(install.getByText(/^dir=\$1; shift\n[^]*\/bin\/mv -f "\$dir\/status.tmp" "\$dir\/status"$/)).toBeVisible();
+        if (locale === 'en') await page.screenshot({ path: 'test-results/driver-detached-command.png', fullPage: false });
         await install.getByRole('button', { name: ui.tr('ui.action.review') }).click();
         await page.getByRole('dialog', { name: ui.tr('steps.driver.action.install.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
         await expect(install.getByText(ui.pattern('ui.action.lastOk'))).toBeVisible({ timeout: 20_000 });

@@ -71,8 +71,8 @@ function describable(invocation: Invocation<unknown>): ActionView['commands'] {
   try {
     const described = describeCommand(invocation.command, invocation.args);
     if (!isDetachable(invocation.command)) return [described];
-    // The job folder gets its name (command and start time) only when it starts.
-    const wrapped = detachedArgv(`${invocation.command}-0`, described.argv).map((word, i) => (i === DETACHED_JOB_DIR_INDEX ? `${JOBS_ROOT}/${invocation.command}-<start>` : word));
+    // The job folder gets its name (command and start time in ms) only when it starts.
+    const wrapped = detachedArgv(`${invocation.command}-0`, described.argv).map((word, i) => (i === DETACHED_JOB_DIR_INDEX ? `${JOBS_ROOT}/${invocation.command}-START` : word));
     return [{ ...described, detached: { argv: wrapped } }];
   } catch {
     return [];

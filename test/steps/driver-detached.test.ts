@@ -144,7 +144,7 @@ describe('the driver’s pkg runs detached', () => {
     expect(pkg?.privileged).toBe(true);
     const wrapped = pkg?.detached?.argv ?? [];
     expect(wrapped.slice(0, 6)).toEqual(['daemon', '-f', '/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME]);
-    expect(wrapped[6]).toBe(`${JOBS_ROOT}/pkgInstall-<start>`);
+    expect(wrapped[6]).toBe(`${JOBS_ROOT}/pkgInstall-START`);
     expect(wrapped.slice(7)).toEqual(DRIVER_PACKAGES);
     // Commands that do not run detached say nothing of the kind.
     expect(shown.filter((c) => c.detached === undefined).length).toBe(shown.length - 1);
@@ -160,6 +160,6 @@ describe('the driver’s pkg runs detached', () => {
     await walk.call('wizard:runAction', { stepId: 'driver', actionId: 'install', confirmed: true });
     expect(started).toHaveLength(1);
     // What ran is what was shown, with the job folder named at its start.
-    expect(started[0]?.map((w, i) => (i === 6 ? w.replace(/-\d+$/, '-<start>') : w))).toEqual(wrapped);
+    expect(started[0]?.map((w, i) => (i === 6 ? w.replace(/-\d+$/, '-START') : w))).toEqual(wrapped);
   });
 });

@@ -17,6 +17,17 @@ export function formatArgv(argv: readonly string[]): string {
     .join(' ');
 }
 
+/**
+ * A detached command's daemon(8) line for display: the `sh -c` script stands as "$WRAPPER" in the line and
+ * is shown whole, line by line, below it, where it can be read.
+ */
+export function formatDetached(argv: readonly string[]): { line: string; script: string | null } {
+  const at = argv.indexOf('-c');
+  const script = at >= 0 ? argv[at + 1] : undefined;
+  if (script === undefined) return { line: formatArgv(argv), script: null };
+  return { line: `${formatArgv(argv.slice(0, at + 1))} "$WRAPPER" ${formatArgv(argv.slice(at + 2))}`, script };
+}
+
 export function formatTime(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

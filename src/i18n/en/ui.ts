@@ -77,6 +77,7 @@ export const uiEn = {
   'ui.action.commands': 'Commands that will run',
   'ui.action.detached': 'detached',
   'ui.action.detachedExact': 'Runs detached under daemon(8), so it outlives this window and the connection. The exact command:',
+  'ui.action.detachedWrapper': 'WRAPPER, the wizard’s job script (sh): it records the pid, the output and the exit status in the job folder',
   'ui.action.fileChange': 'Changes to {path}',
   'ui.action.review': 'Review and run…',
   'ui.action.confirmRun': 'Run now',

@@ -78,6 +78,7 @@ export const uiZhCN = {
   'ui.action.commands': '将要执行的命令',
   'ui.action.detached': '后台运行',
   'ui.action.detachedExact': '此命令由 daemon(8) 在后台运行，关闭窗口或断开连接都不会中断它。实际执行的完整命令：',
+  'ui.action.detachedWrapper': 'WRAPPER 是向导的任务脚本（sh）：它把进程号、输出和退出状态记录在任务目录中',
   'ui.action.fileChange': '对 {path} 的改动',
   'ui.action.review': '查看并执行…',
   'ui.action.confirmRun': '立即执行',
