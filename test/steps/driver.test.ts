@@ -31,7 +31,8 @@ describe('the NVIDIA driver step on the simulated hosts', () => {
 
     const install = action(state, 'install');
     expect(install?.offered).toBe(true);
-    expect(install?.commands).toEqual([{ argv: ['pkg', 'install', '-y', 'nvidia-driver-580', 'linux-nvidia-libs-580'], privileged: true }]);
+    expect(install?.commands).toMatchObject([{ argv: ['pkg', 'install', '-y', 'nvidia-driver-580', 'linux-nvidia-libs-580'], privileged: true, detached: { argv: expect.arrayContaining(['daemon', 'pkg']) } }]);
+    expect(install?.commands).toHaveLength(1);
     state = await call('wizard:runAction', { stepId: 'driver', actionId: 'install', confirmed: true });
     expect(action(state, 'install')?.lastRun).toMatchObject({ status: 'ok', problem: null });
     expect(statuses(state)).toMatchObject({ branch: 'pass', versions: 'pass', loaded: 'fail', 'nvidia-smi': 'fail' });
@@ -70,7 +71,8 @@ describe('the NVIDIA driver step on the simulated hosts', () => {
     expect(versions?.status).toBe('fail');
     expect(versions?.reason).toMatchObject({ key: 'steps.driver.versions.libsDiffer', params: { libs: 'linux-nvidia-libs-580', libsVersion: '580.95.05', driverVersion: '580.105.08' } });
     expect(versions?.evidence.some((e) => e.lines.some((l) => l.text.startsWith('NVRM: API mismatch: the client has the version 580.95.05')))).toBe(true);
-    expect(action(state, 'align')?.commands).toEqual([{ argv: ['pkg', 'upgrade', '-y', 'linux-nvidia-libs-580'], privileged: true }]);
+    expect(action(state, 'align')?.commands).toMatchObject([{ argv: ['pkg', 'upgrade', '-y', 'linux-nvidia-libs-580'], privileged: true, detached: { argv: expect.arrayContaining(['daemon', 'upgrade']) } }]);
+    expect(action(state, 'align')?.commands).toHaveLength(1);
     expect(action(state, 'restart')?.offered).toBe(false);
     state = await call('wizard:runAction', { stepId: 'driver', actionId: 'align', confirmed: true });
     expect(check(state, 'versions')).toMatchObject({ status: 'pass', reason: { key: 'steps.driver.versions.ok' } });
