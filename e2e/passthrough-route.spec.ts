@@ -16,7 +16,7 @@ for (const locale of bothLocales) {
     test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, and reserves the card', async ({ wizard }) => {
       const { page } = wizard;
       await ui.reachFreshJail(page);
-      await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8' }))).toBeVisible();
+      await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8', guest: '5' }))).toBeVisible();
       await expect(jailRadio(page)).toBeChecked();
       await expect(passthroughRadio(page)).toBeEnabled();
       // The badge is part of the option's name: the recommended one is passthrough.
