@@ -46,6 +46,8 @@ export interface SessionOptions {
   onLine?: RunOptions['onLine'];
   /** Host time between two looks at a detached job (default 5 s). */
   jobPollMs?: number;
+  /** The public line of the wizard's key for the passthrough guest, made on first use. */
+  guestPublicKey?: () => Promise<string>;
 }
 
 /** The argv a job's command runs, as its catalogue entry makes it from the saved arguments. */
@@ -406,7 +408,7 @@ export class WizardSession {
       signal: controller.signal,
       ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
     });
-    const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs } };
+    const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs }, guestPublicKey: await this.guestKeyFor(checks) };
     try {
       await Promise.all(
         checks.map(async (check) => {
@@ -422,6 +424,12 @@ export class WizardSession {
       this.controller = null;
     }
     await this.changed();
+  }
+
+  /** The guest's public key, made only when a check of the round needs it; null when it cannot be had. */
+  private async guestKeyFor(checks: readonly CheckDefinition[]): Promise<string | null> {
+    if (!checks.some((c) => c.usesGuestKey === true) || this.options.guestPublicKey === undefined) return null;
+    return this.options.guestPublicKey().catch(() => null);
   }
 
   /** The checks that belong to the step as its inputs set it up (see CheckDefinition.appliesWhen). */
