@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { GuestPublicKey } from './guest-key';
+import { dirname, join } from 'node:path';
+import { GUEST_KEY_IN_DATA, GuestPublicKey } from './guest-key';
 
 /**
  * The key pair the wizard will reach the guest with, kept in its own data folder and made here, on the
@@ -12,8 +12,8 @@ import { GuestPublicKey } from './guest-key';
 export const GUEST_KEY_COMMENT = 'egpu-wizard-guest';
 
 export const guestKeyFiles = (dataDir: string) => {
-  const dir = join(dataDir, 'bhyve');
-  return { dir, privateKey: join(dir, 'guest_ed25519'), publicKey: join(dir, 'guest_ed25519.pub') };
+  const dir = join(dataDir, dirname(GUEST_KEY_IN_DATA));
+  return { dir, privateKey: join(dataDir, GUEST_KEY_IN_DATA), publicKey: join(dataDir, `${GUEST_KEY_IN_DATA}.pub`) };
 };
 
 /** An SSH wire-format string: a 32-bit big-endian length, then the bytes (RFC 4251 §5). */

@@ -245,7 +245,7 @@ export class WizardSession {
     const step = this.steps[index];
     if (!step) throw new SessionError('invalid-state', 'no current step');
     const entry = this.progress.steps[step.id] ?? emptyStepProgress();
-    const checks: CheckView[] = this.applicableChecks(step, entry.inputs).map((check) => {
+    const checks: CheckView[] = this.applicableChecks(step).map((check) => {
       const result = this.running.has(`${step.id}/${check.id}`)
         ? { ...notRun(), status: 'running' as const }
         : (entry.checks[check.id] ?? notRun());
@@ -401,14 +401,14 @@ export class WizardSession {
     if (!step) return;
     const controller = new AbortController();
     this.controller = controller;
-    const checks = this.applicableChecks(step, this.stepProgress(step.id).inputs);
+    const checks = this.applicableChecks(step);
     for (const check of checks) this.running.add(`${step.id}/${check.id}`);
     this.options.onChange?.();
     const round = new CheckRound(this.runner, {
       signal: controller.signal,
       ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
     });
-    const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs }, guestPublicKey: await this.guestKeyFor(checks) };
+    const context = { passwordVerified: this.password !== null, inputs: this.inputValues(step), guestPublicKey: await this.guestKeyFor(checks) };
     try {
       await Promise.all(
         checks.map(async (check) => {
@@ -432,9 +432,21 @@ export class WizardSession {
     return this.options.guestPublicKey().catch(() => null);
   }
 
-  /** The checks that belong to the step as its inputs set it up (see CheckDefinition.appliesWhen). */
-  private applicableChecks(step: StepDefinition, inputs: Readonly<Record<string, number>>): readonly CheckDefinition[] {
-    const values: Record<string, number> = Object.fromEntries((step.inputs ?? []).map((i) => [i.id, inputs[i.id] ?? i.defaultValue]));
+  /**
+   * The inputs a step's checks see: every step's (saved, else its default), so a later step can follow a
+   * choice made earlier (the first model follows the jail step's route). Input ids are unique across steps.
+   */
+  private inputValues(step: StepDefinition): Record<string, number> {
+    const values: Record<string, number> = {};
+    for (const other of [...this.steps.filter((s) => s !== step), step]) {
+      for (const input of other.inputs ?? []) values[input.id] = this.progress.steps[other.id]?.inputs[input.id] ?? input.defaultValue;
+    }
+    return values;
+  }
+
+  /** The checks that belong to the step as the inputs set it up (see CheckDefinition.appliesWhen). */
+  private applicableChecks(step: StepDefinition): readonly CheckDefinition[] {
+    const values = this.inputValues(step);
     return step.checks.filter((check) => check.appliesWhen?.(values) ?? true);
   }
 

@@ -15,7 +15,7 @@ import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import { lastStart, vmNetworkCheck, vmRunningCheck } from '../../src/steps/cuda-jail/vm-checks';
 import { CheckRound } from '../../src/wizard/run-checks';
-import { atCudaJail, files } from './walk';
+import { atCudaJail, atFirstModel, files } from './walk';
 
 const STEP = 'cuda-jail';
 const check = (state: WizardState, id: string) => state.current.checks.find((c) => c.id === id);
@@ -138,5 +138,34 @@ describe('the guest’s network', () => {
     expect(verdict).toMatchObject({ status: 'fail', reason: { key: 'vm.network.wifiOnly', params: { wifi: 'iwn0' } }, advice: [{ key: 'vm.network.advice.plugIn' }] });
     expect(verdict.commands ?? []).toEqual([]);
     expect(verdict.evidence[0]?.lines.map((l) => l.text)).toEqual([expect.stringMatching(/^iwn0@pci0:3:0:0:\tclass=0x028000 /)]);
+  });
+});
+
+describe('the first model on the passthrough route', () => {
+  it('says the route continues inside the running guest instead of failing the jail’s checks', async () => {
+    const { call } = await reserved();
+    for (const action of ['vm-bhyve', 'vm-host', 'vm-template', 'vm-network', 'vm-guest', 'vm-running']) {
+      await call('wizard:runAction', { stepId: STEP, actionId: action, confirmed: true });
+    }
+    await call('wizard:next', { stepId: STEP, continueAnyway: false });
+    const state = await call('wizard:runChecks', { stepId: 'first-model' });
+    expect(state.current.id).toBe('first-model');
+    expect(state.current.checks.map((c) => c.id)).toEqual(['guest-route']);
+    expect(check(state, 'guest-route')).toMatchObject({
+      status: 'warn',
+      reason: { key: 'model.guest.running', params: { name: 'cuda', pid: 4800 } },
+      advice: [{ key: 'model.guest.notYet' }, { key: 'model.guest.byHand', params: { key: 'bhyve/guest_ed25519', user: 'ubuntu' } }],
+    });
+    expect(lines(state, 'guest-route')[1]).toMatch(/^cuda .*Running \(4800\)$/);
+    expect(offered(state)).toEqual([]);
+    expect(state.current.canContinueAnyway).toBe(true);
+  });
+
+  it('on the jail route, the first model’s checks are the jail’s as before', async () => {
+    const { call } = await atFirstModel('x220-vtd');
+    const state = await call('wizard:runChecks', { stepId: 'first-model' });
+    expect(state.current.id).toBe('first-model');
+    expect(state.current.checks.map((c) => c.id)).not.toContain('guest-route');
+    expect(state.current.checks.map((c) => c.id)).toContain('llama');
   });
 });

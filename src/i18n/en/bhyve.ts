@@ -69,4 +69,13 @@ export const bhyveEn = {
   'vm.action.vm-running.title': 'Start the virtual machine',
   'vm.action.vm-running.description': 'Starts the guest in the background with the card passed through.',
   'vm.action.vm-running.after': 'The wizard reads vm list, and the guest’s log if it stopped.',
+  'model.guest.check': 'Passthrough route: the first model runs inside the virtual machine',
+  'model.guest.running':
+    'You chose to pass the card through: the Linux virtual machine “{name}” runs with the card (vm list shows bhyve’s process {pid}), Ubuntu {release} in it, and your wizard’s SSH key for the user {user}. The first model belongs inside that guest, not in a jail on the host, so the jail’s checks do not apply here.',
+  'model.guest.notYet':
+    'What the wizard cannot do there yet: connect to the guest over SSH, install NVIDIA’s 580 driver inside it, prove the card with nvidia-smi, and build and measure llama.cpp or ollama there. A later version of the wizard will do these steps.',
+  'model.guest.byHand':
+    'Until then you can go on by hand: the guest gets its address from your network (most routers list it under the name “{name}”); log in with ssh -i <the wizard’s data folder>/{key} {user}@<that address>, install the nvidia-driver-580-server package, restart the guest and run nvidia-smi.',
+  'model.guest.notRunning': 'You chose to pass the card through, but vm list does not show the virtual machine “{name}” running, so there is nowhere to run the first model yet.',
+  'model.guest.advice.back': 'Go back to the step “Linux jail with CUDA”: its virtual machine checks say which piece is missing and offer to build or start it.',
 } as const;

@@ -71,4 +71,13 @@ export const bhyveZhCN = {
   'vm.action.vm-running.title': '启动虚拟机',
   'vm.action.vm-running.description': '在后台启动虚拟机，并把显卡直通给它。',
   'vm.action.vm-running.after': '向导会读取 vm list；如果虚拟机停止了，还会读取它的日志。',
+  'model.guest.check': '直通路线：第一个模型在虚拟机内运行',
+  'model.guest.running':
+    '你选择了显卡直通：Linux 虚拟机“{name}”已带着显卡运行（vm list 显示 bhyve 进程 {pid}），其中装有 Ubuntu {release}，用户 {user} 已配置好向导的 SSH 密钥。第一个模型应在这台虚拟机里运行，而不是在主机的 jail 中，因此 jail 的各项检查在这里不适用。',
+  'model.guest.notYet':
+    '向导目前还不能在虚拟机里完成以下工作：通过 SSH 连接虚拟机、在其中安装 NVIDIA 580 驱动、用 nvidia-smi 验证显卡，以及在其中构建并测量 llama.cpp 或 ollama。向导的后续版本会完成这些步骤。',
+  'model.guest.byHand':
+    '在此之前，你可以手动继续：虚拟机从你的网络获取地址（多数路由器会以“{name}”这个名字列出它）；用 ssh -i <向导数据目录>/{key} {user}@<该地址> 登录，安装 nvidia-driver-580-server 软件包，重启虚拟机后运行 nvidia-smi。',
+  'model.guest.notRunning': '你选择了显卡直通，但 vm list 没有显示虚拟机“{name}”正在运行，因此暂时没有地方运行第一个模型。',
+  'model.guest.advice.back': '请回到“带 CUDA 的 Linux jail”步骤：其中的虚拟机检查会指出缺少哪一部分，并提供创建或启动它的操作。',
 } satisfies Record<keyof typeof bhyveEn, string>;
