@@ -14,6 +14,7 @@ import { VirtualClock } from '../../src/host/simulated/clock';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import { lastStart, vmNetworkCheck, vmRunningCheck } from '../../src/steps/cuda-jail/vm-checks';
+import { wizardSteps } from '../../src/steps';
 import { CheckRound } from '../../src/wizard/run-checks';
 import { atCudaJail, atFirstModel, files } from './walk';
 
@@ -167,5 +168,13 @@ describe('the first model on the passthrough route', () => {
     expect(state.current.id).toBe('first-model');
     expect(state.current.checks.map((c) => c.id)).not.toContain('guest-route');
     expect(state.current.checks.map((c) => c.id)).toContain('llama');
+  });
+});
+
+describe('inputs across steps', () => {
+  it('have ids unique over the whole wizard, since every step’s checks see them all', () => {
+    const ids = wizardSteps.flatMap((s) => (s.inputs ?? []).map((i) => i.id));
+    expect(ids).toContain('route');
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
