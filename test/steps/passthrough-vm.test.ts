@@ -89,6 +89,12 @@ describe('the passthrough route builds and starts the virtual machine', () => {
     expect(lines(state, 'vm-running')).toEqual([expect.stringMatching(/^NAME /), expect.stringMatching(/^cuda\s+default\s+uefi\s+2\s+5G\s+-\s+Yes \[1\]\s+Running \(4800\)$/)]);
     expect(offered(state)).toEqual([]);
     expect(state.current.canContinue).toBe(true);
+
+    // "Undo changes" takes the autostart back with the rest of rc.conf; the files the wizard created are left.
+    expect(files(host())['/etc/rc.conf']).toMatch(/^vm_list="cuda"$/m);
+    const undone = (await call('changes:undo', { confirmed: true })) as unknown as { restored: string[] };
+    expect(undone.restored).toEqual(expect.arrayContaining(['/etc/rc.conf', '/boot/loader.conf']));
+    expect(files(host())['/etc/rc.conf']).not.toMatch(/^vm_(list|enable)=/m);
   });
 });
 
