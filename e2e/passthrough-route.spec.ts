@@ -13,10 +13,10 @@ for (const locale of bothLocales) {
   test.describe(`${locale} x220-vtd`, () => {
     test.use({ hostSpec: 'sim:x220-vtd' });
 
-    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, and reserves the card', async ({ wizard }) => {
+    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, and the first model says the route goes on in the guest', async ({ wizard }) => {
       const { page } = wizard;
       await ui.reachFreshJail(page);
-      await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8' }))).toBeVisible();
+      await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8', guest: '5' }))).toBeVisible();
       await expect(jailRadio(page)).toBeChecked();
       await expect(passthroughRadio(page)).toBeEnabled();
       // The badge is part of the option's name: the recommended one is passthrough.
@@ -44,6 +44,34 @@ for (const locale of bothLocales) {
       // The proof is pciconf's own line.
       await reserve.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
       await expect(reserve.getByText(/^ppt0@pci0:5:0:0:\s+class=0x030200 /)).toBeVisible();
+
+      // Then the virtual machine, piece by piece, each previewed before it runs.
+      await expect(ui.check(page, 'vm.check.bhyve').getByText(ui.tr('vm.bhyve.missing', { packages: 'vm-bhyve, bhyve-firmware, qemu-tools' }))).toBeVisible();
+      await ui.runAction(page, 'vm.action.vm-bhyve.title');
+      const host = page.getByRole('article', { name: ui.tr('vm.action.vm-host.title') });
+      await expect(host.getByText('+vm_list="cuda"')).toBeVisible();
+      await ui.runAction(page, 'vm.action.vm-host.title');
+      const template = page.getByRole('article', { name: ui.tr('vm.action.vm-template.title') });
+      await expect(template.getByText('+passthru0="5/0/0"')).toBeVisible();
+      await expect(template.getByText('+memory="5G"')).toBeVisible();
+      await ui.runAction(page, 'vm.action.vm-template.title');
+      await expect(ui.check(page, 'vm.check.network').getByText(ui.tr('vm.network.planned', { switch: 'public', iface: 'em0' }))).toBeVisible();
+      await ui.runAction(page, 'vm.action.vm-network.title');
+      await ui.runAction(page, 'vm.action.vm-guest.title');
+      await ui.runAction(page, 'vm.action.vm-running.title');
+      const running = ui.check(page, 'vm.check.running');
+      await expect(running.getByText(ui.tr('vm.running.ok', { name: 'cuda', pid: 4800, log: '/vm/cuda/vm-bhyve.log' }))).toBeVisible();
+      // The proof is vm list's own line.
+      await running.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
+      await expect(running.getByText(/^cuda\s+default\s+uefi\s+2\s+5G\s+-\s+Yes \[1\]\s+Running \(4800\)$/)).toBeVisible();
+
+      // The first model says the route goes on inside the guest, instead of failing the jail's checks.
+      await ui.next(page, 'model.title');
+      await ui.runChecks(page);
+      const guest = ui.check(page, 'model.guest.check');
+      await expect(guest.getByText(ui.tr('model.guest.running', { name: 'cuda', pid: 4800, release: '24.04', user: 'ubuntu', key: 'bhyve/guest_ed25519' }))).toBeVisible();
+      await expect(guest.getByText(ui.tr('model.guest.notYet', { name: 'cuda', release: '24.04', user: 'ubuntu', key: 'bhyve/guest_ed25519' }))).toBeVisible();
+      await expect(ui.check(page, 'model.check.llama')).toHaveCount(0);
     });
   });
 

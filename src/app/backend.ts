@@ -1,3 +1,4 @@
+import { guestPublicKey } from '../bhyve/guest-keypair';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log';
 import {
@@ -164,6 +165,7 @@ export class Backend {
       onChange: () => this.queueState(),
       onLine: (runId, commandId, stream, line) => this.emit('log:line', { runId, commandId, stream, line }),
       jobPollMs: this.options.jobPollMs,
+      guestPublicKey: () => guestPublicKey(this.options.dataDir),
     });
     this.hostPickerReason = null;
     const session = this.session;

@@ -14,3 +14,6 @@ export const GuestPublicKey = z
 
 /** The file's content: the key and a newline (vm-bhyve skips blank and # lines, so nothing else is needed). */
 export const guestKeyFile = (key: string): string => `${GuestPublicKey.parse(key.trim())}\n`;
+
+/** Where in the wizard's data folder the private half is kept (src/bhyve/guest-keypair.ts), as the user is told. */
+export const GUEST_KEY_IN_DATA = 'bhyve/guest_ed25519';

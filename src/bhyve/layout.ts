@@ -12,6 +12,12 @@ export const TEMPLATE_NAME = 'egpu-cuda';
 export const TEMPLATE_PATH = `${VM_DIR}/.templates/${TEMPLATE_NAME}.conf` as const;
 /** The guest's own copy of the template, made by `vm create`. */
 export const GUEST_CONFIG_PATH = `${VM_DIR}/${GUEST_NAME}/${GUEST_NAME}.conf`;
+/** vm-bhyve's own settings, made by `vm init`; `vm switch` writes the switches here. */
+export const SYSTEM_CONF_PATH = `${VM_DIR}/.config/system.conf` as const;
+/** Where `vm img` keeps downloaded images. */
+export const IMAGE_DIR = `${VM_DIR}/.img` as const;
+/** What vm-bhyve says about the guest's runs; `fatal; …` lines say why one ended at once. */
+export const GUEST_LOG_PATH = `${VM_DIR}/${GUEST_NAME}/vm-bhyve.log` as const;
 /** The virtual switch the guest's network card is on. */
 export const SWITCH_NAME = 'public';
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { GUEST_DISK_SIZE, GUEST_NAME, SWITCH_NAME, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
+import { GUEST_DISK_SIZE, GUEST_LOG_PATH, GUEST_NAME, IMAGE_DIR, SWITCH_NAME, SYSTEM_CONF_PATH, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
 import { GUEST_KEY_PATH } from '../bhyve/guest-key';
 import { doneOrFailed, onSuccess } from './output';
+import { parseListing } from './parsers/jail';
 import { parseVmList } from './parsers/vm-list';
+import { parseFailure } from './parse-result';
 import { pkgProgress } from './pkg/progress';
 import type { CommandSpec } from './types';
 
@@ -17,6 +19,16 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 const entry = <A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> => spec;
+
+/** A file or folder that is not there yet is an answer (vm init has not run, nothing was started), not a failure. */
+const orMissing =
+  <T>(absent: T, read: (text: string) => T) =>
+  (out: { stdout: string; stderr: string; exitCode: number | null }) =>
+    out.exitCode === 0
+      ? { ok: true as const, value: read(out.stdout) }
+      : /No such file or directory/.test(out.stderr)
+        ? { ok: true as const, value: absent }
+        : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
 
 /** A FreeBSD network interface as `ifconfig -l` names it: a driver name and a unit number (em0, re0). */
 export const InterfaceName = z.string().regex(/^[a-z]{1,12}[0-9]{1,3}$/, 'not a network interface name');
@@ -120,6 +132,38 @@ export const bhyveCommands = {
     privileged: true,
     timeoutMs: 2 * MINUTE,
     parse: doneOrFailed,
+  }),
+  vmSystemConf: entry({
+    id: 'vmSystemConf',
+    description: "vm-bhyve's own settings (its switches), which vm init creates",
+    args: NoArgs,
+    argv: () => ['cat', SYSTEM_CONF_PATH],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: orMissing<{ content: string | null }>({ content: null }, (text) => ({ content: text })),
+  }),
+  vmImages: entry({
+    id: 'vmImages',
+    description: "The cloud images in vm-bhyve's image store",
+    args: NoArgs,
+    argv: () => ['ls', '-1A', IMAGE_DIR],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => {
+      const read = orMissing<{ entries: string[] | null }>({ entries: null }, () => ({ entries: [] }))(out);
+      if (!read.ok || read.value.entries === null) return read;
+      const listed = parseListing(out.stdout);
+      return listed.ok ? { ok: true as const, value: { entries: listed.value.entries ?? [] } } : listed;
+    },
+  }),
+  vmLog: entry({
+    id: 'vmLog',
+    description: `The last lines of the guest “${GUEST_NAME}”'s vm-bhyve log (why it stopped, if it did)`,
+    args: NoArgs,
+    argv: () => ['tail', '-n', '20', GUEST_LOG_PATH],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    parse: orMissing<{ lines: string[] | null }>({ lines: null }, (text) => ({ lines: text.split('\n').filter((l) => l.trim() !== '') })),
   }),
   vmList: entry({
     id: 'vmList',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { detachedArgv, JobId, jobDir } from '../detached/wrapper';
 import { parseFailure, type ParseResult } from './parse-result';
+import { bhyveCommands } from './bhyve-commands';
 import { driverPackageCommands } from './driver-package-commands';
 import { jailCommands } from './jail-commands';
 import { llamaCommands } from './llama-commands';
@@ -25,10 +26,14 @@ export const detachable = {
   pkgInstallTool: jailCommands.pkgInstallTool,
   pkgInstall: driverPackageCommands.pkgInstall,
   pkgUpgrade: driverPackageCommands.pkgUpgrade,
+  // The passthrough route's VM: vm-bhyve's packages, Ubuntu's 600 MB cloud image, and qemu-img writing it onto the guest's disk.
+  pkgInstallVmBhyve: bhyveCommands.pkgInstallVmBhyve,
+  vmImgFetch: bhyveCommands.vmImgFetch,
+  vmCreate: bhyveCommands.vmCreate,
 } as const;
 export type DetachableId = keyof typeof detachable;
 /** The detachable commands that take no arguments; the others are listed in StartArgs with their own. */
-const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull']);
+const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull', 'pkgInstallVmBhyve', 'vmImgFetch', 'vmCreate']);
 export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool', 'pkgInstall', 'pkgUpgrade']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 

@@ -48,6 +48,8 @@ export interface SessionOptions {
   onLine?: RunOptions['onLine'];
   /** Host time between two looks at a detached job (default 5 s). */
   jobPollMs?: number;
+  /** The public line of the wizard's key for the passthrough guest, made on first use. */
+  guestPublicKey?: () => Promise<string>;
 }
 
 /** The argv a job's command runs, as its catalogue entry makes it from the saved arguments. */
@@ -249,7 +251,7 @@ export class WizardSession {
     const step = this.steps[index];
     if (!step) throw new SessionError('invalid-state', 'no current step');
     const entry = this.progress.steps[step.id] ?? emptyStepProgress();
-    const checks: CheckView[] = this.applicableChecks(step, entry.inputs).map((check) => {
+    const checks: CheckView[] = this.applicableChecks(step).map((check) => {
       const result = this.running.has(`${step.id}/${check.id}`)
         ? { ...notRun(), status: 'running' as const }
         : (entry.checks[check.id] ?? notRun());
@@ -405,14 +407,14 @@ export class WizardSession {
     if (!step) return;
     const controller = new AbortController();
     this.controller = controller;
-    const checks = this.applicableChecks(step, this.stepProgress(step.id).inputs);
+    const checks = this.applicableChecks(step);
     for (const check of checks) this.running.add(`${step.id}/${check.id}`);
     this.options.onChange?.();
     const round = new CheckRound(this.runner, {
       signal: controller.signal,
       ...(this.options.onLine ? { onLine: this.options.onLine } : {}),
     });
-    const context = { passwordVerified: this.password !== null, inputs: { ...this.stepProgress(step.id).inputs } };
+    const context = { passwordVerified: this.password !== null, inputs: this.inputValues(step), guestPublicKey: await this.guestKeyFor(checks) };
     try {
       await Promise.all(
         checks.map(async (check) => {
@@ -430,9 +432,27 @@ export class WizardSession {
     await this.changed();
   }
 
-  /** The checks that belong to the step as its inputs set it up (see CheckDefinition.appliesWhen). */
-  private applicableChecks(step: StepDefinition, inputs: Readonly<Record<string, number>>): readonly CheckDefinition[] {
-    const values: Record<string, number> = Object.fromEntries((step.inputs ?? []).map((i) => [i.id, inputs[i.id] ?? i.defaultValue]));
+  /** The guest's public key, made only when a check of the round needs it; null when it cannot be had. */
+  private async guestKeyFor(checks: readonly CheckDefinition[]): Promise<string | null> {
+    if (!checks.some((c) => c.usesGuestKey === true) || this.options.guestPublicKey === undefined) return null;
+    return this.options.guestPublicKey().catch(() => null);
+  }
+
+  /**
+   * The inputs a step's checks see: every step's (saved, else its default), so a later step can follow a
+   * choice made earlier (the first model follows the jail step's route). Input ids are unique across steps.
+   */
+  private inputValues(step: StepDefinition): Record<string, number> {
+    const values: Record<string, number> = {};
+    for (const other of [...this.steps.filter((s) => s !== step), step]) {
+      for (const input of other.inputs ?? []) values[input.id] = this.progress.steps[other.id]?.inputs[input.id] ?? input.defaultValue;
+    }
+    return values;
+  }
+
+  /** The checks that belong to the step as the inputs set it up (see CheckDefinition.appliesWhen). */
+  private applicableChecks(step: StepDefinition): readonly CheckDefinition[] {
+    const values = this.inputValues(step);
     return step.checks.filter((check) => check.appliesWhen?.(values) ?? true);
   }
 

@@ -40,6 +40,11 @@ export interface EvaluationContext {
   passwordVerified: boolean;
   /** The step's numeric inputs as the user set them (absent: not set, use the default). */
   inputs?: Readonly<Record<string, number>>;
+  /**
+   * The OpenSSH public key line of the wizard's own key for the passthrough guest (src/bhyve/guest-keypair.ts),
+   * given only to checks that declare `usesGuestKey`; null where the wizard has no data folder to keep it in.
+   */
+  guestPublicKey?: string | null;
 }
 
 /** A number the user can give a step (e.g. the size of their model), validated against its range. */
@@ -85,6 +90,8 @@ export interface CheckDefinition<
    * always. A check that does not apply is neither shown nor run, so none of its commands reach the host.
    */
   readonly appliesWhen?: (inputs: Readonly<Record<string, number>>) => boolean;
+  /** The evaluation reads `context.guestPublicKey`: the key pair is made (once) before such a check runs. */
+  readonly usesGuestKey?: boolean;
   /**
    * Run once `commands` have finished, never shared with other checks: readings that must come after them,
    * like the GPU's temperature right after a benchmark has worked it.

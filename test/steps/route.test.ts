@@ -22,7 +22,7 @@ describe('the route choice at the jail step', () => {
   it('x220-vtd: passthrough is open and recommended; choosing it shows the reservation instead of the jail', async () => {
     const { call, dataDir } = await atCudaJail('x220-vtd');
     let state = await call('wizard:runChecks', { stepId: STEP });
-    expect(check(state, 'route')).toMatchObject({ status: 'pass', reason: { key: 'route.possible', params: { cpu: 'i5-2520M', memory: '7.8' } } });
+    expect(check(state, 'route')).toMatchObject({ status: 'pass', reason: { key: 'route.possible', params: { cpu: 'i5-2520M', memory: '7.8', guest: '5' } } });
     // The DMAR table's header is the evidence.
     expect(check(state, 'route')?.evidence.flatMap((e) => e.lines.map((l) => l.text))).toEqual(expect.arrayContaining([expect.stringMatching(/^ {2}DMAR: Length=/)]));
     const [jail, passthrough] = routeChoices(state);
@@ -113,6 +113,25 @@ describe('the route choice at the jail step', () => {
     const asPassthrough = await new CheckRound(runner, {}).check(routeCheck, { passwordVerified: true, inputs: { route: 1 } });
     expect(asPassthrough.verdict.status).toBe('fail');
     expect(asPassthrough.verdict.advice.map((a) => a.key)).toEqual(['route.advice.cpu', 'route.advice.useJail']);
+  });
+});
+
+describe('the route check and the guest’s memory', () => {
+  const verdictWith = async (physmem: number) => {
+    const scenario = loadScenario('x220-vtd');
+    scenario.sysctls['hw.physmem'] = String(physmem);
+    const runner = new CommandRunner(new SimulatedHost(scenario, { timeScale: 0 }), new AuditLog(null), () => ({ method: 'sudo', password: 'demo' }));
+    return (await new CheckRound(runner, {}).check(routeCheck, { passwordVerified: true, inputs: {} })).verdict;
+  };
+
+  it('follows guestMemory(): 6 GiB installed gives a 4 GiB guest, just under it recommends the jail', async () => {
+    const six = await verdictWith(6 * 2 ** 30);
+    expect(six.reason).toMatchObject({ key: 'route.possible', params: { guest: '4' } });
+    const under = await verdictWith(6 * 2 ** 30 - 2 ** 20);
+    expect(under.reason.key).toBe('route.possibleLowMemory');
+    const results = { route: { ...under, figures: [], plan: [], commands: [], ranAt: null } };
+    expect(recommendedRoute(results)).toBe(0);
+    expect(passthroughUnavailable(results)).toBeNull();
   });
 });
 

@@ -14,9 +14,9 @@ export const routeEn = {
   'route.check': 'Route: can this machine pass the card through?',
   'route.unreadable': 'The wizard could not read the CPU model (sysctl hw.model) or the ACPI tables (acpidump -t), so it cannot tell whether passthrough is possible.',
   'route.possible':
-    'VT-d is on: the {cpu} supports it and the firmware provides its DMAR table. Passthrough is possible and, with {memory} GiB of memory, recommended: the VM gets 4 GiB and NVIDIA’s own Linux driver, the host keeps the rest.',
+    'VT-d is on: the {cpu} supports it and the firmware provides its DMAR table. Passthrough is possible and, with {memory} GiB of memory, recommended: the VM gets {guest} GiB and NVIDIA’s own Linux driver, the host keeps the rest.',
   'route.possibleLowMemory':
-    'VT-d is on (the {cpu}, with a DMAR table), so passthrough is possible, but with {memory} GiB of memory the VM’s 4 GiB would leave the host too little: the Linux jail is recommended. With more memory (an X220 takes 16 GB) passthrough fits.',
+    'VT-d is on (the {cpu}, with a DMAR table), so passthrough is possible, but with {memory} GiB of memory a VM of at least 4 GiB would leave the host less than the 2 GiB it needs: the Linux jail is recommended. With more memory (an X220 takes 16 GB) passthrough fits.',
   'route.blocked.cpu':
     'Passthrough is not possible: the CPU ({cpu}, as sysctl hw.model names it) has no VT-d, and no BIOS setting can add it. The Linux jail is the route for this machine.',
   'route.blocked.bios':

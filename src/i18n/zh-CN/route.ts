@@ -15,9 +15,9 @@ export const routeZhCN = {
   'route.check': '路线：这台机器能否直通显卡？',
   'route.unreadable': '向导无法读取 CPU 型号（sysctl hw.model）或 ACPI 表（acpidump -t），因此无法判断能否直通。',
   'route.possible':
-    'VT-d 已开启：{cpu} 支持 VT-d，固件也提供了 DMAR 表。可以直通；本机有 {memory} GiB 内存，推荐走直通：虚拟机分到 4 GiB 内存并运行 NVIDIA 官方的 Linux 驱动，其余内存留给主机。',
+    'VT-d 已开启：{cpu} 支持 VT-d，固件也提供了 DMAR 表。可以直通；本机有 {memory} GiB 内存，推荐走直通：虚拟机分到 {guest} GiB 内存并运行 NVIDIA 官方的 Linux 驱动，其余内存留给主机。',
   'route.possibleLowMemory':
-    'VT-d 已开启（{cpu}，有 DMAR 表），可以直通；但本机只有 {memory} GiB 内存，分给虚拟机 4 GiB 后主机所剩太少，因此推荐 Linux jail。加装内存后（X220 最多 16 GB）直通就合适了。',
+    'VT-d 已开启（{cpu}，有 DMAR 表），可以直通；但本机只有 {memory} GiB 内存，分给虚拟机至少 4 GiB 后，主机剩下的不足它所需的 2 GiB，因此推荐 Linux jail。加装内存后（X220 最多 16 GB）直通就合适了。',
   'route.blocked.cpu': '无法直通：CPU（sysctl hw.model 显示为 {cpu}）不支持 VT-d，任何 BIOS 设置都无法弥补。这台机器请走 Linux jail 路线。',
   'route.blocked.bios':
     '暂时无法直通：CPU（{cpu}）支持 VT-d，但固件没有提供 DMAR 表，说明 BIOS 中的“Intel (R) VT-d Feature”处于关闭状态。除非把它打开，否则推荐 Linux jail。',

@@ -5,6 +5,7 @@ import { cudaCheck, jailSmiCheck, nvidiaUserlandCheck, shimCheck } from './gpu-c
 import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from './setup-checks';
 import { RESERVE_CHECK, reserveCheck } from './reserve-check';
 import { jailChosen, routeCheck, routeInput } from './route';
+import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
 
@@ -49,7 +50,7 @@ export const cudaJailStep: StepDefinition = {
   illustration: null,
   checklist: [],
   inputs: [routeInput],
-  checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck],
+  checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck, ...vmChecks],
   actions: [
     ...jailActions(),
     {
@@ -69,8 +70,38 @@ export const cudaJailStep: StepDefinition = {
       commands: [invoke('restart', {})],
       offeredWhen: (checks, results) => checks[RESERVE_CHECK] === 'fail' && reasonWas(results, 'reserve.waitingRestart'),
     },
+    ...vmActions(),
   ],
 };
+
+/**
+ * The virtual machine's actions, one per check, each carrying out what its check proposes. Offered in
+ * order: only once the card is reserved (ppt(4) holds it) and every earlier piece of the VM is in place.
+ */
+function vmActions(): ActionDefinition[] {
+  const vmAction = (check: VmCheckId, extra: Partial<ActionDefinition> = {}): ActionDefinition => {
+    const earlier = VM_CHECKS.slice(0, VM_CHECKS.indexOf(check));
+    return {
+      id: check,
+      title: `vm.action.${check}.title`,
+      description: `vm.action.${check}.description`,
+      after: `vm.action.${check}.after`,
+      commands: [],
+      appliesPlanOf: check,
+      runsCommandsOf: check,
+      offeredWhen: (checks) => checks[RESERVE_CHECK] === 'pass' && earlier.every((c) => checks[c] === 'pass') && checks[check] === 'fail',
+      ...extra,
+    };
+  };
+  return [
+    vmAction('vm-bhyve', { appliesPlanOf: undefined, explainFailure: explainPkgFailure }),
+    vmAction('vm-host'),
+    vmAction('vm-template', { runsCommandsOf: undefined }),
+    vmAction('vm-network', { appliesPlanOf: undefined }),
+    vmAction('vm-guest', { appliesPlanOf: undefined }),
+    vmAction('vm-running', { appliesPlanOf: undefined }),
+  ];
+}
 
 function jailActions(): ActionDefinition[] {
   const actions: ActionDefinition[] = [

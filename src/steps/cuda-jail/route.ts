@@ -1,5 +1,6 @@
 import { msg, type Message } from '../../contract/messages';
 import type { CheckResult } from '../../contract/state';
+import { guestMemory } from '../../bhyve/guest-template';
 import { passthroughCapability } from '../../hardware/passthrough';
 import { evidenceOf, failureEvidence } from '../../wizard/evidence';
 import { defineCheck, invoke, type InputDefinition, type Verdict } from '../../wizard/step';
@@ -14,13 +15,6 @@ export const ROUTE_CHECK = 'route';
 
 export const passthroughChosen = (inputs: Readonly<Record<string, number>>): boolean => inputs[ROUTE_INPUT] === ROUTE.passthrough;
 export const jailChosen = (inputs: Readonly<Record<string, number>>): boolean => !passthroughChosen(inputs);
-
-/**
- * The guest gets 4 GiB wired (Ubuntu, the CUDA runtime and llama.cpp's host buffers; the model itself lives in
- * the card's 8 GB) and the host keeps at least 2 GiB: below 6 GiB the jail is the better fit. The X220 takes
- * 16 GB at most.
- */
-const PASSTHROUGH_MIN_MEMORY = 6 * 2 ** 30;
 
 const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(1);
 
@@ -91,9 +85,10 @@ export const routeCheck = defineCheck({
     ];
     const memory = physmem.parsed.ok ? Number(physmem.parsed.value.value) : Number.NaN;
     if (capability.possible) {
-      const enough = !Number.isFinite(memory) || memory >= PASSTHROUGH_MIN_MEMORY;
-      const params = { cpu: capability.cpu.model, memory: Number.isFinite(memory) ? gib(memory) : '?' };
-      return { status: 'pass', reason: msg(enough ? POSSIBLE : POSSIBLE_LOW_MEMORY, params), advice: [], evidence };
+      // The guest's size is the VM's own rule (src/bhyve/guest-template.ts), so the advice and the VM agree.
+      const guest = Number.isFinite(memory) ? guestMemory(memory) : null;
+      const params = { cpu: capability.cpu.model, memory: Number.isFinite(memory) ? gib(memory) : '?', guest: guest?.ok === true ? String(guest.gib) : '?' };
+      return { status: 'pass', reason: msg(guest === null || guest.ok ? POSSIBLE : POSSIBLE_LOW_MEMORY, params), advice: [], evidence };
     }
     const block = capability.block ?? 'no-dmar';
     const reason = msg(`route.blocked.${block}`, { cpu: capability.cpu.model });

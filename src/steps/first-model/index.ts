@@ -2,6 +2,7 @@ import { msg, type Message } from '../../contract/messages';
 import type { CommandRun } from '../../commands/runner';
 import type { StepDefinition } from '../../wizard/step';
 import { benchmarkCheck, generationCheck, llamaCheck, modelCheck, thermalLoadCheck } from './checks';
+import { guestRouteCheck, onJailRoute } from './guest-route';
 import { nativeCheck } from './native-check';
 import { ollamaChecks } from './ollama-checks';
 import { llamaChosen, runtimeInput } from './runtime';
@@ -22,13 +23,16 @@ export const firstModelStep: StepDefinition = {
   checklist: [],
   inputs: [runtimeInput],
   checks: [
-    { ...llamaCheck, ...llamaOnly },
-    { ...modelCheck, ...llamaOnly },
-    { ...generationCheck, ...llamaOnly },
-    { ...benchmarkCheck, ...llamaOnly },
-    { ...thermalLoadCheck, ...llamaOnly },
-    ...ollamaChecks,
-    nativeCheck,
+    ...[
+      { ...llamaCheck, ...llamaOnly },
+      { ...modelCheck, ...llamaOnly },
+      { ...generationCheck, ...llamaOnly },
+      { ...benchmarkCheck, ...llamaOnly },
+      { ...thermalLoadCheck, ...llamaOnly },
+      ...ollamaChecks,
+      nativeCheck,
+    ].map(onJailRoute),
+    guestRouteCheck,
   ],
   actions: [
     {

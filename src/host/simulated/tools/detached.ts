@@ -30,12 +30,18 @@ function fileOf(m: MachineView, path: string): string | null {
   return Object.hasOwn(m.files, path) ? (m.files[path] ?? null) : null;
 }
 
-/** `tail -c +N FILE`: the file from its N-th byte (1 is the start). */
+/** `tail -c +N FILE`: the file from its N-th byte (1 is the start); `tail -n N FILE`: its last N lines. */
 export const tail: Tool = {
   program: 'tail',
   path: (m) => systemPath(m, { FreeBSD: '/usr/bin/tail', Linux: '/usr/bin/tail' }),
   run(args, { machine }) {
     const [flag, from, path] = args;
+    if (args.length === 3 && flag === '-n' && /^\d+$/.test(from ?? '') && path !== undefined) {
+      const content = fileOf(machine, path);
+      if (content === null) return ran(1, [], [`tail: ${path}: No such file or directory`]);
+      const lines = content.replace(/\n$/, '').split('\n');
+      return ran(0, content === '' ? [] : lines.slice(-Number(from)));
+    }
     const start = /^\+(\d+)$/.exec(from ?? '')?.[1];
     if (args.length !== 3 || flag !== '-c' || start === undefined || path === undefined) return usage('usage: tail [-F | -f | -r] [-q] [-b # | -c # | -n #] [file ...]');
     const content = fileOf(machine, path);

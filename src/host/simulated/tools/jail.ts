@@ -1,3 +1,4 @@
+import { IMAGE_DIR } from '../../../bhyve/layout';
 import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, JAIL_LIBDIR, JAIL_NAME, JAIL_ROOT, MODELS_DIR, NVCC, UBUNTU_SUITE, jailPath, nvidiaRunfile } from '../../../jail/layout';
 import { hostDevNodes, linuxIn, linuxOf, mountLines, startJail, stopJail } from '../linux';
 import { driverPackage, driverVersion, hasProgram, loadModule, nvidiaState } from '../machine';
@@ -30,6 +31,13 @@ export const mount: Tool = {
   },
 };
 
+/** The names of the files directly in a folder of the simulated file system. */
+const filesIn = (m: MachineView, dir: string): string[] =>
+  Object.keys(m.files)
+    .filter((f) => f.startsWith(`${dir}/`) && !f.slice(dir.length + 1).includes('/'))
+    .map((f) => f.slice(dir.length + 1))
+    .sort();
+
 const ROOT_ENTRIES = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
 const HALF_BUILT_ENTRIES = ['bin', 'debootstrap', 'etc', 'lib', 'usr', 'var'];
 
@@ -45,6 +53,7 @@ export const ls: Tool = {
     if (dir === '/dev') return ran(0, hostDevNodes(machine));
     if (dir === JAIL_ROOT) return linux.userland === 'none' ? missing : ran(0, linux.userland === 'complete' ? ROOT_ENTRIES : HALF_BUILT_ENTRIES);
     if (dir === jailPath('/dev')) return linux.userland === 'complete' ? ran(0, linux.devNodes) : missing;
+    if (dir === IMAGE_DIR) return (machine.directories ?? []).includes(dir) ? ran(0, filesIn(machine, dir)) : missing;
     if (isOllamaLibs(dir)) return linux.ollama && linux.ollama.libs.length > 0 ? ran(0, linux.ollama.libs) : missing;
     return missing;
   },
