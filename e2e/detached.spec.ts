@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+import type { VirtualClock } from '../src/host/simulated/clock';
 import { expect, test } from './fixtures';
 import { inLocale } from './localized';
 
@@ -6,6 +8,28 @@ import { inLocale } from './localized';
  * progress, then its result. The simulated clock is paused around it, so "half-way" is a point in simulated
  * time, not a race with this machine's speed.
  */
+const ui = inLocale('en');
+
+/**
+ * Walks a fresh X220 to the jail step and starts the build on a paused clock, stepping simulated time until
+ * debootstrap's own progress shows: pkg installs debootstrap first (a job of its own, two steps a package),
+ * then debootstrap's job runs with its five phases.
+ */
+async function buildUntilDebootstrap(page: Page, clock: VirtualClock) {
+  await ui.reachFreshJail(page);
+  const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+  clock.pause();
+  await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
+  await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
+  const progress = build.getByRole('progressbar');
+  for (let i = 0; i < 60; i++) {
+    await clock.advance(1000);
+    const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
+    if (shown) break;
+  }
+  return { build, progress };
+}
+
 test.describe('a detached job and a reload', () => {
   test.use({ hostSpec: 'sim:x220-fresh' });
 
@@ -13,22 +37,8 @@ test.describe('a detached job and a reload', () => {
     const { page, clock } = wizard;
     test.skip(clock === null, 'the simulated clock lives in the Electron main process, out of the test’s reach; browser mode covers this');
     if (clock === null) return;
-    const ui = inLocale('en');
-    await ui.reachFreshJail(page);
-    const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
+    const { build, progress } = await buildUntilDebootstrap(page, clock);
     const stillRunning = build.getByText(ui.pattern('detached.stillRunning'));
-
-    clock.pause();
-    await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
-    await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-    // pkg installs debootstrap first (a job of its own), then debootstrap's job runs; wait for its progress,
-    // which has debootstrap's five phases (pkg's has two steps per package).
-    const progress = build.getByRole('progressbar');
-    for (let i = 0; i < 60; i++) {
-      await clock.advance(1000);
-      const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
-      if (shown) break;
-    }
     await expect(progress).toHaveAttribute('max', '5');
     await expect(progress).toHaveAttribute('aria-valuetext', /^\d+%$/);
     await expect(stillRunning).toBeVisible();
@@ -51,18 +61,7 @@ test.describe('a detached job and a reload', () => {
     const host = wizard.simHost();
     test.skip(clock === null || host === null, 'the simulated host lives in the Electron main process, out of the test’s reach; browser mode covers this');
     if (clock === null || host === null) return;
-    const ui = inLocale('en');
-    await ui.reachFreshJail(page);
-    const build = page.getByRole('article', { name: ui.tr('jail.action.build.title') });
-    clock.pause();
-    await build.getByRole('button', { name: ui.tr('ui.action.review') }).click();
-    await page.getByRole('dialog', { name: ui.tr('jail.action.build.title') }).getByRole('button', { name: ui.tr('ui.action.confirmRun') }).click();
-    const progress = build.getByRole('progressbar');
-    for (let i = 0; i < 60; i++) {
-      await clock.advance(1000);
-      const shown = await expect(progress).toHaveAttribute('max', '5', { timeout: 2000 }).then(() => true, () => false);
-      if (shown) break;
-    }
+    const { build, progress } = await buildUntilDebootstrap(page, clock);
     await expect(build.getByText(ui.pattern('detached.stillRunning'))).toBeVisible();
 
     // The power goes half-way through debootstrap; the machine comes back.
