@@ -5,7 +5,7 @@ import { getValue, parseShellVars, renderShellVars, setValue } from '../config/f
 import { evidenceOf } from '../wizard/evidence';
 import { defineCheck, invoke, type StepDefinition, type Verdict } from '../wizard/step';
 import { findNvidiaGpu, pciconfLvb } from './gpu-on-bus';
-import { bySpace, isVerdict, loadsFromLoader, RC, readBootFiles, withDriverInKldList } from './boot-files';
+import { bootFileReads, bySpace, isVerdict, loadsFromLoader, RC, readBootFiles, withDriverInKldList } from './boot-files';
 import { addedBy, LOADER, metaOf, reallocBarsChange } from './realloc-bars';
 import { reservedInLoader } from './cuda-jail/reservation';
 
@@ -14,10 +14,7 @@ const proposalCheck = defineCheck({
   title: 'steps.boot.check.proposal',
   readOnly: true,
   commands: {
-    loader: invoke('readManaged', { path: LOADER }),
-    rc: invoke('readManaged', { path: RC }),
-    loaderStat: invoke('statManaged', { path: LOADER }),
-    rcStat: invoke('statManaged', { path: RC }),
+    ...bootFileReads,
     packages: invoke('pkgQuery', {}),
     pci: pciconfLvb,
   },

@@ -1,12 +1,20 @@
 import { msg } from '../contract/messages';
 import { addToList, getValue, parseShellVars, type ShellVarsDocument } from '../config/formats/shell-vars';
 import { evidenceOf } from '../wizard/evidence';
-import type { Verdict } from '../wizard/step';
-import { addedBy, contentOf, type Read } from './realloc-bars';
+import { invoke, type Verdict } from '../wizard/step';
+import { addedBy, contentOf, LOADER, type Read } from './realloc-bars';
 
 /** /boot/loader.conf and /etc/rc.conf as the steps that change them read them. */
 
 export const RC = '/etc/rc.conf' as const;
+
+/** The reads a check of both boot files needs: their text, and owner and mode for a plan that replaces them. */
+export const bootFileReads = {
+  loader: invoke('readManaged', { path: LOADER }),
+  rc: invoke('readManaged', { path: RC }),
+  loaderStat: invoke('statManaged', { path: LOADER }),
+  rcStat: invoke('statManaged', { path: RC }),
+};
 
 export const bySpace = (value: string | null): string[] => (value ?? '').split(/\s+/).filter((w) => w !== '');
 

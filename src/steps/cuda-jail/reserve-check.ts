@@ -4,7 +4,7 @@ import { ConfigEditError } from '../../config/formats/common';
 import { pptdevsEntry } from '../../hardware/passthrough';
 import { evidenceOf } from '../../wizard/evidence';
 import { defineCheck, invoke, type Verdict } from '../../wizard/step';
-import { isVerdict, RC, readBootFiles } from '../boot-files';
+import { bootFileReads, isVerdict, RC, readBootFiles } from '../boot-files';
 import { findNvidiaGpu } from '../gpu-on-bus';
 import { LOADER, metaOf } from '../realloc-bars';
 import { reservationPlan } from './reservation';
@@ -24,10 +24,7 @@ export const reserveCheck = defineCheck({
   readOnly: true,
   appliesWhen: passthroughChosen,
   commands: {
-    loader: invoke('readManaged', { path: LOADER }),
-    rc: invoke('readManaged', { path: RC }),
-    loaderStat: invoke('statManaged', { path: LOADER }),
-    rcStat: invoke('statManaged', { path: RC }),
+    ...bootFileReads,
     pci: invoke('pciconf', { verbose: false, bars: false }),
   },
   evaluate: (runs): Verdict => {
