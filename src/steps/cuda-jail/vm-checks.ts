@@ -45,6 +45,13 @@ function initialised(run: Read): boolean | undefined {
 }
 
 const later = (key: string, params: Record<string, string | number> = {}): Verdict => ({ status: 'skip', reason: msg(key, params), advice: [], evidence: [] });
+
+/** Before `vm init` nothing under vm_dir exists yet: that verdict (or an unreadable system.conf), null once it has run. */
+function beforeInit(systemConf: Read, laterKey: string, params: Record<string, string | number> = {}): Verdict | null {
+  const ready = initialised(systemConf);
+  if (ready === undefined) return unreadable(systemConf, SYSTEM_CONF_PATH);
+  return ready ? null : later(laterKey, params);
+}
 const unreadable = (run: Parameters<typeof failureEvidence>[0], what: string): Verdict => ({
   status: 'error',
   reason: msg('vm.unreadable', { what }),
@@ -111,10 +118,9 @@ export const vmTemplateCheck = defineCheck({
     physmem: vmRead.physmem,
   },
   evaluate: (runs, context): Verdict => {
-    const ready = initialised(runs.systemConf);
-    if (ready === undefined) return unreadable(runs.systemConf, SYSTEM_CONF_PATH);
     // The template's folder is made by vm init.
-    if (!ready) return later('vm.template.later', { dir: VM_DIR });
+    const early = beforeInit(runs.systemConf, 'vm.template.later', { dir: VM_DIR });
+    if (early !== null) return early;
     const gpu = runs.pci.parsed.ok ? findNvidiaGpu(runs.pci.parsed.value) : undefined;
     const entry = gpu === undefined ? null : pptdevsEntry(gpu.selector);
     if (gpu === undefined || entry === null) return { status: 'fail', reason: msg('reserve.noGpu'), advice: [], evidence: [evidenceOf(runs.pci)] };
@@ -144,9 +150,8 @@ export const vmNetworkCheck = defineCheck({
   ...onPassthrough,
   commands: { systemConf: vmRead.systemConf, pci: vmRead.pci },
   evaluate: ({ systemConf, pci }): Verdict => {
-    const ready = initialised(systemConf);
-    if (ready === undefined) return unreadable(systemConf, SYSTEM_CONF_PATH);
-    if (!ready) return later('vm.network.later');
+    const early = beforeInit(systemConf, 'vm.network.later');
+    if (early !== null) return early;
     if (!pci.parsed.ok) return unreadable(pci, 'pciconf -l');
     const card = bridgeCard(pci.parsed.value);
     if (card.kind === 'none') return { status: 'fail', reason: msg('vm.network.none'), advice: [msg('vm.network.advice.plugIn')], evidence: [evidenceOf(pci, (t) => /class=0x02/.test(t))] };
@@ -175,9 +180,8 @@ export const vmGuestCheck = defineCheck({
   ...onPassthrough,
   commands: { systemConf: vmRead.systemConf, list: vmRead.list, images: vmRead.images, template: vmRead.template, key: vmRead.key },
   evaluate: ({ systemConf, list, images, template, key }): Verdict => {
-    const ready = initialised(systemConf);
-    if (ready === undefined) return unreadable(systemConf, SYSTEM_CONF_PATH);
-    if (!ready) return later('vm.guest.later', { name: GUEST_NAME });
+    const early = beforeInit(systemConf, 'vm.guest.later', { name: GUEST_NAME });
+    if (early !== null) return early;
     if (!list.parsed.ok) return unreadable(list, 'vm list');
     const guest = list.parsed.value.guests.find((g) => g.name === GUEST_NAME);
     const params = { name: GUEST_NAME, release: UBUNTU_IMAGE.release, image: UBUNTU_IMAGE.file };
