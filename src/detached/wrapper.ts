@@ -52,7 +52,8 @@ export const WRAPPER_SCRIPT = [
   'echo $code > "$dir/status.tmp" && /bin/mv -f "$dir/status.tmp" "$dir/status"',
 ].join('\n');
 
-/** The daemon(8) argv that starts `command` as job `jobId`: -f sends daemon's own stdio to /dev/null. */
-export const detachedArgv = (jobId: JobId, command: readonly string[]): string[] => ['daemon', '-f', '/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME, jobDir(jobId), ...command];
-/** Where the job folder sits in detachedArgv's words (the script's $1). */
-export const DETACHED_JOB_DIR_INDEX = 6;
+/** The daemon(8) argv that runs `command` with its job folder `dir`: -f sends daemon's own stdio to /dev/null. */
+export const daemonArgv = (dir: string, command: readonly string[]): string[] => ['daemon', '-f', '/bin/sh', '-c', WRAPPER_SCRIPT, WRAPPER_NAME, dir, ...command];
+
+/** The daemon(8) argv that starts `command` as job `jobId`. */
+export const detachedArgv = (jobId: JobId, command: readonly string[]): string[] => daemonArgv(jobDir(jobId), command);

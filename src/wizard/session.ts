@@ -6,7 +6,7 @@ import { isCommandId } from '../commands/catalogue';
 import { isDetachable, StartArgs, type DetachableId } from '../commands/detached-commands';
 import { parseFailure } from '../commands/parse-result';
 import { followJob, type JobEnd, type SavedJob } from '../detached/follow';
-import { DETACHED_JOB_DIR_INDEX, detachedArgv, JOBS_ROOT } from '../detached/wrapper';
+import { daemonArgv, JOBS_ROOT } from '../detached/wrapper';
 import type { LostReason } from '../detached/liveness';
 import { CommandRunner, describeCommand, type RunOptions } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
@@ -74,7 +74,7 @@ function describable(invocation: Invocation<unknown>): ActionView['commands'] {
     const described = describeCommand(invocation.command, invocation.args);
     if (!isDetachable(invocation.command)) return [described];
     // The job folder gets its name (command and start time in ms) only when it starts.
-    const wrapped = detachedArgv(`${invocation.command}-0`, described.argv).map((word, i) => (i === DETACHED_JOB_DIR_INDEX ? `${JOBS_ROOT}/${invocation.command}-START` : word));
+    const wrapped = daemonArgv(`${JOBS_ROOT}/${invocation.command}-START`, described.argv);
     return [{ ...described, detached: { argv: wrapped } }];
   } catch {
     return [];
