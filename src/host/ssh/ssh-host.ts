@@ -296,7 +296,7 @@ export class SshHost implements Host {
       if (result.exitCode === 0) {
         this.generation++;
         this.master = { path, generation: this.generation };
-        endMastersOnExit(this, () => [this.master?.path, ...this.retired].flatMap((p) => (p === undefined ? [] : [this.exitArgv(p)])));
+        endMastersOnExit(this, () => this.masterPaths().map((p) => this.exitArgv(p)));
         return { kind: 'master', ...this.master };
       }
       if (result.timedOut) return { ...result, timedOut: false, transport: { kind: 'unreachable', detail: 'no answer while connecting' } };
@@ -318,10 +318,15 @@ export class SshHost implements Host {
     }
   }
 
+  /** The sockets of the master in use and of those given up on: what ends with this host. */
+  private masterPaths(): string[] {
+    return [...(this.master ? [this.master.path] : []), ...this.retired];
+  }
+
   /** Ends the master, if one is up (on exit, and when the app switches to another host). */
   async close(): Promise<void> {
     await this.starting;
-    const paths = [...(this.master ? [this.master.path] : []), ...this.retired];
+    const paths = this.masterPaths();
     this.master = null;
     this.retired.clear();
     openMasters.delete(this);
