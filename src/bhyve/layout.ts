@@ -18,6 +18,11 @@ export const SYSTEM_CONF_PATH = `${VM_DIR}/.config/system.conf` as const;
 export const IMAGE_DIR = `${VM_DIR}/.img` as const;
 /** What vm-bhyve says about the guest's runs; `fatal; …` lines say why one ended at once. */
 export const GUEST_LOG_PATH = `${VM_DIR}/${GUEST_NAME}/vm-bhyve.log` as const;
+/**
+ * What `vm create -C -n "ip=…;gateway=…;nameservers=…"` writes for cloud-init: the guest's static address,
+ * which is how the wizard finds the guest again (src/bhyve/guest-network.ts reads it).
+ */
+export const GUEST_NETWORK_CONFIG_PATH = `${VM_DIR}/${GUEST_NAME}/.cloud-init/network-config` as const;
 /** The virtual switch the guest's network card is on. */
 export const SWITCH_NAME = 'public';
 

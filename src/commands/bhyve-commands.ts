@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { GUEST_DISK_SIZE, GUEST_LOG_PATH, GUEST_NAME, IMAGE_DIR, SWITCH_NAME, SYSTEM_CONF_PATH, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
+import { GUEST_DISK_SIZE, GUEST_LOG_PATH, GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, IMAGE_DIR, SWITCH_NAME, SYSTEM_CONF_PATH, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
 import { GUEST_KEY_PATH } from '../bhyve/guest-key';
+import { parseGuestNetworkConfig, type GuestNetwork } from '../bhyve/guest-network';
 import { doneOrFailed, onSuccess } from './output';
 import { parseListing } from './parsers/jail';
 import { parseVmList } from './parsers/vm-list';
@@ -155,6 +156,16 @@ export const bhyveCommands = {
       const listed = parseListing(out.stdout);
       return listed.ok ? { ok: true as const, value: { entries: listed.value.entries ?? [] } } : listed;
     },
+  }),
+  vmGuestNetwork: entry({
+    id: 'vmGuestNetwork',
+    description: `The static address cloud-init gave the guest “${GUEST_NAME}” (how the wizard reaches it)`,
+    args: NoArgs,
+    argv: () => ['cat', GUEST_NETWORK_CONFIG_PATH],
+    privileged: false,
+    timeoutMs: 10 * SECOND,
+    // `network: null`: the file is there but names no static address (a guest made by hand with DHCP).
+    parse: orMissing<{ present: boolean; network: GuestNetwork | null }>({ present: false, network: null }, (text) => ({ present: true, network: parseGuestNetworkConfig(text) })),
   }),
   vmLog: entry({
     id: 'vmLog',

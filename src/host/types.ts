@@ -50,6 +50,22 @@ export interface Host {
    * and real time is used.
    */
   wait?(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * The passthrough route's Linux guest, reached from this host (src/bhyve): over SSH, through this host
+   * when it is itself reached over SSH. Hosts that cannot have a guest leave it out.
+   */
+  guest?(access: GuestAccess): Host;
+}
+
+/** How the wizard logs in to the bhyve guest: cloud-init gave `user` the wizard's key; the address is static. */
+export interface GuestAccess {
+  /** The guest's IPv4 address, as `vm create -n ip=…` gave it (read back from its cloud-init network-config). */
+  readonly address: string;
+  readonly user: string;
+  /** The private half of the wizard's guest key (`<data>/bhyve/guest_ed25519`). */
+  readonly identityFile: string;
+  /** The wizard's own known_hosts for guests (`<data>/bhyve/known_hosts`): a guest's key is learned on first login. */
+  readonly knownHostsFile: string;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
