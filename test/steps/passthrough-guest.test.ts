@@ -58,7 +58,14 @@ async function createdGuest(root: (argv: string[], stdin?: string) => Promise<vo
 
 describe('inside the passthrough guest', () => {
   it('x220-vtd: from `cuda` Running to deviceQuery passing, each step proposed only when the one before passes', async () => {
-    const walk = await atCudaJail('x220-vtd');
+    // apt's progress as the window sees it while the driver installs.
+    const progress: string[] = [];
+    const walk = await atCudaJail('x220-vtd', {
+      onState: (seen) => {
+        const shown = seen.current.actions.find((a) => a.id === 'guest-driver')?.progress;
+        if (shown) progress.push(`${shown.done}/${shown.total} ${shown.label}`);
+      },
+    });
     const { call, dataDir } = walk;
     const host = (): SimulatedHost => {
       const h = walk.host();
@@ -98,6 +105,7 @@ describe('inside the passthrough guest', () => {
 
     state = await call('wizard:runAction', { stepId: STEP, actionId: 'guest-driver', confirmed: true });
     expect(check(state, 'guest-driver')).toMatchObject({ status: 'pass', reason: { key: 'guest.driver.ok', params: { loaded: '580.95.05' } } });
+    expect(progress).toEqual(expect.arrayContaining(['100/100 Retrieving file 10 of 10', '30/100 Installing nvidia-dkms-580-server (amd64)', '100/100 Installing nvidia-utils-580-server (amd64)']));
     expect(check(state, 'guest-smi')).toMatchObject({ status: 'pass', reason: { key: 'guest.smi.ok', params: { name: 'Tesla P4', memory: 7680, version: '580.95.05' } } });
     expect(check(state, 'guest-cuda')).toMatchObject({ status: 'fail', reason: { key: 'guest.cuda.noToolkit', params: { release: '12.4' } } });
     expect(offered(state)).toEqual(['guest-cuda']);
