@@ -134,9 +134,15 @@ describe('inside the passthrough guest', () => {
 });
 
 /** A check on a simulated X220 whose guest `prepare` has set up, with a runner that has a data folder (or not). */
-async function verdict(checkDef: typeof guestReachCheck, prepare: (root: (argv: string[], stdin?: string) => Promise<void>, host: SimulatedHost) => Promise<void>, dataDir: string | null) {
+async function verdict(
+  checkDef: typeof guestReachCheck,
+  prepare: (root: (argv: string[], stdin?: string) => Promise<void>, host: SimulatedHost) => Promise<void>,
+  dataDir: string | null,
+  edit: (scenario: ReturnType<typeof loadScenario>) => void = () => {},
+) {
   const scenario = loadScenario('x220-vtd');
   scenario.files['/etc/rc.conf'] = `${scenario.files['/etc/rc.conf'] ?? ''}vm_enable="YES"\nvm_dir="/vm"\n`;
+  edit(scenario);
   const host = new SimulatedHost(scenario, { clock: new VirtualClock() });
   await prepare(asRoot(host), host);
   const audit = new AuditLog(null);
@@ -187,6 +193,25 @@ describe('when there is no guest to run in', () => {
     const other = host.guest({ address: '192.168.1.51', user: 'ubuntu', identityFile: join(dataDir, 'k'), knownHostsFile: join(dataDir, 'h') });
     const result = await other.exec({ argv: ['true'], timeoutMs: 1000 });
     expect(result.transport?.kind).toBe('unreachable');
+  });
+});
+
+describe('CUDA in the guest', () => {
+  it('a CUDA 13 toolkit is refused for the Pascal card, and 12.4 is proposed beside it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-guest-'));
+    const { verdict: v } = await verdict(
+      guestCudaCheck,
+      // A running guest whose user installed CUDA 13 by hand (its state is the scenario's, set before the host exists).
+      async (root) => createdGuest(root),
+      dataDir,
+      (scenario) => {
+        scenario.bhyveGuests = [{ name: 'cuda', pid: 4800 }];
+        scenario.ubuntuGuest = { aptUpdated: true, driver: '580.95.05-0ubuntu0.24.04.2', installedIn: null, loadedIn: null, downloads: [], cudaToolkit: '13.0' };
+      },
+    );
+    expect(v).toMatchObject({ status: 'fail', reason: { key: 'guest.cuda.tooNew', params: { found: '13.0', release: '12.4' } }, advice: [{ key: 'jail.cuda.advice.pascal' }] });
+    expect(v.commands?.map((c) => c.command)).toEqual(['guestFetchCuda', 'guestInstallCuda']);
+    expect(v.evidence[0]?.lines.map((l) => l.text)).toEqual(['Cuda compilation tools, release 13.0, V13.0.131']);
   });
 });
 
