@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AuditLog } from '../audit/audit-log';
 import type { LogEntry } from '../contract/state';
 import { elevate, type ElevationMethod } from '../host/elevation';
-import type { GuestAccess, Host, OutputStream, TransportFailure } from '../host/types';
+import { notRunResult, type GuestAccess, type Host, type OutputStream, type TransportFailure } from '../host/types';
 import { GUEST_KEY_IN_DATA } from '../bhyve/guest-key';
 import { UBUNTU_IMAGE } from '../bhyve/layout';
 import { catalogue, type Catalogue, type CommandId } from './catalogue';
@@ -112,11 +112,12 @@ export class CommandRunner {
    * The guest a guest command runs in: its address read back from vm-bhyve's network-config on the host (an
    * audited command like any other), the cloud image's user and the wizard's own key.
    */
-  private async guestHost(signal: AbortSignal | undefined): Promise<{ host: Host } | { problem: NoGuestReason }> {
+  private async guestHost(signal: AbortSignal | undefined): Promise<{ host: Host } | { problem: NoGuestReason } | { cancelled: true }> {
     const { dataDir } = this.options;
     if (this.host.guest === undefined) return { problem: 'unsupported-host' };
     if (dataDir === undefined) return { problem: 'no-data-dir' };
     const read = await this.run('vmGuestNetwork', {}, signal ? { signal } : {});
+    if (read.outcome === 'cancelled') return { cancelled: true };
     if (!read.parsed.ok) return { problem: 'unreadable' };
     const { present, network } = read.parsed.value;
     if (!present) return { problem: 'no-network-config' };
@@ -147,10 +148,13 @@ export class CommandRunner {
     const data = spec.stdin?.(args.data);
     let stdin: string | undefined = data;
     let host = this.host;
+    // Cancelled while the guest's address was read: the command never starts, and says so like any other.
+    let cancelledEarly = false;
     if (spec.target === 'guest') {
       const guest = await this.guestHost(options.signal);
       if ('problem' in guest) return this.refused(runId, commandId, baseArgv, spec.privileged, 'no-guest', started, guest.problem);
-      host = guest.host;
+      if ('cancelled' in guest) cancelledEarly = true;
+      else host = guest.host;
       // The cloud image's user has passwordless sudo, whatever the FreeBSD host asks for; -n never prompts.
       if (spec.privileged) argv = ['sudo', '-n', '--', ...baseArgv];
     } else if (spec.privileged) {
@@ -161,7 +165,7 @@ export class CommandRunner {
       // sudo -S reads the password line first and hands the rest of stdin to the command.
       stdin = elevated.stdin === undefined ? data : `${elevated.stdin}${data ?? ''}`;
     }
-    const result = await host.exec({
+    const result = cancelledEarly ? notRunResult(performance.now(), { cancelled: true }) : await host.exec({
       argv,
       timeoutMs: spec.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),

@@ -186,6 +186,15 @@ describe('when there is no guest to run in', () => {
     expect(run).toMatchObject({ outcome: 'connection-lost', transport: { kind: 'unreachable' }, host: `ssh://ubuntu@${ADDRESS}` });
   });
 
+  it('cancelled while the guest’s address is read, a guest command ends cancelled, not refused', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-guest-'));
+    const { runner } = await verdict(guestReachCheck, async (root) => createdGuest(root), dataDir);
+    const controller = new AbortController();
+    controller.abort();
+    const run = await runner.run('guestAptInstallDriver', {}, { signal: controller.signal });
+    expect(run).toMatchObject({ outcome: 'cancelled', refusal: null, argv: ['sudo', '-n', '--', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', 'install', 'nvidia-headless-580-server', 'nvidia-utils-580-server'] });
+  });
+
   it('a guest at another address than the network-config says is not the wizard’s guest', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'egpu-guest-'));
     const scenario = loadScenario('x220-vtd');
