@@ -22,6 +22,7 @@ import { ollamaCommands } from './ollama-commands';
 import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
+import { networkCommands } from './network-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
 const NoArgs = z.object({}).strict();
@@ -338,6 +339,7 @@ export const catalogue = {
   ...detachedCommands,
   ...jobCheckCommands,
   ...bhyveCommands,
+  ...networkCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;
