@@ -6,6 +6,7 @@ import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from '.
 import { RESERVE_CHECK, reserveCheck } from './reserve-check';
 import { jailChosen, routeCheck, routeInput } from './route';
 import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
+import { guestHostInput } from './vm-address';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
 
@@ -49,7 +50,7 @@ export const cudaJailStep: StepDefinition = {
   instructions: ['route.instructions', 'jail.instructions.why', 'jail.instructions.files', 'jail.instructions.cuda12', 'jail.instructions.shim'],
   illustration: null,
   checklist: [],
-  inputs: [routeInput],
+  inputs: [routeInput, guestHostInput],
   checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck, ...vmChecks],
   actions: [
     ...jailActions(),
