@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GUEST_DISK_SIZE, GUEST_LOG_PATH, GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, IMAGE_DIR, SWITCH_NAME, SYSTEM_CONF_PATH, TEMPLATE_NAME, UBUNTU_IMAGE, VM_DIR } from '../bhyve/layout';
 import { GUEST_KEY_PATH } from '../bhyve/guest-key';
-import { parseGuestNetworkConfig, type GuestNetwork } from '../bhyve/guest-network';
+import { GuestNetwork, netconfigArgument, parseGuestNetworkConfig } from '../bhyve/guest-network';
 import { doneOrFailed, onSuccess } from './output';
 import { parseListing } from './parsers/jail';
 import { parseVmList } from './parsers/vm-list';
@@ -99,8 +99,9 @@ export const bhyveCommands = {
   vmCreate: entry({
     id: 'vmCreate',
     description: `Create the guest “${GUEST_NAME}” from the wizard's template, the cloud image and the wizard's SSH key`,
-    args: NoArgs,
-    argv: () => ['vm', 'create', '-t', TEMPLATE_NAME, '-i', UBUNTU_IMAGE.file, '-s', GUEST_DISK_SIZE, '-C', '-k', GUEST_KEY_PATH, GUEST_NAME],
+    // The guest's static address (src/bhyve/guest-network.ts): a schema of IPv4 addresses, so `-n` carries no free text.
+    args: z.object({ network: GuestNetwork }).strict(),
+    argv: (a) => ['vm', 'create', '-t', TEMPLATE_NAME, '-i', UBUNTU_IMAGE.file, '-s', GUEST_DISK_SIZE, '-C', '-k', GUEST_KEY_PATH, '-n', netconfigArgument(a.network), GUEST_NAME],
     privileged: true,
     // qemu-img writes the image onto a 40 GB disk file: minutes on the X220's disk.
     timeoutMs: 30 * MINUTE,

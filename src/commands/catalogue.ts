@@ -23,6 +23,7 @@ import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
 import { guestCommands } from './guest-commands';
+import { networkCommands } from './network-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
 const NoArgs = z.object({}).strict();
@@ -340,6 +341,7 @@ export const catalogue = {
   ...jobCheckCommands,
   ...bhyveCommands,
   ...guestCommands,
+  ...networkCommands,
 } as const;
 
 export type Catalogue = typeof catalogue;

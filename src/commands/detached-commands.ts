@@ -33,8 +33,8 @@ export const detachable = {
 } as const;
 export type DetachableId = keyof typeof detachable;
 /** The detachable commands that take no arguments; the others are listed in StartArgs with their own. */
-const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull', 'pkgInstallVmBhyve', 'vmImgFetch', 'vmCreate']);
-export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool', 'pkgInstall', 'pkgUpgrade']);
+const WithoutArgs = z.enum(['debootstrap', 'llamaBuild', 'modelFetch', 'ollamaPull', 'pkgInstallVmBhyve', 'vmImgFetch']);
+export const DetachableId = z.enum([...WithoutArgs.options, 'jailInstallNvidia', 'pkgInstallTool', 'pkgInstall', 'pkgUpgrade', 'vmCreate']);
 export const isDetachable = (id: string): id is DetachableId => Object.hasOwn(detachable, id);
 
 const Job = z.object({ jobId: JobId }).strict();
@@ -46,6 +46,7 @@ export const StartArgs = z.discriminatedUnion('command', [
   z.object({ jobId: JobId, command: z.literal('pkgInstallTool'), args: jailCommands.pkgInstallTool.args }).strict(),
   z.object({ jobId: JobId, command: z.literal('pkgInstall'), args: driverPackageCommands.pkgInstall.args }).strict(),
   z.object({ jobId: JobId, command: z.literal('pkgUpgrade'), args: driverPackageCommands.pkgUpgrade.args }).strict(),
+  z.object({ jobId: JobId, command: z.literal('vmCreate'), args: bhyveCommands.vmCreate.args }).strict(),
 ]);
 export type StartArgs = z.infer<typeof StartArgs>;
 
@@ -59,6 +60,8 @@ function innerArgv(a: StartArgs): string[] {
       return detachable.pkgInstall.argv(a.args);
     case 'pkgUpgrade':
       return detachable.pkgUpgrade.argv(a.args);
+    case 'vmCreate':
+      return detachable.vmCreate.argv(a.args);
     default:
       return detachable[a.command].argv({});
   }

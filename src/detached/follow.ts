@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GuestNetwork } from '../bhyve/guest-network';
 import { DetachableId, detachable } from '../commands/detached-commands';
 import type { CommandRunner } from '../commands/runner';
 import type { CommandProgress } from '../commands/types';
@@ -19,10 +20,10 @@ export const SavedJob = z
     actionId: z.string().max(100),
     startedAt: z.string(),
     /**
-     * The command's arguments, as its catalogue entry takes them (none for most; a list of packages for pkg).
-     * Checked again by that entry's own schema before anything is made of them.
+     * The command's arguments, as its catalogue entry takes them (none for most; a list of packages for pkg;
+     * the guest's network for vm create). Checked again by that entry's own schema before anything is made of them.
      */
-    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string().max(200)).max(16)])).default({}),
+    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string().max(200)).max(16), GuestNetwork])).default({}),
   })
   .strict();
 export type SavedJob = z.infer<typeof SavedJob>;

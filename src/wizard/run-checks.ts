@@ -58,8 +58,9 @@ export class CheckRound {
     // Readings that must follow the first commands run afresh, after them (see CheckDefinition.then).
     if (check.then && !runs.some((r) => r.outcome === 'cancelled')) {
       // Every value of a `then` map is an Invocation (defineCheck's type says so); the widened type forgot it.
-      const later: Record<string, Invocation<unknown>> = check.then;
+      const later: Record<string, Invocation<unknown> | undefined> = typeof check.then === 'function' ? check.then(byName as never, context) : check.then;
       for (const [name, invocation] of Object.entries(later)) {
+        if (invocation === undefined) continue;
         const run = await this.limited(invocation.command, invocation.args);
         byName[name] = run;
         runs.push(run);

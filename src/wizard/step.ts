@@ -18,7 +18,8 @@ export function invoke<C extends CommandId>(command: C, args: ArgsOf<Catalogue[C
   return { command, args };
 }
 
-export type Runs<M> = { [K in keyof M]: M[K] extends Invocation<infer R> ? CommandRun<R> : never };
+// NonNullable: a `then` map may leave a reading out (an optional key), and its run is then absent too.
+export type Runs<M> = { [K in keyof M]: NonNullable<M[K]> extends Invocation<infer R> ? CommandRun<R> : never };
 
 export type VerdictStatus = Extract<CheckStatus, 'pass' | 'warn' | 'fail' | 'skip' | 'error'>;
 
@@ -60,6 +61,8 @@ export interface InputDefinition {
   readonly choices?: readonly InputChoice[];
   /** The option the step's last check results recommend; null while they do not say. */
   readonly recommended?: (results: Readonly<Record<string, CheckResult>>) => number | null;
+  /** Whether the step shows the input as the user set up its other inputs (a route's own setting); absent: always. */
+  readonly appliesWhen?: (inputs: Readonly<Record<string, number>>) => boolean;
 }
 
 export interface InputChoice {
@@ -94,9 +97,11 @@ export interface CheckDefinition<
   readonly usesGuestKey?: boolean;
   /**
    * Run once `commands` have finished, never shared with other checks: readings that must come after them,
-   * like the GPU's temperature right after a benchmark has worked it.
+   * like the GPU's temperature right after a benchmark has worked it. As a function: readings whose arguments
+   * come from the first runs or the inputs (whether an address the user chose is taken); its optional keys
+   * may be left out.
    */
-  readonly then?: T;
+  readonly then?: T | ((runs: Runs<M>, context: EvaluationContext) => T);
   /** Pure: the same runs give the same verdict. */
   readonly evaluate: (runs: Runs<M & T>, context: EvaluationContext) => Verdict;
 }

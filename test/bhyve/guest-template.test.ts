@@ -76,10 +76,15 @@ describe('the guest key file', () => {
 });
 
 describe('the vm-bhyve commands', () => {
-  it('take no free text but an interface name', () => {
-    expect(bhyveCommands.vmCreate.argv({})).toEqual([
-      'vm', 'create', '-t', 'egpu-cuda', '-i', 'ubuntu-24.04-server-cloudimg-amd64.img', '-s', '40G', '-C', '-k', GUEST_KEY_PATH, 'cuda',
+  it('take no free text but an interface name and IPv4 addresses', () => {
+    const network = { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: ['192.168.1.1'] };
+    expect(bhyveCommands.vmCreate.argv({ network })).toEqual([
+      'vm', 'create', '-t', 'egpu-cuda', '-i', 'ubuntu-24.04-server-cloudimg-amd64.img', '-s', '40G', '-C', '-k', GUEST_KEY_PATH,
+      '-n', 'ip=192.168.1.200/24;gateway=192.168.1.1;nameservers=192.168.1.1', 'cuda',
     ]);
+    for (const bad of [{ ...network, gateway: '192.168.1.1;hostname=x' }, { ...network, nameservers: ['1.1.1.1,8.8.8.8'] }, { ...network, prefix: 31 }]) {
+      expect(bhyveCommands.vmCreate.args.safeParse({ network: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
     expect(bhyveCommands.vmSwitchAdd.argv(bhyveCommands.vmSwitchAdd.args.parse({ iface: 'em0' }))).toEqual(['vm', 'switch', 'add', 'public', 'em0']);
     for (const iface of ['em0; reboot', '-f', 'em', 'EM0', 'em0 re0']) expect(bhyveCommands.vmSwitchAdd.args.safeParse({ iface }).success, iface).toBe(false);
     expect(bhyveCommands.vmDestroy.argv({})).toEqual(['vm', 'destroy', '-f', 'cuda']);

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { guestKeyFile } from '../../src/bhyve/guest-key';
 import { renderGuestTemplate } from '../../src/bhyve/guest-template';
-import { GUEST_CONFIG_PATH, TEMPLATE_PATH } from '../../src/bhyve/layout';
+import { GUEST_CONFIG_PATH, GUEST_NETWORK_CONFIG_PATH, TEMPLATE_PATH } from '../../src/bhyve/layout';
+import { parseGuestNetworkConfig } from '../../src/bhyve/guest-network';
 import { GUEST_KEY_PATH } from '../../src/bhyve/guest-key';
 import { bhyveCommands } from '../../src/commands/bhyve-commands';
 import { parseVmList } from '../../src/commands/parsers/vm-list';
@@ -16,6 +17,7 @@ import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import type { ExecResult } from '../../src/host/types';
 
 const KEY = `ssh-ed25519 ${'B'.repeat(68)} egpu-wizard-guest`;
+const NETWORK = { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: ['192.168.1.1'] };
 const GPU = 'pci0:5:0:0';
 
 /** An X220 whose GPU is reserved for ppt(4) (or not), with the wizard's rc.conf lines (or not). */
@@ -48,7 +50,7 @@ async function createdGuest(m: ReturnType<typeof x220>) {
   expect((await m.write(TEMPLATE_PATH, renderGuestTemplate({ passthru: '5/0/0', memoryGib: 5, cpus: 2 }))).exitCode).toBe(0);
   expect((await m.write(GUEST_KEY_PATH, guestKeyFile(KEY))).exitCode).toBe(0);
   expect((await m.asRoot(bhyveCommands.vmImgFetch.argv({}))).exitCode).toBe(0);
-  const created = await m.asRoot(bhyveCommands.vmCreate.argv({}));
+  const created = await m.asRoot(bhyveCommands.vmCreate.argv({ network: NETWORK }));
   expect(created.stderr).toBe('');
   expect(created.exitCode).toBe(0);
 }
@@ -84,8 +86,10 @@ describe('vm-bhyve on the simulated X220', () => {
     if (!conf.ok) throw new Error(conf.error.message);
     expect(['passthru0', 'wired_memory', 'disk1_name', 'disk0_size'].map((k) => getValue(conf.value, k))).toEqual(['5/0/0', 'yes', 'seed.iso', null]);
     expect(state.files['/vm/cuda/seed.iso']).toContain(KEY);
+    // The static address, as vm-bhyve writes it for cloud-init, reads back as given.
+    expect(parseGuestNetworkConfig(state.files[GUEST_NETWORK_CONFIG_PATH] ?? '')).toEqual(NETWORK);
     // A second create of the same name is refused, and nothing changes.
-    expect((await m.asRoot(bhyveCommands.vmCreate.argv({}))).stderr).toContain('already exists');
+    expect((await m.asRoot(bhyveCommands.vmCreate.argv({ network: NETWORK }))).stderr).toContain('already exists');
   });
 
   it('runs the guest only with the card on ppt(4) and VT-d on; otherwise the log says why', async () => {

@@ -48,6 +48,8 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   discardStaged: { path: '/boot/loader.conf' },
   pkgInstall: { packages: ['nvidia-driver-580', 'linux-nvidia-libs-580'] },
   pkgUpgrade: { packages: ['nvidia-driver-580'] },
+  pingAddress: { address: '192.168.1.200' },
+  vmCreate: { network: { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: ['192.168.1.1'] } },
   kldload: { module: 'nvidia-modeset' },
   pkgInstallTool: { package: 'debootstrap' },
   listDir: { dir: '/dev' },

@@ -16,6 +16,7 @@ import { SimulatedHost } from '../../src/host/simulated/simulated-host';
 import { lastStart, vmNetworkCheck, vmRunningCheck } from '../../src/steps/cuda-jail/vm-checks';
 import { wizardSteps } from '../../src/steps';
 import { CheckRound } from '../../src/wizard/run-checks';
+import { vmAddressCheck } from '../../src/steps/cuda-jail/vm-address';
 import { atCudaJail, atFirstModel, files } from './walk';
 
 const STEP = 'cuda-jail';
@@ -78,9 +79,27 @@ describe('the passthrough route builds and starts the virtual machine', () => {
     state = await call('wizard:runAction', { stepId: STEP, actionId: 'vm-network', confirmed: true });
     expect(check(state, 'vm-network')?.status).toBe('pass');
 
+    // The guest's fixed address: em0's network, the host number chosen (.200 by default), nothing there.
+    expect(check(state, 'vm-address')).toMatchObject({ status: 'pass', reason: { key: 'vm.address.free', params: { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: '192.168.1.1', host: '192.168.1.23' } } });
+    expect(lines(state, 'vm-address')).toContain('2 packets transmitted, 0 packets received, 100.0% packet loss');
+    expect(state.current.inputs.map((i) => i.id)).toEqual(['route', 'guest-host']);
+    for (const [value, key] of [[20, 'vm.address.taken'], [23, 'vm.address.isHost'], [1, 'vm.address.isGateway']] as const) {
+      state = await call('wizard:setInput', { stepId: STEP, inputId: 'guest-host', value });
+      expect(check(state, 'vm-address')?.reason?.key, String(value)).toBe(key);
+      // Whatever is wrong with the address, the guest is not offered: its action waits for every earlier check.
+      expect(offered(state)).not.toContain('vm-guest');
+      if (key !== 'vm.address.taken') expect(check(state, 'vm-guest')?.reason?.key).toBe('vm.guest.noAddress');
+    }
+    // The evidence for a taken address is the ARP table's line for it.
+    state = await call('wizard:setInput', { stepId: STEP, inputId: 'guest-host', value: 20 });
+    expect(lines(state, 'vm-address')).toEqual([expect.stringMatching(/^\? \(192\.168\.1\.20\) at 00:11:32:8f:0c:d4 on em0 /)]);
+    state = await call('wizard:setInput', { stepId: STEP, inputId: 'guest-host', value: 200 });
     expect(check(state, 'vm-guest')?.reason?.key).toBe('vm.guest.missing');
     expect(state.current.actions.find((a) => a.id === 'vm-guest')?.commands.map((c) => c.argv[1])).toEqual(['img', 'create']);
+    expect(state.current.actions.find((a) => a.id === 'vm-guest')?.commands[1]?.argv).toEqual(expect.arrayContaining(['-n', 'ip=192.168.1.200/24;gateway=192.168.1.1;nameservers=192.168.1.1']));
     state = await call('wizard:runAction', { stepId: STEP, actionId: 'vm-guest', confirmed: true });
+    // Made, the guest's address is the one vm-bhyve wrote for cloud-init, and no longer tried with ping.
+    expect(check(state, 'vm-address')).toMatchObject({ status: 'pass', reason: { key: 'vm.address.ok', params: { address: '192.168.1.200' } } });
     expect(check(state, 'vm-guest')).toMatchObject({ status: 'pass', reason: { key: 'vm.guest.ok', params: { memory: '5G', cpus: 2 } } });
     expect(check(state, 'vm-running')?.reason?.key).toBe('vm.running.stopped');
 
@@ -99,7 +118,7 @@ describe('the passthrough route builds and starts the virtual machine', () => {
 });
 
 /** A check run on a simulated X220 after `prepare` has run some commands as root. */
-async function verdictOn(scenario: ReturnType<typeof loadScenario>, check: typeof vmRunningCheck, prepare: (root: (argv: string[], stdin?: string) => Promise<void>) => Promise<void>) {
+async function verdictOn(scenario: ReturnType<typeof loadScenario>, check: typeof vmRunningCheck | typeof vmAddressCheck, prepare: (root: (argv: string[], stdin?: string) => Promise<void>) => Promise<void>) {
   const host = new SimulatedHost(scenario, { clock: new VirtualClock() });
   const root = async (argv: string[], stdin = '') => {
     const r = await host.exec({ argv: ['sudo', '-S', '-p', '', '-k', '--', ...argv], stdin: `demo\n${stdin}`, timeoutMs: 3_600_000 });
@@ -182,5 +201,24 @@ describe('inputs across steps', () => {
     const ids = wizardSteps.flatMap((s) => (s.inputs ?? []).map((i) => i.id));
     expect(ids).toContain('route');
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('the guest’s address', () => {
+  it('is taken when something answers pings there, even if the ARP table has not seen it', async () => {
+    const scenario = loadScenario('x220-vtd');
+    if (!scenario.lan) throw new Error('x220-vtd has no LAN');
+    scenario.lan.neighbours.push({ address: '192.168.1.200', mac: '3c:22:fb:10:20:30', unseen: true });
+    const verdict = await verdictOn(scenario, vmAddressCheck, async () => {});
+    expect(verdict).toMatchObject({ status: 'fail', reason: { key: 'vm.address.answers', params: { address: '192.168.1.200' } } });
+    expect(verdict.evidence.flatMap((e) => e.lines.map((l) => l.text))).toContain('64 bytes from 192.168.1.200: icmp_seq=0 ttl=64 time=0.412 ms');
+  });
+
+  it('waits for a network the laptop reaches the Internet through', async () => {
+    const scenario = loadScenario('x220-vtd');
+    if (!scenario.lan) throw new Error('x220-vtd has no LAN');
+    scenario.lan.gateway = '10.0.0.1';
+    const verdict = await verdictOn(scenario, vmAddressCheck, async () => {});
+    expect(verdict).toMatchObject({ status: 'fail', reason: { key: 'vm.address.noGateway', params: { iface: 'em0' } } });
   });
 });

@@ -368,6 +368,21 @@ export const Scenario = z
     bhyveGuests: z.array(z.object({ name: z.string().min(1), pid: z.number().int().positive() }).strict()).optional(),
     /** Inside the passthrough guest: what the wizard installed there. */
     ubuntuGuest: UbuntuGuest.optional(),
+    /**
+     * The host's wired network: its card's IPv4 address (DHCP gave it), the router, and the other machines that
+     * answer on it. Absent: a machine with no network but its loopback.
+     */
+    lan: z
+      .object({
+        iface: z.string().regex(/^[a-z]+[0-9]+$/),
+        address: z.string(),
+        prefix: z.number().int().min(8).max(30),
+        gateway: z.string(),
+        /** `unseen`: the host has not talked to it yet, so its ARP table lacks it, but it answers pings. */
+        neighbours: z.array(z.object({ address: z.string(), mac: z.string(), unseen: z.boolean().optional() }).strict()),
+      })
+      .strict()
+      .optional(),
     /** How the GPU reads right after a sustained load (a benchmark); absent: a P4 with a working fan. */
     underLoad: NvidiaGpu.partial().optional(),
   })

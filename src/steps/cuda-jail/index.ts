@@ -7,6 +7,7 @@ import { RESERVE_CHECK, reserveCheck } from './reserve-check';
 import { jailChosen, routeCheck, routeInput } from './route';
 import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
 import { GUEST_CHECKS, guestChecks, type GuestCheckId } from './guest-checks';
+import { guestHostInput } from './vm-address';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
 
@@ -50,7 +51,7 @@ export const cudaJailStep: StepDefinition = {
   instructions: ['route.instructions', 'jail.instructions.why', 'jail.instructions.files', 'jail.instructions.cuda12', 'jail.instructions.shim'],
   illustration: null,
   checklist: [],
-  inputs: [routeInput],
+  inputs: [routeInput, guestHostInput],
   checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck, ...vmChecks, ...guestChecks],
   actions: [
     ...jailActions(),

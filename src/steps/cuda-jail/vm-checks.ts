@@ -17,13 +17,14 @@ import { readFile } from './jail-files';
 import { hasPackage, read } from './reads';
 import { passthroughChosen } from './route';
 import { guestFilesPlan, vmRcChange } from './vm-files';
+import { addressReads, plannedAddress, vmAddressCheck } from './vm-address';
 
 /**
  * The passthrough route's virtual machine, one check per piece in the order they are built: vm-bhyve
- * installed, rc.conf and `vm init`, the guest's template and key, the virtual switch on a wired card, the
- * guest created from Ubuntu's cloud image, and the guest running with the card.
+ * installed, rc.conf and `vm init`, the guest's template and key, the virtual switch on a wired card, its
+ * address (vm-address.ts), the guest created from Ubuntu's cloud image, and the guest running with the card.
  */
-export const VM_CHECKS = ['vm-bhyve', 'vm-host', 'vm-template', 'vm-network', 'vm-guest', 'vm-running'] as const;
+export const VM_CHECKS = ['vm-bhyve', 'vm-host', 'vm-template', 'vm-network', 'vm-address', 'vm-guest', 'vm-running'] as const;
 export type VmCheckId = (typeof VM_CHECKS)[number];
 
 const vmRead = {
@@ -178,21 +179,25 @@ export const vmGuestCheck = defineCheck({
   id: 'vm-guest',
   title: 'vm.check.guest',
   ...onPassthrough,
-  commands: { systemConf: vmRead.systemConf, list: vmRead.list, images: vmRead.images, template: vmRead.template, key: vmRead.key },
-  evaluate: ({ systemConf, list, images, template, key }): Verdict => {
+  commands: { systemConf: vmRead.systemConf, list: vmRead.list, images: vmRead.images, template: vmRead.template, key: vmRead.key, ...addressReads },
+  evaluate: (runs, context): Verdict => {
+    const { systemConf, list, images, template, key } = runs;
     const early = beforeInit(systemConf, 'vm.guest.later', { name: GUEST_NAME });
     if (early !== null) return early;
     if (!list.parsed.ok) return unreadable(list, 'vm list');
     const guest = list.parsed.value.guests.find((g) => g.name === GUEST_NAME);
-    const params = { name: GUEST_NAME, release: UBUNTU_IMAGE.release, image: UBUNTU_IMAGE.file };
+    const params: Record<string, string | number> = { name: GUEST_NAME, release: UBUNTU_IMAGE.release, image: UBUNTU_IMAGE.file };
     if (guest !== undefined) {
       return { status: 'pass', reason: msg('vm.guest.ok', { ...params, memory: guest.memory, cpus: guest.cpus ?? '?' }), advice: [], evidence: [evidenceOf(list, (_t, n) => n === 1 || n === guest.line)] };
     }
     const filesThere = template.parsed.ok && template.parsed.value.content !== null && key.parsed.ok && key.parsed.value.content !== null;
     if (!filesThere) return later('vm.guest.noTemplate', { name: GUEST_NAME, template: TEMPLATE_PATH });
     if (!images.parsed.ok) return unreadable(images, `${VM_DIR}/.img`);
+    // The address check says what is wrong with the address; the guest waits for one that works.
+    const planned = plannedAddress(runs, context.inputs ?? {});
+    if (planned?.plan.ok !== true) return later('vm.guest.noAddress', { name: GUEST_NAME });
     const hasImage = (images.parsed.value.entries ?? []).includes(UBUNTU_IMAGE.file);
-    const commands: Invocation<unknown>[] = [...(hasImage ? [] : [invoke('vmImgFetch', {})]), invoke('vmCreate', {})];
+    const commands: Invocation<unknown>[] = [...(hasImage ? [] : [invoke('vmImgFetch', {})]), invoke('vmCreate', { network: planned.plan.network })];
     return {
       status: 'fail',
       reason: msg(hasImage ? 'vm.guest.missingHaveImage' : 'vm.guest.missing', params),
@@ -248,4 +253,4 @@ export const vmRunningCheck = defineCheck({
   },
 });
 
-export const vmChecks = [vmBhyveCheck, vmHostCheck, vmTemplateCheck, vmNetworkCheck, vmGuestCheck, vmRunningCheck];
+export const vmChecks = [vmBhyveCheck, vmHostCheck, vmTemplateCheck, vmNetworkCheck, vmAddressCheck, vmGuestCheck, vmRunningCheck];

@@ -23,10 +23,11 @@ import { trueTool } from './true';
 import { uname } from './uname';
 import { makeWhich } from './which';
 import { mkdir, vm } from './vm';
+import { arp, ifconfig, ping, route } from './net';
 
 const which = makeWhich((machine, program) => findTool(machine, program)?.path(machine) ?? null);
 
-export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, ps, vm, mkdir];
+export const tools: readonly Tool[] = [acpidump, cat, chmod, chown, dmesg, doas, mv, rm, stat, tee, id, kenv, kldload, kldstat, nvidiaSmi, pciconf, pkg, reboot, shutdown, sudo, sysctl, trueTool, uname, which, debootstrap, fetch, find, jexec, jls, ls, mount, nvSglrun, service, tar, vulkaninfo, daemon, tail, kill, ps, vm, mkdir, ifconfig, route, arp, ping];
 
 /** Finds what `argv[0]` runs on this machine: a bare name, or the program's full path. */
 export function findTool(machine: MachineView, program: string): Tool | null {

@@ -11,7 +11,7 @@ import { ran, usage, type Ran, type Tool } from './tool';
 
 const VM = '/usr/local/sbin/vm';
 const err = (text: string): Ran => ran(1, [], [`${VM}: ERROR: ${text}`]);
-const USAGE = `Usage: vm ...\n    init\n    switch create <name>\n    switch add <switch> <interface>\n    img [url]\n    create [-d datastore] [-t template] [-s size] [-i image] [-C -k pubkey] <name>\n    start <name>\n    stop <name>\n    destroy [-f] <name>\n    list`;
+const USAGE = `Usage: vm ...\n    init\n    switch create <name>\n    switch add <switch> <interface>\n    img [url]\n    create [-d datastore] [-t template] [-s size] [-i image] [-C -k pubkey] [-n network-config] <name>\n    start <name>\n    stop <name>\n    destroy [-f] <name>\n    list`;
 
 /** rc.conf read the way load_rc_config does for the two settings vm-bhyve needs. */
 function rcSetting(m: MachineView, key: string): string | null {
@@ -80,7 +80,30 @@ function list(m: MachineView, dir: string): Ran {
   return ran(0, rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 2))).join('')));
 }
 
-/** `vm create -t T -i IMAGE -s SIZE -C -k KEYFILE NAME`, the form the catalogue uses. */
+/**
+ * What vm-bhyve's core::create_cloud_init writes for `-n "ip=A/P;gateway=G;nameservers=N1,N2"`: netplan
+ * matching the guest's MAC, a static address and no DHCP.
+ */
+function networkConfig(value: string, mac: string): string {
+  const field = (name: string): string => new RegExp(`${name}=([^;]*)`).exec(value)?.[1] ?? '';
+  return [
+    'version: 2',
+    'ethernets:',
+    '  id0:',
+    '    set-name: eth0',
+    '    match:',
+    `      macaddress: "${mac}"`,
+    '    addresses:',
+    `      - ${field('ip')}`,
+    `    gateway4: ${field('gateway')}`,
+    '    nameservers:',
+    '      search: []',
+    `      addresses: [${field('nameservers')}]`,
+    '',
+  ].join('\n');
+}
+
+/** `vm create -t T -i IMAGE -s SIZE -C -k KEYFILE -n NETCONFIG NAME`, the form the catalogue uses. */
 function create(m: MachineView, dir: string, args: readonly string[]): Ran {
   const options = new Map<string, string>();
   let cloudInit = false;
@@ -90,7 +113,7 @@ function create(m: MachineView, dir: string, args: readonly string[]): Ran {
     if (flag === '-C') {
       cloudInit = true;
       index += 1;
-    } else if (['-t', '-i', '-s', '-k', '-d'].includes(flag) && args[index + 1] !== undefined) {
+    } else if (['-t', '-i', '-s', '-k', '-d', '-n'].includes(flag) && args[index + 1] !== undefined) {
       options.set(flag, args[index + 1] ?? '');
       index += 2;
     } else return usage(USAGE);
@@ -105,9 +128,11 @@ function create(m: MachineView, dir: string, args: readonly string[]): Ran {
   const keyFile = options.get('-k');
   if (keyFile !== undefined && !cloudInit) return err('cloud-init is required for injecting public key. Use -C to enable it.');
   if (keyFile !== undefined && m.files[keyFile] === undefined) return err(`can't read file with public key (${keyFile})`);
+  const mac = '58:9c:fc:0a:1b:2c';
+  const netconfig = options.get('-n');
   const conf = withSettings(m.files[template] ?? '', {
     uuid: '6f1c2b9a-0d4e-4a57-9b1e-3c5d7e9f0a1b',
-    network0_mac: '58:9c:fc:0a:1b:2c',
+    network0_mac: mac,
     disk0_size: null,
     ...(cloudInit ? { disk1_type: 'ahci-cd', disk1_dev: 'file', disk1_name: 'seed.iso' } : {}),
   });
@@ -118,6 +143,8 @@ function create(m: MachineView, dir: string, args: readonly string[]): Ran {
       state.files[guestConf(dir, name)] = conf;
       if (image !== undefined) state.files[`${dir}/${name}/disk0.img`] = `raw image of ${image}\n`;
       if (cloudInit) state.files[`${dir}/${name}/seed.iso`] = `cidata: ${state.files[keyFile ?? ''] ?? ''}`;
+      // vm-bhyve reads -n only for cloud-init; without -C it is ignored.
+      if (cloudInit && netconfig !== undefined) state.files[`${dir}/${name}/.cloud-init/network-config`] = networkConfig(netconfig, mac);
     },
   });
 }
