@@ -22,21 +22,8 @@ import { atCudaJail } from './walk';
 
 const STEP = 'cuda-jail';
 const ADDRESS = '192.168.1.50';
-/** What vm-bhyve writes for `vm create -C -n "ip=192.168.1.50/24;gateway=192.168.1.1;nameservers=192.168.1.1"`. */
-const NETWORK_CONFIG = [
-  'version: 2',
-  'ethernets:',
-  '  id0:',
-  '    match:',
-  '      macaddress: "58:9c:fc:0a:1b:2c"',
-  '    addresses:',
-  `      - ${ADDRESS}/24`,
-  '    gateway4: 192.168.1.1',
-  '    nameservers:',
-  '      addresses: [192.168.1.1]',
-  '',
-].join('\n');
-
+/** The address the wizard plans on the simulated X220's LAN (the guest-host input's default). */
+const WALK_ADDRESS = '192.168.1.200';
 const check = (state: WizardState, id: string) => state.current.checks.find((c) => c.id === id);
 const offered = (state: WizardState) => state.current.actions.filter((a) => a.offered).map((a) => a.id);
 const lines = (state: WizardState, id: string) => check(state, id)?.evidence.flatMap((e) => e.lines.map((l) => l.text)) ?? [];
@@ -51,9 +38,7 @@ const asRoot = (host: SimulatedHost) => async (argv: string[], stdin = '') => {
 async function createdGuest(root: (argv: string[], stdin?: string) => Promise<void>) {
   for (const argv of [['pkg', 'install', '-y', 'vm-bhyve', 'bhyve-firmware', 'qemu-tools'], ['mkdir', '-p', '/vm'], ['vm', 'init']]) await root(argv);
   await root(['tee', TEMPLATE_PATH], renderGuestTemplate({ passthru: '5/0/0', memoryGib: 5, cpus: 2 }));
-  await root(['vm', 'create', '-t', 'egpu-cuda', 'cuda']);
-  // Until `vm create -n` writes it, the file vm-bhyve makes for cloud-init is put there directly.
-  await root(['tee', GUEST_NETWORK_CONFIG_PATH], NETWORK_CONFIG);
+  await root(['vm', 'create', '-t', 'egpu-cuda', '-C', '-n', `ip=${ADDRESS}/24;gateway=192.168.1.1;nameservers=192.168.1.1`, 'cuda']);
 }
 
 describe('inside the passthrough guest', () => {
@@ -83,16 +68,15 @@ describe('inside the passthrough guest', () => {
       state = await call('wizard:runAction', { stepId: STEP, actionId: action, confirmed: true });
       expect(check(state, action)?.status, action).toBe('pass');
     }
-    await asRoot(host())(['tee', GUEST_NETWORK_CONFIG_PATH], NETWORK_CONFIG);
     // Created but stopped: ssh finds nobody at the address.
     state = await call('wizard:runChecks', { stepId: STEP });
-    expect(check(state, 'guest-reach')).toMatchObject({ status: 'error', reason: { key: 'ssh.error.unreachable', params: { host: `ubuntu@${ADDRESS}` } } });
+    expect(check(state, 'guest-reach')).toMatchObject({ status: 'error', reason: { key: 'ssh.error.unreachable', params: { host: `ubuntu@${WALK_ADDRESS}` } } });
     state = await call('wizard:runAction', { stepId: STEP, actionId: 'vm-running', confirmed: true });
     expect(check(state, 'vm-running')?.status).toBe('pass');
 
     // Logged in with the wizard's key; the evidence is the address in the network-config and os-release.
-    expect(check(state, 'guest-reach')).toMatchObject({ status: 'pass', reason: { key: 'guest.reach.ok', params: { address: ADDRESS, user: 'ubuntu', key: 'bhyve/guest_ed25519', release: '24.04' } } });
-    expect(lines(state, 'guest-reach')).toEqual(expect.arrayContaining([`      - ${ADDRESS}/24`, 'VERSION_ID="24.04"']));
+    expect(check(state, 'guest-reach')).toMatchObject({ status: 'pass', reason: { key: 'guest.reach.ok', params: { address: WALK_ADDRESS, user: 'ubuntu', key: 'bhyve/guest_ed25519', release: '24.04' } } });
+    expect(lines(state, 'guest-reach')).toEqual(expect.arrayContaining([`      - ${WALK_ADDRESS}/24`, 'VERSION_ID="24.04"']));
     expect(check(state, 'guest-driver')).toMatchObject({ status: 'fail', reason: { key: 'guest.driver.missing', params: { missing: 'nvidia-headless-580-server, nvidia-utils-580-server' } } });
     expect(check(state, 'guest-smi')?.reason?.key).toBe('guest.smi.later');
     expect(offered(state)).toEqual(['guest-driver']);
@@ -119,7 +103,7 @@ describe('inside the passthrough guest', () => {
     const audit = (await import('node:fs/promises')).readFile(join(dataDir, 'audit.log'), 'utf8');
     const entries = (await audit).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LogEntry);
     const install = entries.find((e) => e.commandId === 'guestAptInstallDriver');
-    expect(install).toMatchObject({ host: `ssh://ubuntu@${ADDRESS}`, outcome: 'ok', privileged: true });
+    expect(install).toMatchObject({ host: `ssh://ubuntu@${WALK_ADDRESS}`, outcome: 'ok', privileged: true });
     expect(install?.argv.slice(0, 3)).toEqual(['sudo', '-n', '--']);
     expect(entries.some((e) => e.commandId === 'vmGuestNetwork' && e.host === 'sim:x220-vtd')).toBe(true);
 
