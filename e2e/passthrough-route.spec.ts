@@ -71,7 +71,7 @@ for (const locale of bothLocales) {
       // Inside the guest: the wizard logs in at the network-config's address, installs the driver, sees the card, proves CUDA.
       await expect(ui.check(page, 'guest.check.reach').getByText(ui.tr('guest.reach.ok', { name: 'cuda', address: GUEST_ADDRESS, user: 'ubuntu', key: 'bhyve/guest_ed25519', release: '24.04' }))).toBeVisible();
       const driver = page.getByRole('article', { name: ui.tr('guest.action.guest-driver.title') });
-      await expect(driver.getByText(/apt-get -y -o APT::Status-Fd=1 install nvidia-headless-580-server nvidia-utils-580-server/)).toBeVisible();
+      await expect(driver.getByText(/apt-get -y -o APT::Status-Fd=1 -o DPkg::Lock::Timeout=600 install nvidia-headless-580-server nvidia-utils-580-server/)).toBeVisible();
       await ui.runAction(page, 'guest.action.guest-driver.title');
       await expect(ui.check(page, 'guest.check.driver').getByText(ui.tr('guest.driver.ok', { packages: 'nvidia-headless-580-server, nvidia-utils-580-server', loaded: '580.95.05' }))).toBeVisible();
       await expect(ui.check(page, 'guest.check.smi').getByText(ui.tr('guest.smi.ok', { name: 'Tesla P4', memory: 7680, version: '580.95.05' }))).toBeVisible();

@@ -36,8 +36,11 @@ export const GUEST_CUDA_RUNFILE = `/var/tmp/${CUDA_TOOLKIT.runfile}` as const;
 /** What the kernel module reports once loaded (`NVRM version: … Kernel Module  580.95.05 …`). */
 export const GUEST_NVRM_VERSION = '/proc/driver/nvidia/version';
 
-/** apt-get without questions: debconf would otherwise wait for an answer nobody sees. */
-const aptGet = (...args: string[]): string[] => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', ...args];
+/**
+ * apt-get without questions (debconf would otherwise wait for an answer nobody sees), waiting up to ten
+ * minutes for dpkg's lock: a fresh cloud image runs unattended-upgrades right after its first boot.
+ */
+const aptGet = (...args: string[]): string[] => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', '-o', 'DPkg::Lock::Timeout=600', ...args];
 
 /**
  * apt's machine-readable status (`APT::Status-Fd`): `dlstatus:3:12.5:Retrieving file 3 of 42` while it
@@ -61,15 +64,23 @@ export function wgetProgress(line: string): CommandProgress | null {
 export const GuestPackage = z.object({ name: z.string().min(1), version: z.string().min(1), line: z.number().int().positive() }).strict();
 export type GuestPackage = z.infer<typeof GuestPackage>;
 
-/** `${db:Status-Abbrev}\t${Package}\t${Version}`: only `ii ` rows are installed; unknown names go to stderr. */
-export function parseDpkgQuery(out: CommandOutput): ParseResult<{ installed: GuestPackage[] }> {
+/**
+ * `${db:Status-Abbrev}\t${Package}\t${Version}`: `ii ` rows are installed; an `i` wanted but left Unpacked,
+ * half-conFigured, Half-installed or waiting for triggers is unfinished (dpkg was cut off); unknown names go
+ * to stderr.
+ */
+export function parseDpkgQuery(out: CommandOutput): ParseResult<{ installed: GuestPackage[]; unfinished: GuestPackage[] }> {
   if (out.exitCode !== 0 && !/no packages found matching/.test(out.stderr)) return parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
   const installed: GuestPackage[] = [];
+  const unfinished: GuestPackage[] = [];
   out.stdout.split('\n').forEach((text, i) => {
-    const row = /^ii \t(\S+)\t(\S+)$/.exec(text);
-    if (row) installed.push({ name: row[1] ?? '', version: row[2] ?? '', line: i + 1 });
+    const row = /^i([a-zA-Z])[ R]\t(\S+)\t(\S+)$/.exec(text);
+    if (row === null) return;
+    const entry = { name: row[2] ?? '', version: row[3] ?? '', line: i + 1 };
+    if (row[1] === 'i') installed.push(entry);
+    else if (/^[HUFWt]$/.test(row[1] ?? '')) unfinished.push(entry);
   });
-  return { ok: true, value: { installed } };
+  return { ok: true, value: { installed, unfinished } };
 }
 
 /** `/proc/driver/nvidia/version`: the loaded module's release; absent (null) while it is not loaded. */
@@ -126,7 +137,8 @@ export const guestCommands = {
    * Not a detached job: src/detached is built on FreeBSD's daemon(8), kern.boottime and the host's progress
    * file, and a guest job would need a Linux wrapper (setsid, /proc/stat's btime) and a follower that goes
    * through the guest. So apt runs as a child of the SSH session, with a long timeout and its own progress
-   * lines. If the session breaks, dpkg says so on the next run and `apt-get install` finishes the work.
+   * lines. If the session breaks half-way, dpkg-query shows the packages unfinished and the driver check has
+   * dpkg finish them (guestDpkgConfigure) before apt runs again.
    */
   guestAptInstallDriver: entry({
     id: 'guestAptInstallDriver',
@@ -139,6 +151,17 @@ export const guestCommands = {
     target: 'guest',
     parse: doneOrFailed,
     progress: aptProgress,
+  }),
+  /** What an install cut off half-way (a dropped SSH session) leaves: dpkg finishes configuring what it unpacked. */
+  guestDpkgConfigure: entry({
+    id: 'guestDpkgConfigure',
+    description: 'Let dpkg finish an installation that was cut off in the guest (dpkg --configure -a)',
+    args: NoArgs,
+    argv: () => ['env', 'DEBIAN_FRONTEND=noninteractive', 'dpkg', '--configure', '-a'],
+    privileged: true,
+    timeoutMs: 60 * MINUTE,
+    target: 'guest',
+    parse: doneOrFailed,
   }),
   /*
    * modprobe, not a reboot: the module DKMS just built is on disk and nouveau is not loaded (the cloud image's

@@ -3,7 +3,7 @@
  * in at the address of vm-bhyve's network-config, installs NVIDIA's 580 driver from Ubuntu's archive, sees the
  * card with nvidia-smi and proves CUDA with deviceQuery. Also: no guest, no run; a stopped guest, no answer.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +12,11 @@ import { renderGuestTemplate } from '../../src/bhyve/guest-template';
 import { GUEST_NETWORK_CONFIG_PATH, TEMPLATE_PATH } from '../../src/bhyve/layout';
 import { aptProgress, GUEST_CUDA_RUNFILE } from '../../src/commands/guest-commands';
 import { CommandRunner } from '../../src/commands/runner';
-import type { LogEntry, WizardState } from '../../src/contract/state';
+import { LogEntry, type WizardState } from '../../src/contract/state';
 import { VirtualClock } from '../../src/host/simulated/clock';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
-import { guestCudaCheck, guestReachCheck } from '../../src/steps/cuda-jail/guest-checks';
+import { explainAptFailure, guestCudaCheck, guestDriverCheck, guestReachCheck } from '../../src/steps/cuda-jail/guest-checks';
 import { CheckRound } from '../../src/wizard/run-checks';
 import { atCudaJail } from './walk';
 
@@ -51,7 +51,7 @@ describe('inside the passthrough guest', () => {
         if (shown) progress.push(`${shown.done}/${shown.total} ${shown.label}`);
       },
     });
-    const { call, dataDir } = walk;
+    const { call } = walk;
     const host = (): SimulatedHost => {
       const h = walk.host();
       if (h === null) throw new Error('no host');
@@ -82,8 +82,8 @@ describe('inside the passthrough guest', () => {
     expect(offered(state)).toEqual(['guest-driver']);
     const driver = state.current.actions.find((a) => a.id === 'guest-driver');
     expect(driver?.commands.map((c) => c.argv.join(' '))).toEqual([
-      'env DEBIAN_FRONTEND=noninteractive apt-get -y -o APT::Status-Fd=1 update',
-      'env DEBIAN_FRONTEND=noninteractive apt-get -y -o APT::Status-Fd=1 install nvidia-headless-580-server nvidia-utils-580-server',
+      'env DEBIAN_FRONTEND=noninteractive apt-get -y -o APT::Status-Fd=1 -o DPkg::Lock::Timeout=600 update',
+      'env DEBIAN_FRONTEND=noninteractive apt-get -y -o APT::Status-Fd=1 -o DPkg::Lock::Timeout=600 install nvidia-headless-580-server nvidia-utils-580-server',
       'modprobe nvidia',
     ]);
 
@@ -100,8 +100,8 @@ describe('inside the passthrough guest', () => {
     expect(offered(state)).toEqual([]);
 
     // The guest's commands are audited with the guest as their host, and privileged ones ran through sudo -n.
-    const audit = (await import('node:fs/promises')).readFile(join(dataDir, 'audit.log'), 'utf8');
-    const entries = (await audit).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LogEntry);
+    await walk.backend.audit.flush();
+    const entries = (await readFile(join(walk.dataDir, 'audit.log'), 'utf8')).split('\n').filter((l) => l !== '').map((l): LogEntry => LogEntry.parse(JSON.parse(l)));
     const install = entries.find((e) => e.commandId === 'guestAptInstallDriver');
     expect(install).toMatchObject({ host: `ssh://ubuntu@${WALK_ADDRESS}`, outcome: 'ok', privileged: true });
     expect(install?.argv.slice(0, 3)).toEqual(['sudo', '-n', '--']);
@@ -176,7 +176,7 @@ describe('when there is no guest to run in', () => {
     const controller = new AbortController();
     controller.abort();
     const run = await runner.run('guestAptInstallDriver', {}, { signal: controller.signal });
-    expect(run).toMatchObject({ outcome: 'cancelled', refusal: null, argv: ['sudo', '-n', '--', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', 'install', 'nvidia-headless-580-server', 'nvidia-utils-580-server'] });
+    expect(run).toMatchObject({ outcome: 'cancelled', refusal: null, argv: ['sudo', '-n', '--', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', '-o', 'DPkg::Lock::Timeout=600', 'install', 'nvidia-headless-580-server', 'nvidia-utils-580-server'] });
   });
 
   it('a guest at another address than the network-config says is not the wizard’s guest', async () => {
@@ -186,6 +186,30 @@ describe('when there is no guest to run in', () => {
     const other = host.guest({ address: '192.168.1.51', user: 'ubuntu', identityFile: join(dataDir, 'k'), knownHostsFile: join(dataDir, 'h') });
     const result = await other.exec({ argv: ['true'], timeoutMs: 1000 });
     expect(result.transport?.kind).toBe('unreachable');
+  });
+});
+
+describe('an install cut off half-way', () => {
+  it('leaves the packages unpacked; the driver check has dpkg finish them, then the driver loads', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-guest-'));
+    const running = (scenario: ReturnType<typeof loadScenario>) => {
+      scenario.bhyveGuests = [{ name: 'cuda', pid: 4800 }];
+    };
+    const { runner } = await verdict(guestDriverCheck, async (root) => createdGuest(root), dataDir, running);
+    await runner.run('guestAptUpdate', {});
+    // The session drops once dpkg has begun: the run ends, dpkg's work is left half done.
+    const controller = new AbortController();
+    const cut = await runner.run('guestAptInstallDriver', {}, { signal: controller.signal, onLine: (_id, _c, _s, line) => void (line.startsWith('pmstatus:') && controller.abort()) });
+    expect(cut.outcome).toBe('cancelled');
+    const round = () => new CheckRound(runner, {}).check(guestDriverCheck, { passwordVerified: true, inputs: { route: 1 } });
+    const after = (await round()).verdict;
+    expect(after).toMatchObject({ status: 'fail', reason: { key: 'guest.driver.unfinished', params: { packages: 'nvidia-headless-580-server, nvidia-utils-580-server' } } });
+    expect(after.evidence[0]?.lines.map((l) => l.text)).toEqual([expect.stringMatching(/^iU \tnvidia-headless-580-server\t580\./), expect.stringMatching(/^iU \tnvidia-utils-580-server\t/)]);
+    // apt alone refuses, in words the action explains.
+    const again = await runner.run('guestAptInstallDriver', {});
+    expect(explainAptFailure(again)).toEqual({ key: 'guest.apt.interrupted' });
+    for (const invocation of after.commands ?? []) expect((await runner.run(invocation.command, invocation.args as never)).outcome, invocation.command).toBe('ok');
+    expect((await round()).verdict).toMatchObject({ status: 'pass', reason: { key: 'guest.driver.ok', params: { loaded: '580.95.05' } } });
   });
 });
 

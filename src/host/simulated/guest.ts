@@ -69,10 +69,30 @@ function cat(machine: MachineView, path: string | undefined): Ran {
 }
 
 function dpkgQuery(machine: MachineView, names: readonly string[]): Ran {
-  const installed = guestOf(machine).driver !== null;
-  const known = names.filter((n) => installed && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
+  const guest = guestOf(machine);
+  const unpacked = guest.dpkgInterrupted === true;
+  const known = names.filter((n) => (guest.driver !== null || unpacked) && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
   const unknown = names.filter((n) => !known.includes(n));
-  return ran(unknown.length === 0 ? 0 : 1, known.map((n) => `ii \t${n}\t${DRIVER_PACKAGE_VERSION}`), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
+  const status = unpacked ? 'iU ' : 'ii ';
+  return ran(unknown.length === 0 ? 0 : 1, known.map((n) => `${status}\t${n}\t${DRIVER_PACKAGE_VERSION}`), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
+}
+
+const INTERRUPTED = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
+
+/** `dpkg --configure -a`: sets up what an interrupted install left unpacked. */
+function dpkg(machine: MachineView, args: readonly string[], root: boolean): Ran {
+  if (args.join(' ') !== '--configure -a') return ran(2, [], ['dpkg: the wizard only runs --configure -a here']);
+  if (!root) return ran(2, [], ['dpkg: error: requested operation requires superuser privilege']);
+  if (guestOf(machine).dpkgInterrupted !== true) return ran(0);
+  return ran(0, GUEST_DRIVER_PACKAGES.map((p) => `Setting up ${p} (${DRIVER_PACKAGE_VERSION}) ...`), [], {
+    durationMs: 3 * 60_000,
+    commit: (state) => {
+      const guest = guestIn(state);
+      guest.dpkgInterrupted = false;
+      guest.driver = DRIVER_PACKAGE_VERSION;
+      guest.installedIn = guestRun(state);
+    },
+  });
 }
 
 const LOCKED = ['E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)', 'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?'];
@@ -94,6 +114,7 @@ function aptGet(machine: MachineView, args: readonly string[], root: boolean): R
   if (!guestOf(machine).aptUpdated || unknown.length > 0) {
     return ran(100, ['Reading package lists...', 'Building dependency tree...', 'Reading state information...'], [`E: Unable to locate package ${unknown[0] ?? names[0] ?? ''}`]);
   }
+  if (guestOf(machine).dpkgInterrupted === true) return ran(100, [], [INTERRUPTED]);
   if (guestOf(machine).driver !== null) return ran(0, ['Reading package lists...', ...names.map((n) => `${n} is already the newest version (${DRIVER_PACKAGE_VERSION}).`), '0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.']);
   const pulled = ['libnvidia-compute-580-server', 'nvidia-compute-utils-580-server', 'nvidia-dkms-580-server', 'nvidia-kernel-common-580-server', 'nvidia-kernel-source-580-server', 'dkms', 'gcc-13', 'linux-headers-6.8.0-87-generic', ...names];
   const total = pulled.length;
@@ -108,8 +129,13 @@ function aptGet(machine: MachineView, args: readonly string[], root: boolean): R
     'Done.',
     'Processing triggers for initramfs-tools (0.142ubuntu25.5) ...',
   ];
+  // Cut off once dpkg has begun (the first pmstatus line), the packages stay unpacked but not set up.
+  const dpkgStarts = lines.findIndex((l) => l.startsWith('pmstatus:'));
   return ran(0, lines, [], {
     durationMs: 6 * 60_000,
+    onInterrupt: (state, played) => {
+      if (played > dpkgStarts) guestIn(state).dpkgInterrupted = true;
+    },
     commit: (state) => {
       const guest = guestIn(state);
       guest.driver = DRIVER_PACKAGE_VERSION;
@@ -188,6 +214,8 @@ export function runInGuest(machine: MachineView, argv: readonly string[], root =
       return dpkgQuery(machine, args.filter((a) => !a.startsWith('-')));
     case 'apt-get':
       return aptGet(machine, args, root);
+    case 'dpkg':
+      return dpkg(machine, args, root);
     case 'modprobe':
       return modprobe(machine, args, root);
     case 'nvidia-smi':

@@ -292,6 +292,8 @@ export const UbuntuGuest = z
     downloads: z.array(z.string().startsWith('/')),
     /** The CUDA toolkit release in /usr/local/cuda, or null. */
     cudaToolkit: z.string().nullable(),
+    /** apt's install was cut off while dpkg set the packages up: they are unpacked, not configured. */
+    dpkgInterrupted: z.boolean().optional(),
   })
   .strict();
 export type UbuntuGuest = z.infer<typeof UbuntuGuest>;

@@ -20,6 +20,10 @@ export const guestEn = {
     'The {branch} series is the last that supports Pascal cards like the Tesla P4. The wizard installs {packages} from Ubuntu’s archive: the kernel module (built by DKMS for each kernel) and the compute libraries with nvidia-smi, without the graphics stack a server guest has no use for. The “-open” packages would not work: NVIDIA’s open kernel modules need Turing or later.',
   'guest.driver.notLoaded': 'The driver packages ({version}) are installed, but the kernel module is not loaded.',
   'guest.driver.otherBranch': 'The loaded NVIDIA kernel module is {loaded}, not from the {branch} series this card needs.',
+  'guest.driver.unfinished': 'An earlier installation in the guest was cut off before dpkg had set up {packages}. The wizard lets dpkg finish it (dpkg --configure -a), then installs the rest.',
+  'guest.apt.network': 'The guest could not reach Ubuntu’s archive. Check that the guest’s gateway and name server reach the Internet, then try again.',
+  'guest.apt.locked': 'Another package manager held dpkg’s lock for ten minutes (on a fresh guest, usually its automatic updates). Wait for it to finish, then try again.',
+  'guest.apt.interrupted': 'An earlier installation was cut off. Run the checks again: they propose letting dpkg finish it first.',
   'guest.driver.ok': 'The guest has {packages}, and the NVIDIA kernel module {loaded} is loaded.',
 
   'guest.check.smi': 'Guest: nvidia-smi sees the card',

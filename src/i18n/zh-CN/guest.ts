@@ -22,6 +22,10 @@ export const guestZhCN = {
     '{branch} 系列是最后一个支持 Tesla P4 等 Pascal 显卡的驱动系列。向导从 Ubuntu 软件仓库安装 {packages}：内核模块（由 DKMS 为每个内核编译）以及计算库和 nvidia-smi，不安装服务器虚拟机用不到的图形组件。带“-open”的软件包不可用：NVIDIA 的开源内核模块只支持 Turing 及更新的显卡。',
   'guest.driver.notLoaded': '驱动软件包（{version}）已安装，但内核模块尚未加载。',
   'guest.driver.otherBranch': '已加载的 NVIDIA 内核模块版本为 {loaded}，不属于这张显卡所需的 {branch} 系列。',
+  'guest.driver.unfinished': '虚拟机中上一次安装在 dpkg 配置完 {packages} 之前就中断了。向导会先让 dpkg 完成这些软件包的配置（dpkg --configure -a），再安装其余部分。',
+  'guest.apt.network': '虚拟机无法连接 Ubuntu 软件仓库。请确认虚拟机的网关和 DNS 服务器能够访问互联网，然后重试。',
+  'guest.apt.locked': '另一个软件包管理程序占用 dpkg 锁已达十分钟（在新建的虚拟机上，通常是自动更新）。请等它结束后重试。',
+  'guest.apt.interrupted': '上一次安装被中断了。请重新运行检查：检查会建议先让 dpkg 完成未完成的安装。',
   'guest.driver.ok': '虚拟机中已安装 {packages}，NVIDIA 内核模块 {loaded} 已加载。',
 
   'guest.check.smi': '虚拟机：nvidia-smi 能识别显卡',

@@ -1,4 +1,4 @@
-import { msg } from '../../contract/messages';
+import { msg, type Message } from '../../contract/messages';
 import { GUEST_KEY_IN_DATA } from '../../bhyve/guest-key';
 import { GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, UBUNTU_IMAGE } from '../../bhyve/layout';
 import { GUEST_DRIVER_BRANCH, GUEST_DRIVER_PACKAGES } from '../../commands/guest-commands';
@@ -75,7 +75,16 @@ export const guestDriverCheck = defineCheck({
     const early = noGuestYet(packages);
     if (early !== null) return early;
     if (!packages.parsed.ok) return { status: 'error', reason: msg('guest.unreadable', { what: 'dpkg-query', detail: packages.parsed.error.message }), advice: [], evidence: [failureEvidence(packages)] };
-    const installed = packages.parsed.value.installed;
+    const { installed, unfinished } = packages.parsed.value;
+    if (unfinished.length > 0) {
+      return {
+        status: 'fail',
+        reason: msg('guest.driver.unfinished', { packages: unfinished.map((p) => p.name).join(', ') }),
+        advice: [],
+        evidence: [evidenceAt(packages, unfinished.map((p) => p.line))],
+        commands: [invoke('guestDpkgConfigure', {}), invoke('guestAptInstallDriver', {}), invoke('guestModprobe', {})],
+      };
+    }
     const missing = GUEST_DRIVER_PACKAGES.filter((p) => !installed.some((i) => i.name === p));
     const params = { packages: GUEST_DRIVER_PACKAGES.join(', '), branch: GUEST_DRIVER_BRANCH };
     const why = msg('guest.driver.advice.why', params);
@@ -98,6 +107,15 @@ export const guestDriverCheck = defineCheck({
     return { status: 'pass', reason: msg('guest.driver.ok', { ...params, loaded }), advice: [], evidence };
   },
 });
+
+/** apt's own words for why an install in the guest failed, for the user to act on. */
+export function explainAptFailure(run: CommandRun<unknown>): Message | null {
+  const text = `${run.stdout}\n${run.stderr}`;
+  if (/Temporary failure resolving|Could not resolve|Failed to fetch|Unable to connect to/.test(text)) return msg('guest.apt.network');
+  if (/Could not get lock|Unable to acquire the dpkg frontend lock/.test(text)) return msg('guest.apt.locked');
+  if (/dpkg was interrupted/.test(text)) return msg('guest.apt.interrupted');
+  return null;
+}
 
 /** nvidia-smi in the guest lists the card with its memory. */
 export const guestSmiCheck = defineCheck({

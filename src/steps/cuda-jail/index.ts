@@ -6,7 +6,7 @@ import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from '.
 import { RESERVE_CHECK, reserveCheck } from './reserve-check';
 import { jailChosen, routeCheck, routeInput } from './route';
 import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
-import { GUEST_CHECKS, guestChecks, type GuestCheckId } from './guest-checks';
+import { explainAptFailure, GUEST_CHECKS, guestChecks, type GuestCheckId } from './guest-checks';
 import { guestHostInput } from './vm-address';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
@@ -92,6 +92,7 @@ function guestActions(): ActionDefinition[] {
       commands: [],
       runsCommandsOf: check,
       offeredWhen: (checks) => earlier.every((c) => checks[c] === 'pass') && checks[check] === 'fail',
+      explainFailure: explainAptFailure,
     };
   };
   return [guestAction('guest-driver'), guestAction('guest-cuda')];
