@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +165,21 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'the bhyve
     const guest = x220Host().guest(accessFor({ identityFile: x220Key }));
     const result = await guest.exec({ argv: ['which-machine'], timeoutMs: 60_000 });
     expect(result.transport?.kind).toBe('auth-failed');
+  }, 120_000);
+
+  it('reports a guest that does not answer yet (the VM still booting) as unreachable, not as a key problem', async () => {
+    // Nothing listens on the guest's port: the X220 cannot open the forward.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+    const access = accessFor({ port: closed });
+    const guest = x220Host({ retryDelaysMs: [10, 10] }).guest(access);
+    const result = await guest.exec({ argv: ['which-machine'], timeoutMs: 60_000 });
+    expect(result.transport?.kind).toBe('unreachable');
+    expect(existsSync(access.knownHostsFile)).toBe(false);
   }, 120_000);
 
   it('reports a guest command lost with the X220\'s master, and runs the next one over a new one', async () => {
