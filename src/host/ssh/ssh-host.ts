@@ -358,7 +358,8 @@ export class SshHost implements Host {
    * A failure of `via` itself (the X220 unreachable, its key unknown) is the answer for the guest too.
    */
   private async route(): Promise<string[] | ExecResult> {
-    await this.knownHostsDir();
+    const folder = await this.knownHostsDir();
+    if (folder !== null) return folder;
     const via = this.via;
     if (via === null) return [];
     let link = await via.link();
@@ -370,11 +371,21 @@ export class SshHost implements Host {
     return proxyCommandOption(via.forwardArgv(link, this.target));
   }
 
-  /** accept-new cannot write a key into a folder that does not exist: every login would then be a first one. */
-  private async knownHostsDir(): Promise<void> {
-    if (!this.options.learnHostKeys || this.knownHostsDirReady) return;
-    await mkdir(dirname(this.options.knownHostsFile), { recursive: true, mode: 0o700 });
+  /**
+   * accept-new cannot write a key into a folder that does not exist, and ssh goes on without it: every login
+   * would then be a first one and no key would ever be held to. So a folder that cannot be made stops the run.
+   */
+  private async knownHostsDir(): Promise<ExecResult | null> {
+    if (!this.options.learnHostKeys || this.knownHostsDirReady) return null;
+    const started = performance.now();
+    try {
+      await mkdir(dirname(this.options.knownHostsFile), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'EFAIL';
+      return notRunResult(started, { spawnError: code, stderr: `cannot make the folder of ${this.options.knownHostsFile}` });
+    }
     this.knownHostsDirReady = true;
+    return null;
   }
 
   /** `ssh -O check`: the master behind `path` still answers. */

@@ -180,4 +180,12 @@ describe('LocalHost.guest', () => {
     expect(optionValues(argv, 'IdentitiesOnly')).toEqual(['yes']);
     expect(() => local.guest({ ...access, address: 'x220;id' })).toThrow();
   });
+
+  it('runs nothing when the folder for the learned key cannot be made (no key would ever be held to)', async () => {
+    const guest = new LocalHost().guest({ ...access, knownHostsFile: '/dev/null/bhyve/known_hosts' });
+    const result = await guest.exec({ argv: ['true'], timeoutMs: 10_000 });
+    expect(result.spawnError).toBe('ENOTDIR');
+    expect(result.exitCode).toBeNull();
+    await guest.close();
+  });
 });
