@@ -224,6 +224,22 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'the bhyve
     expect(Number.isNaN(masterPid(socket))).toBe(true);
   }, 120_000);
 
+  it('ends the guest\'s master along with the X220\'s when a CLI process exits', async () => {
+    const child = join(import.meta.dirname, 'support', 'exit-child.ts');
+    const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const options = { knownHostsFile: x220KnownHosts, userKnownHostsFiles: [], identityFile: x220Key, socketDirs: [join(dir, 's')] };
+    const input = { target: { user: x220.user, host: '127.0.0.1', port: x220.port }, options, guest: accessFor() };
+    const out = spawnSync(tsx, [child, JSON.stringify(input)], { encoding: 'utf8', timeout: 120_000 });
+    expect(out.status, out.stderr).toBe(0);
+    const sockets = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}') as { socket: string | null; guestSocket: string | null; guestStdout: string | null };
+    expect(sockets.guestStdout?.trim()).toBe('guest');
+    for (const socket of [sockets.socket, sockets.guestSocket]) {
+      expect(socket).toMatch(/^\//);
+      expect(existsSync(socket ?? '')).toBe(false);
+      expect(Number.isNaN(masterPid(socket))).toBe(true);
+    }
+  }, 180_000);
+
   it('without masters, reaches the guest through a connection of its own to the X220 each time', async () => {
     const x220Logins = xLogins();
     const guestLogins = guestd.acceptedLogins();
