@@ -4,12 +4,13 @@
  * wizard's guest key only, and has its host key learned into the wizard's guest known_hosts. Skipped only
  * where sshd is not installed; in CI a missing sshd fails.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHost } from '../../src/host/local-host';
 import { loadScenario } from '../../src/host/simulated/scenarios';
@@ -18,6 +19,7 @@ import type { GuestAccess } from '../../src/host/types';
 import { ARGV_PRINTER, findSshd, printedArgv, sshdMissingReason, startSshd, type TestSshd } from './support/sshd';
 
 const haveSshd = findSshd() !== null;
+const execFileAsync = promisify(execFile);
 
 /** Polls with a generous deadline: how soon a condition holds depends on the machine, that it does not. */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
@@ -224,22 +226,6 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'the bhyve
     expect(Number.isNaN(masterPid(socket))).toBe(true);
   }, 120_000);
 
-  it('ends the guest\'s master along with the X220\'s when a CLI process exits', async () => {
-    const child = join(import.meta.dirname, 'support', 'exit-child.ts');
-    const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-    const options = { knownHostsFile: x220KnownHosts, userKnownHostsFiles: [], identityFile: x220Key, socketDirs: [join(dir, 's')] };
-    const input = { target: { user: x220.user, host: '127.0.0.1', port: x220.port }, options, guest: accessFor() };
-    const out = spawnSync(tsx, [child, JSON.stringify(input)], { encoding: 'utf8', timeout: 120_000 });
-    expect(out.status, out.stderr).toBe(0);
-    const sockets = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}') as { socket: string | null; guestSocket: string | null; guestStdout: string | null };
-    expect(sockets.guestStdout?.trim()).toBe('guest');
-    for (const socket of [sockets.socket, sockets.guestSocket]) {
-      expect(socket).toMatch(/^\//);
-      expect(existsSync(socket ?? '')).toBe(false);
-      expect(Number.isNaN(masterPid(socket))).toBe(true);
-    }
-  }, 180_000);
-
   it('without masters, reaches the guest through a connection of its own to the X220 each time', async () => {
     const x220Logins = xLogins();
     const guestLogins = guestd.acceptedLogins();
@@ -263,4 +249,20 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'the bhyve
     expect(await readFile(userKnownHosts, 'utf8')).toBe(userKnownHostsBefore);
     expect(xLogins()).toBe(x220Logins);
   }, 120_000);
+
+  it('ends the guest\'s master along with the X220\'s when a CLI process exits', async () => {
+    const child = join(import.meta.dirname, 'support', 'exit-child.ts');
+    const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const options = { knownHostsFile: x220KnownHosts, userKnownHostsFiles: [], identityFile: x220Key, socketDirs: [join(dir, 's')] };
+    const input = { target: { user: x220.user, host: '127.0.0.1', port: x220.port }, options, guest: accessFor() };
+    // Not spawnSync: the sshds' logs, read by this process, must keep flowing while the child runs.
+    const out = await execFileAsync(tsx, [child, JSON.stringify(input)], { encoding: 'utf8', timeout: 120_000 });
+    const sockets = JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}') as { socket: string | null; guestSocket: string | null; guestStdout: string | null };
+    expect(sockets.guestStdout?.trim()).toBe('guest');
+    for (const socket of [sockets.socket, sockets.guestSocket]) {
+      expect(socket).toMatch(/^\//);
+      expect(existsSync(socket ?? '')).toBe(false);
+      expect(Number.isNaN(masterPid(socket))).toBe(true);
+    }
+  }, 180_000);
 });
