@@ -499,7 +499,7 @@ export class WizardSession {
     try {
       if (plan.length > 0) {
         if (!this.options.journal) throw new SessionError('invalid-state', 'no change journal to record the backup in');
-        const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan);
+        const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan, { stepId, actionId });
         if (outcome.status !== 'applied') {
           result = { status: 'failed', exitCode: null, problem: null };
           this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
@@ -771,12 +771,28 @@ export class WizardSession {
     this.running.add('troubleshoot:fix');
     this.options.onChange?.();
     try {
-      const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply([change]);
+      const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply([change], { stepId: 'troubleshoot', actionId: fixId });
       if (outcome.status === 'applied') this.troubleshooter.markApplied(findingKey, fixId);
       else this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
     } finally {
       this.running.delete('troubleshoot:fix');
       this.controller = null;
+      this.options.onChange?.();
+    }
+  }
+
+  /**
+   * Runs host commands that belong to no step (undo's guest stop, its restart) as a task of the session:
+   * refused while another runs, and shown as busy meanwhile.
+   */
+  async task<T>(key: string, work: (runner: CommandRunner) => Promise<T>): Promise<T> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    this.running.add(key);
+    this.options.onChange?.();
+    try {
+      return await work(this.runner);
+    } finally {
+      this.running.delete(key);
       this.options.onChange?.();
     }
   }
