@@ -8,6 +8,7 @@ import { GUEST_KEY_PATH } from '../../src/bhyve/guest-key';
 import { TEMPLATE_PATH } from '../../src/bhyve/layout';
 import type { WizardState } from '../../src/contract/state';
 import type { UndoPreview } from '../../src/contract/undo';
+import { undo as cliUndo } from '../../src/cli/changes';
 import { atCudaJail, files } from './walk';
 
 const STEP = 'cuda-jail';
@@ -112,5 +113,29 @@ describe('undo after the passthrough route ran to a guest', () => {
     expect(files(host())['/vm/cuda/cuda.conf']).toBeDefined();
     // vm_enable is gone, so vm-bhyve lists nothing and the preview has no guest to offer.
     expect((await preview()).guest).toBeNull();
+  });
+
+  it('egpu-wizard undo --passthrough: refuses while the guest runs (naming vm stop cuda), then takes back the route alone', async () => {
+    const { host, dataDir, beforeRoute, root } = await running();
+    const run = async () => {
+      let text = '';
+      const code = await cliUndo({ host: host()!, dataDir, dryRun: false, passthrough: true, password: 'demo', locale: 'en', out: (t) => void (text += t) });
+      return { code, text };
+    };
+    let result = await run();
+    expect(result.code).toBe(1);
+    expect(result.text).toContain('Not undone: the virtual machine cuda is running and holds the card');
+    expect(result.text).toContain('vm stop cuda');
+    expect(result.text).toContain(`# ${TEMPLATE_PATH}, changed`);
+    expect(files(host())['/boot/loader.conf']).toMatch(/^pptdevs="5\/0\/0"$/m);
+
+    await root(['vm', 'stop', 'cuda']);
+    result = await run();
+    expect(result.text).toContain('Undone: 5 change(s).');
+    expect(result.code).toBe(0);
+    const now = files(host());
+    expect(now['/boot/loader.conf']).toBe(beforeRoute['/boot/loader.conf']);
+    expect(now['/etc/rc.conf']).toBe(beforeRoute['/etc/rc.conf']);
+    expect(now[TEMPLATE_PATH]).toBeUndefined();
   });
 });
