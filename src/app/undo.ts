@@ -49,14 +49,14 @@ export class UndoChanges {
       throw new SessionError('invalid-state', `the virtual machine ${preview.guest.name} is running and holds the card: stop it first`);
     }
     const result = await session.task('changes:undo', () => this.applier().undoAll(through === undefined ? {} : { through }));
-    if (scope === 'passthrough' && result.restored.length > 0) {
-      // Backed out of the route: the step shows the jail again (the saved choice, as if the user had picked it).
-      await session.setInput(JAIL_STEP, ROUTE_INPUT, ROUTE.jail);
-    }
+    const backedOut = scope === 'passthrough' && result.restored.length > 0;
+    // Backed out of the route: the step shows the jail again (the saved choice, as if the user had picked it);
+    // on that step, choosing runs its checks.
+    if (backedOut) await session.setInput(JAIL_STEP, ROUTE_INPUT, ROUTE.jail);
     const restartOffered = result.restored.some((path) => BOOT_FILES.has(path));
     if (restartOffered) this.restartFor = session.hostSpec;
     // The files changed back: what the checks said about them is stale now.
-    await session.runChecks(session.currentView().id);
+    if (!(backedOut && session.currentView().id === JAIL_STEP)) await session.runChecks(session.currentView().id);
     return { ...result, restartOffered };
   }
 
