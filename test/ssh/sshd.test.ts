@@ -268,6 +268,7 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'vmStop', args: {} },
       { id: 'vmDestroy', args: {} },
       { id: 'vmList', args: {} },
+      { id: 'removeCreated', args: { path: TEMPLATE_PATH } },
       { id: 'restart', args: {} },
       { id: 'kldstat', args: {} },
     ];
