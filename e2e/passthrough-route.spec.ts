@@ -60,7 +60,25 @@ for (const locale of bothLocales) {
       await ui.runAction(page, 'vm.action.vm-template.title');
       await expect(ui.check(page, 'vm.check.network').getByText(ui.tr('vm.network.planned', { switch: 'public', iface: 'em0' }))).toBeVisible();
       await ui.runAction(page, 'vm.action.vm-network.title');
+      // The guest's fixed address: em0's network and the number the user picks; a taken one holds the guest back.
+      const address = ui.check(page, 'vm.check.address');
+      const free = { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: '192.168.1.1', iface: 'em0', host: '192.168.1.23' };
+      await expect(address.getByText(ui.tr('vm.address.free', free))).toBeVisible();
+      const hostNumber = page.getByLabel(ui.tr('vm.address.input'));
+      await hostNumber.fill('20');
+      await page.getByRole('button', { name: ui.tr('ui.input.apply') }).click();
+      await expect(address.getByText(ui.tr('vm.address.taken', { address: '192.168.1.20', mac: '00:11:32:8f:0c:d4' }))).toBeVisible();
+      await expect(page.getByRole('article', { name: ui.tr('vm.action.vm-guest.title') })).toHaveCount(0);
+      if (locale === 'en') {
+        await address.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: 'test-results/passthrough-address-taken.png', fullPage: false });
+      }
+      await hostNumber.fill('200');
+      await page.getByRole('button', { name: ui.tr('ui.input.apply') }).click();
+      await expect(address.getByText(ui.tr('vm.address.free', free))).toBeVisible();
+      await expect(page.getByRole('article', { name: ui.tr('vm.action.vm-guest.title') }).getByText(/^\$ vm create .* -n 'ip=192\.168\.1\.200\/24;gateway=192\.168\.1\.1;nameservers=192\.168\.1\.1' cuda/)).toBeVisible();
       await ui.runAction(page, 'vm.action.vm-guest.title');
+      await expect(address.getByText(ui.tr('vm.address.ok', { name: 'cuda', address: '192.168.1.200', gateway: '192.168.1.1', nameservers: '192.168.1.1' }))).toBeVisible();
       await ui.runAction(page, 'vm.action.vm-running.title');
       const running = ui.check(page, 'vm.check.running');
       await expect(running.getByText(ui.tr('vm.running.ok', { name: 'cuda', pid: 4800, log: '/vm/cuda/vm-bhyve.log' }))).toBeVisible();

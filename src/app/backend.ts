@@ -34,6 +34,7 @@ import type { StepDefinition } from '../wizard/step';
 import { buildReport, stepsFromState } from '../report/build';
 import { redactionHints } from './report-hints';
 import { settingsFile, type Settings } from './settings';
+import { UndoChanges } from './undo';
 
 /** How many recent commands of the audit log the support report lists. */
 const REPORT_AUDIT_ENTRIES = 200;
@@ -328,13 +329,12 @@ export class Backend {
       this.session.forgetPassword();
       return this.state();
     },
-    'changes:list': async () => ({ changes: await this.applier().applied() }),
-    'changes:undo': async () => {
-      if (this.session.busy) throw new SessionError('busy', 'a task is running');
-      const result = await this.applier().undoAll();
-      // The files changed back: what the checks said about them is stale now.
-      await this.session.runChecks(this.session.currentView().id);
-      return result;
+    'changes:list': async () => this.undoChanges.preview(),
+    'changes:undo': async ({ scope }) => this.undoChanges.undo(scope ?? 'all'),
+    'changes:guest': async ({ action }) => this.undoChanges.guest(action),
+    'changes:restart': async () => {
+      await this.undoChanges.restart();
+      return this.state();
     },
     'troubleshoot:run': async () => {
       await this.session.runDiagnosis();
@@ -357,6 +357,11 @@ export class Backend {
       return { locale };
     },
   };
+
+  private readonly undoChanges = new UndoChanges(
+    () => this.session,
+    () => this.applier(),
+  );
 
   private applier(): PlanApplier {
     return new PlanApplier(this.session.runner, journalFile(this.options.dataDir));

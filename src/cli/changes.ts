@@ -4,7 +4,8 @@ import { defaultDataDir } from '../app/data-dir';
 import { PlanApplier, replacementCommands } from '../config/apply';
 import { journalFile } from '../config/journal';
 import type { FileChange } from '../contract/plan';
-import { CommandRunner } from '../commands/runner';
+import { CommandRunner, describeCommand } from '../commands/runner';
+import { isPassthroughChange, readGuest } from '../steps/cuda-jail/route-undo';
 import type { Host } from '../host/types';
 import { translateMessage, type Locale } from '../i18n/translate';
 import { adapterCardStep } from '../steps/adapter-card';
@@ -22,15 +23,19 @@ its diff and the exact commands; without --dry-run, applies them (originals kept
 Needs root: run as root, with sudo or doas configured without a password, or give the sudo password on
 standard input with --password-stdin (never on the command line).`;
 
-export const UNDO_HELP = `Usage: egpu-wizard undo [--host local|ssh://user@host|sim:NAME] [--dry-run] [--password-stdin] [--data DIR]
+export const UNDO_HELP = `Usage: egpu-wizard undo [--host local|ssh://user@host|sim:NAME] [--passthrough] [--dry-run] [--password-stdin] [--data DIR]
 
 Shows the diff that reverting each change makes, newest first; without --dry-run, puts the originals back.
-A file edited by hand since the wizard wrote it is left alone and reported.`;
+A file edited by hand since the wizard wrote it is left alone and reported. --passthrough takes back only
+the passthrough route's changes (from the card's reservation on), so the driver stays set up; its guest
+must be stopped first (vm stop cuda), since it holds the card.`;
 
 export interface ChangeOptions {
   host: Host;
   dataDir: string | undefined;
   dryRun: boolean;
+  /** undo: only the passthrough route's changes. */
+  passthrough?: boolean;
   password: string | null;
   locale: Locale;
   out: (text: string) => void;
@@ -88,18 +93,30 @@ export async function undo(options: ChangeOptions): Promise<number> {
   const elevation = await elevationFor(options.host, options.password);
   const runner = new CommandRunner(options.host, new AuditLog(null), () => elevation);
   const applier = new PlanApplier(runner, journalFile(options.dataDir ?? defaultDataDir()));
-  const applied = await applier.applied();
+  const all = await applier.applied();
+  const from = all.findLastIndex((c) => isPassthroughChange(c.origin));
+  if (options.passthrough === true && from < 0) {
+    options.out('Nothing to undo: the passthrough route has not changed any file on this host.\n');
+    return 0;
+  }
+  const applied = options.passthrough === true ? all.slice(0, from + 1) : all;
   if (applied.length === 0) {
     options.out('Nothing to undo: the wizard has not changed any file on this host.\n');
     return 0;
   }
-  for (const change of applied) options.out(`# ${change.path}, changed ${change.at}\n${change.undoDiff}\n`);
+  for (const change of applied) options.out(`# ${change.path}, changed ${change.at}${change.removes ? ' (deleted: the wizard created it)' : ''}\n${change.undoDiff}\n`);
   if (options.dryRun) return 0;
   if (elevation.method === 'none') {
     options.out('Not undone: this needs root. Run as root, configure sudo or doas, or pass the sudo password with --password-stdin.\n');
     return 1;
   }
-  const result = await applier.undoAll();
+  const guest = applied.some((c) => isPassthroughChange(c.origin)) ? await readGuest(runner) : null;
+  if (guest?.running === true) {
+    options.out(`Not undone: the virtual machine ${guest.name} is running and holds the card, and vm-bhyve cannot stop it once rc.conf loses vm_enable. Stop it first (as root): ${describeCommand('vmStop', {}).argv.join(' ')}\n${guest.line}\n`);
+    return 1;
+  }
+  const through = applied.at(-1)?.id;
+  const result = await applier.undoAll(options.passthrough === true && through !== undefined ? { through } : {});
   options.out(`Undone: ${result.restored.length} change(s).\n`);
   for (const skip of result.skipped) options.out(`Left as it is: ${skip.path} (${skip.reason})\n`);
   return result.skipped.length === 0 ? 0 : 1;
@@ -113,6 +130,7 @@ export async function changesCommand(kind: 'configure' | 'undo', argv: string[])
       help: { type: 'boolean' },
       host: { type: 'string', default: 'local' },
       'dry-run': { type: 'boolean' },
+      passthrough: { type: 'boolean' },
       'password-stdin': { type: 'boolean' },
       data: { type: 'string' },
       lang: { type: 'string' },
@@ -125,6 +143,7 @@ export async function changesCommand(kind: 'configure' | 'undo', argv: string[])
       host,
       dataDir: values.data,
       dryRun: values['dry-run'] === true,
+      passthrough: values.passthrough === true,
       password: values['password-stdin'] ? await readPassword() : null,
       locale,
       out,

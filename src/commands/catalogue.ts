@@ -13,7 +13,7 @@ import { parseSysctlValue } from './parsers/sysctl';
 import { parseSysctlTree } from './parsers/sysctl-tree';
 import { parseUname } from './parsers/uname';
 import { parseWhich } from './parsers/which';
-import { ManagedPath } from '../config/plan';
+import { ManagedPath, RemovableWhenCreated } from '../config/plan';
 import type { CommandSpec } from './types';
 import { joinStreams, onSuccess } from './output';
 import { jailCommands } from './jail-commands';
@@ -321,6 +321,15 @@ export const catalogue = {
     description: 'Remove a staged file left by an interrupted change',
     args: Managed,
     argv: (a) => ['rm', '-f', stagedPath(a.path)],
+    privileged: true,
+    timeoutMs: 10 * SECOND,
+    parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),
+  }),
+  removeCreated: define({
+    id: 'removeCreated',
+    description: 'Delete a file the wizard created (undo), once it is known to hold what the wizard wrote',
+    args: z.object({ path: RemovableWhenCreated }).strict(),
+    argv: (a) => ['rm', '-f', a.path],
     privileged: true,
     timeoutMs: 10 * SECOND,
     parse: (out) => (out.exitCode === 0 ? { ok: true, value: { done: true } } : parseFailure('command-failed', out.stderr.trim())),

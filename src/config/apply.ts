@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { describeCommand, type CommandRunner } from '../commands/runner';
 import { invoke, type Invocation } from '../wizard/step';
 import type { JsonFile } from '../storage/json-file';
-import type { Journal, JournalEntry } from './journal';
-import type { FileChange, ManagedPath } from './plan';
+import type { ChangeOrigin, Journal, JournalEntry } from './journal';
+import { RemovableWhenCreated, type FileChange, type ManagedPath } from './plan';
 import { unifiedDiff } from './unified-diff';
 
 export type ApplyOutcome =
@@ -88,13 +88,14 @@ export class PlanApplier {
     return (await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading back')).content;
   }
 
-  async apply(changes: readonly FileChange[]): Promise<ApplyOutcome> {
+  /** `origin`: the step action applying it, so undo can later take back one route's changes and no more. */
+  async apply(changes: readonly FileChange[], origin?: ChangeOrigin): Promise<ApplyOutcome> {
     // An earlier plan cut off halfway is put back first, so two plans never mix on the host.
     await this.recover();
     const done: { change: FileChange; setState: (state: JournalEntry['state']) => Promise<void> }[] = [];
     const batch = randomUUID();
     for (const change of changes) {
-      const result = await this.applyOne(change, batch);
+      const result = await this.applyOne(change, batch, origin);
       if ('failed' in result) {
         const rolledBack: ManagedPath[] = [];
         for (const earlier of [...done].reverse()) {
@@ -111,6 +112,7 @@ export class PlanApplier {
   private async applyOne(
     change: FileChange,
     batch: string,
+    origin: ChangeOrigin | undefined,
   ): Promise<{ failed: Failed } | { setState: (state: JournalEntry['state']) => Promise<void> }> {
     const { path } = change;
     let current: string | null;
@@ -131,7 +133,7 @@ export class PlanApplier {
       }
     }
     const id = randomUUID();
-    const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying', batch };
+    const entry: JournalEntry = { id, at: new Date().toISOString(), host: this.runner.hostSpec, path, before: current, after: change.after, ...meta, state: 'applying', batch, ...(origin ? { origin } : {}) };
     // The backup is on disk before anything on the host changes: in the journal, and as a plain file
     // beside it that a person can copy back by hand.
     await this.record((j) => j.entries.push(entry));
@@ -225,38 +227,59 @@ export class PlanApplier {
     return { rolledBack, leftAlone, waiting: false };
   }
 
-  /** The changes undo would revert, newest first, each with the diff that reverting shows. */
-  async applied(): Promise<{ id: string; path: ManagedPath; at: string; undoDiff: string }[]> {
+  /**
+   * The changes undo would revert, newest first, each with the diff that reverting shows; `removes`: the file
+   * is deleted, not rewritten (the wizard created it and it may go).
+   */
+  async applied(): Promise<{ id: string; path: ManagedPath; at: string; undoDiff: string; removes: boolean; origin?: ChangeOrigin }[]> {
+    return (await this.appliedEntries()).map((e) => ({
+      id: e.id,
+      path: e.path,
+      at: e.at,
+      undoDiff: unifiedDiff(e.path, e.after, e.before ?? ''),
+      removes: removable(e),
+      ...(e.origin ? { origin: e.origin } : {}),
+    }));
+  }
+
+  /** This host's applied entries, newest first. */
+  private async appliedEntries(): Promise<JournalEntry[]> {
     const loaded = await this.journal.load();
     if (loaded.status !== 'loaded') return [];
-    return loaded.value.entries
-      .filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec)
-      .reverse()
-      .map((e) => ({ id: e.id, path: e.path, at: e.at, undoDiff: unifiedDiff(e.path, e.after, e.before ?? '') }));
+    return loaded.value.entries.filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec).reverse();
   }
 
   /**
    * Puts back every applied file, newest first. A file edited by hand since (`changed-since`) or created by
    * the wizard (`created-by-wizard`) is left alone and reported; any other reason is what went wrong.
    */
-  async undoAll(): Promise<{ restored: ManagedPath[]; skipped: { path: ManagedPath; reason: string }[] }> {
-    const loaded = await this.journal.load();
-    const entries = loaded.status === 'loaded' ? loaded.value.entries.filter((e) => e.state === 'applied' && e.host === this.runner.hostSpec) : [];
+  async undoAll(options: { through?: string } = {}): Promise<{ restored: ManagedPath[]; skipped: { path: ManagedPath; reason: string }[] }> {
+    let entries = await this.appliedEntries();
+    if (options.through !== undefined) {
+      // Newest first down to that change: each file goes back through its own history in order.
+      const last = entries.findIndex((e) => e.id === options.through);
+      if (last < 0) throw new StepFailed(`no applied change ${options.through}`);
+      entries = entries.slice(0, last + 1);
+    }
     const restored: ManagedPath[] = [];
     const skipped: { path: ManagedPath; reason: string }[] = [];
-    for (const entry of [...entries].reverse()) {
+    for (const entry of entries) {
       const now = (await this.runner.run('readManaged', { path: entry.path }, this.options())).parsed;
       if (!now.ok || sha(now.value.content) !== sha(entry.after)) {
         skipped.push({ path: entry.path, reason: 'changed-since' });
         continue;
       }
-      if (entry.before === null) {
+      if (entry.before === null && !removable(entry)) {
         skipped.push({ path: entry.path, reason: 'created-by-wizard' });
         continue;
       }
       try {
-        const back = await this.replace(entry.path, entry.before, entry);
-        if (back !== entry.before) throw new StepFailed('did not read back');
+        if (entry.before === null) {
+          await this.remove(entry.path);
+        } else {
+          const back = await this.replace(entry.path, entry.before, entry);
+          if (back !== entry.before) throw new StepFailed('did not read back');
+        }
       } catch (error) {
         skipped.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
         continue;
@@ -269,4 +292,15 @@ export class PlanApplier {
     }
     return { restored, skipped };
   }
+
+  /** Deletes a file the wizard created, then makes sure it is gone. */
+  private async remove(path: ManagedPath): Promise<void> {
+    const allowed = RemovableWhenCreated.parse(path);
+    await this.must(this.runner.run('removeCreated', { path: allowed }, this.options()), 'removing');
+    const now = await this.must(this.runner.run('readManaged', { path }, this.options()), 'reading back');
+    if (now.content !== null) throw new StepFailed('still there after removing it');
+  }
 }
+
+/** A file the wizard created that undo deletes rather than leaves (RemovableWhenCreated). */
+const removable = (entry: JournalEntry): boolean => entry.before === null && RemovableWhenCreated.safeParse(entry.path).success;

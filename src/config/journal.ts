@@ -20,9 +20,12 @@ export const JournalEntry = z
     state: z.enum(['applying', 'applied', 'failed', 'restored']),
     /** The files of one plan share it: they are applied, and recovered, together. */
     batch: z.string().optional(),
+    /** The step and action that applied it (absent in journals written before it was recorded). */
+    origin: z.object({ stepId: z.string(), actionId: z.string() }).strict().optional(),
   })
   .strict();
 export type JournalEntry = z.infer<typeof JournalEntry>;
+export type ChangeOrigin = NonNullable<JournalEntry['origin']>;
 
 export const Journal = z.object({ version: z.literal(1), entries: z.array(JournalEntry) }).strict();
 export type Journal = z.infer<typeof Journal>;

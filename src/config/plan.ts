@@ -2,7 +2,7 @@ import type { Message } from '../contract/messages';
 import type { FileChange, ManagedPath } from '../contract/plan';
 import { unifiedDiff } from './unified-diff';
 
-export { FileChange, ManagedPath, Plan } from '../contract/plan';
+export { FileChange, ManagedPath, Plan, RemovableWhenCreated } from '../contract/plan';
 
 /** A file change with its diff; null when the edit changes nothing (applying it again is a no-op). */
 export function fileChange(

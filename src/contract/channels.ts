@@ -3,6 +3,7 @@ import { channelNameList, contractErrorCodeList, eventNameList } from './names';
 import { AppInfo, HostSpec, ItemId, Locale, LogEntry, StepId, WizardState } from './state';
 import { SshProbe, SshTrustRequest } from './ssh';
 import { Summary } from './summary';
+import { UndoPreview, UndoScope } from './undo';
 
 const Empty = z.object({}).strict();
 
@@ -47,25 +48,26 @@ export const channels = {
     response: WizardState,
   },
   'auth:forgetPassword': { request: Empty, response: WizardState },
-  'changes:list': {
-    request: Empty,
-    response: z
-      .object({
-        changes: z.array(
-          z.object({ id: z.string(), path: z.string(), at: z.string(), undoDiff: z.string() }).strict(),
-        ),
-      })
-      .strict(),
-  },
+  'changes:list': { request: Empty, response: UndoPreview },
+  /**
+   * Undoes the wizard's file changes, newest first: all of them, or (`passthrough`) those from the card's
+   * reservation on, which takes the passthrough route back and leaves the driver set up as before it.
+   */
   'changes:undo': {
-    request: z.object({ confirmed: z.literal(true) }).strict(),
+    request: z.object({ confirmed: z.literal(true), scope: UndoScope.optional() }).strict(),
     response: z
       .object({
         restored: z.array(z.string()),
         skipped: z.array(z.object({ path: z.string(), reason: z.string() }).strict()),
+        /** A boot file went back: it takes effect after a restart, which `changes:restart` then does. */
+        restartOffered: z.boolean(),
       })
       .strict(),
   },
+  /** Stops the passthrough guest (it holds the card), or deletes the stopped guest and its disk, for undo. */
+  'changes:guest': { request: z.object({ action: z.enum(['stop', 'destroy']), confirmed: z.literal(true) }).strict(), response: UndoPreview },
+  /** The restart an undo of boot files offered. */
+  'changes:restart': { request: z.object({ confirmed: z.literal(true) }).strict(), response: WizardState },
   /** Runs the whole diagnosis (read-only commands) for the Troubleshoot screen. */
   'troubleshoot:run': { request: Empty, response: WizardState },
   /** Writes the change a plan fix of the last diagnosis showed; `confirmed` only from its confirmation dialog. */

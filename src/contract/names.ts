@@ -23,6 +23,8 @@ export const channelNameList = [
   'auth:forgetPassword',
   'changes:list',
   'changes:undo',
+  'changes:guest',
+  'changes:restart',
   'troubleshoot:run',
   'troubleshoot:applyFix',
   'troubleshoot:restart',

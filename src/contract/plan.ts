@@ -16,6 +16,13 @@ export const ManagedPath = z.enum([
 ]);
 export type ManagedPath = z.infer<typeof ManagedPath>;
 
+/**
+ * The files undo deletes when the wizard created them and they still hold what it wrote: the passthrough
+ * route's template and key, which nothing but that route reads. Other files the wizard created are left.
+ */
+export const RemovableWhenCreated = z.enum(['/vm/.templates/egpu-cuda.conf', '/vm/.templates/egpu-cuda.pub']);
+export type RemovableWhenCreated = z.infer<typeof RemovableWhenCreated>;
+
 export const FileChange = z
   .object({
     path: ManagedPath,

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from './types';
+import { guestKey, guestOptions, guestTarget } from './ssh/guest';
+import { SshHost } from './ssh/ssh-host';
+import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type GuestAccess, type Host, type OutputStream } from './types';
 
 export const DEFAULT_PATH = '/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin';
 
@@ -113,6 +115,23 @@ export class LocalHost implements Host {
 
   /** `passEnv`: further variables a child needs (ssh: the agent's socket, SSH_AUTH_SOCK). */
   constructor(private readonly passEnv: readonly string[] = []) {}
+
+  private readonly guests = new Map<string, SshHost>();
+
+  /**
+   * The bhyve guest when the wizard runs on the X220 itself: ssh straight to it on the bridge, with the same
+   * key and known_hosts rules as through an SSH host (see SshHost.guest). The same access gives the same
+   * SshHost, so the guest's commands share one master. Nothing closes it here (a LocalHost has no close):
+   * it ends when the process exits, as every master does, or after ControlPersist's idle minutes.
+   */
+  guest(access: GuestAccess): SshHost {
+    const key = guestKey(access);
+    const known = this.guests.get(key);
+    if (known) return known;
+    const guest = new SshHost(guestTarget(access), guestOptions(access));
+    this.guests.set(key, guest);
+    return guest;
+  }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     const started = performance.now();

@@ -66,6 +66,8 @@ export interface GuestAccess {
   readonly identityFile: string;
   /** The wizard's own known_hosts for guests (`<data>/bhyve/known_hosts`): a guest's key is learned on first login. */
   readonly knownHostsFile: string;
+  /** The guest's sshd port; 22 when left out (tests run their sshd elsewhere). */
+  readonly port?: number;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;

@@ -5,7 +5,7 @@ import type { JournalEntry } from '../config/journal';
 import { branchOf } from '../drivers/choose-package';
 import { FIRST_MODEL_PATH, JAIL_NAME, JAIL_ROOT } from '../jail/layout';
 import type { Finished, SavedProgress } from '../wizard/progress';
-import type { StepDefinition } from '../wizard/step';
+import { inputValuesOf, stepLabels, type StepDefinition } from '../wizard/step';
 import { numberParam, paramsOf, resultOf, textParam } from './facts';
 import { llamaCppUsage } from './llama-cpp';
 import { ollamaUsage } from './ollama';
@@ -27,7 +27,7 @@ function stepsOf(steps: readonly StepDefinition[], progress: SavedProgress): Sum
     const entry = progress.steps[step.id];
     return {
       id: step.id,
-      title: msg(step.title),
+      title: msg(stepLabels(step, inputValuesOf(steps, progress.steps, step)).title),
       outcome: !entry?.completed ? 'not-done' : entry.continuedAnyway ? 'continued-anyway' : 'done',
       checks: step.checks.map((check) => {
         const result = entry?.checks[check.id];

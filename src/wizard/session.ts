@@ -20,7 +20,7 @@ import { emptyStepProgress, type Finished, type SavedProgress, type StepProgress
 import { CheckRound, toCheckResult } from './run-checks';
 import { Troubleshooter } from './troubleshoot';
 import { choiceViews } from './choices';
-import type { ActionDefinition, CheckDefinition, Invocation, StepDefinition } from './step';
+import { inputValuesOf, stepLabels, type ActionDefinition, type CheckDefinition, type Invocation, type StepDefinition } from './step';
 
 export class SessionError extends Error {
   constructor(
@@ -244,7 +244,7 @@ export class WizardSession {
       else if (!visitable) status = 'locked';
       else if (entry && Object.values(entry.checks).some((c) => c.status === 'fail' || c.status === 'error')) status = 'fail';
       else status = 'todo';
-      return { id: step.id, title: msg(step.title), status, visitable, completed: entry?.completed === true };
+      return { id: step.id, title: msg(stepLabels(step, this.inputValues(step)).title), status, visitable, completed: entry?.completed === true };
     });
   }
 
@@ -300,10 +300,11 @@ export class WizardSession {
     else if (statuses.some((s) => s === 'pending')) blockedBy = msg('wizard.blocked.notRun');
     else if (statuses.some((s) => s === 'fail' || s === 'error')) blockedBy = msg('wizard.blocked.failed');
     else if (!allPass) blockedBy = msg('wizard.blocked.warnings');
+    const labels = stepLabels(step, this.inputValues(step));
     return {
       id: step.id,
-      title: msg(step.title),
-      intro: msg(step.intro),
+      title: msg(labels.title),
+      intro: msg(labels.intro),
       instructions: step.instructions.map((key) => msg(key)),
       illustration: step.illustration,
       checklist: step.checklist.map((item) => ({ id: item.id, label: msg(item.label), done: entry.checklist[item.id] === true })),
@@ -446,11 +447,7 @@ export class WizardSession {
    * choice made earlier (the first model follows the jail step's route). Input ids are unique across steps.
    */
   private inputValues(step: StepDefinition): Record<string, number> {
-    const values: Record<string, number> = {};
-    for (const other of [...this.steps.filter((s) => s !== step), step]) {
-      for (const input of other.inputs ?? []) values[input.id] = this.progress.steps[other.id]?.inputs[input.id] ?? input.defaultValue;
-    }
-    return values;
+    return inputValuesOf(this.steps, this.progress.steps, step);
   }
 
   /** The checks that belong to the step as the inputs set it up (see CheckDefinition.appliesWhen). */
@@ -505,7 +502,7 @@ export class WizardSession {
     try {
       if (plan.length > 0) {
         if (!this.options.journal) throw new SessionError('invalid-state', 'no change journal to record the backup in');
-        const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan);
+        const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply(plan, { stepId, actionId });
         if (outcome.status !== 'applied') {
           result = { status: 'failed', exitCode: null, problem: null };
           this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
@@ -777,12 +774,28 @@ export class WizardSession {
     this.running.add('troubleshoot:fix');
     this.options.onChange?.();
     try {
-      const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply([change]);
+      const outcome = await new PlanApplier(this.runner, this.options.journal, controller.signal).apply([change], { stepId: 'troubleshoot', actionId: fixId });
       if (outcome.status === 'applied') this.troubleshooter.markApplied(findingKey, fixId);
       else this.notices.push(msg(outcome.status === 'restored' ? 'notice.changeRestored' : 'notice.changeNotApplied', { path: outcome.path, reason: outcome.reason }));
     } finally {
       this.running.delete('troubleshoot:fix');
       this.controller = null;
+      this.options.onChange?.();
+    }
+  }
+
+  /**
+   * Runs host commands that belong to no step (undo's guest stop, its restart) as a task of the session:
+   * refused while another runs, and shown as busy meanwhile.
+   */
+  async task<T>(key: string, work: (runner: CommandRunner) => Promise<T>): Promise<T> {
+    if (this.busy) throw new SessionError('busy', 'a task is already running');
+    this.running.add(key);
+    this.options.onChange?.();
+    try {
+      return await work(this.runner);
+    } finally {
+      this.running.delete(key);
       this.options.onChange?.();
     }
   }

@@ -144,10 +144,36 @@ export interface StepDefinition {
   readonly id: string;
   readonly title: string;
   readonly intro: string;
+  /**
+   * Another title and intro while the inputs (of every step, as checks see them) choose another way through
+   * the step; the id, and so the saved progress, stay the same.
+   */
+  readonly labelsWhen?: (inputs: Readonly<Record<string, number>>) => { title: string; intro: string } | null;
   readonly instructions: readonly string[];
   readonly illustration: string | null;
   readonly checklist: readonly ChecklistItem[];
   readonly checks: readonly CheckDefinition[];
   readonly actions: readonly ActionDefinition[];
   readonly inputs?: readonly InputDefinition[];
+}
+
+/** The title and intro a step shows with these inputs. */
+export function stepLabels(step: StepDefinition, inputs: Readonly<Record<string, number>>): { title: string; intro: string } {
+  return step.labelsWhen?.(inputs) ?? { title: step.title, intro: step.intro };
+}
+
+/**
+ * The inputs as checks see them: every step's saved value (or its default), the step's own winning where an
+ * id repeats.
+ */
+export function inputValuesOf(
+  steps: readonly StepDefinition[],
+  saved: Readonly<Record<string, { readonly inputs: Readonly<Record<string, number>> } | undefined>>,
+  step: StepDefinition,
+): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const other of [...steps.filter((s) => s !== step), step]) {
+    for (const input of other.inputs ?? []) values[input.id] = saved[other.id]?.inputs[input.id] ?? input.defaultValue;
+  }
+  return values;
 }

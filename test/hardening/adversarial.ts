@@ -69,6 +69,8 @@ export const validRequests: { [C in ChannelName]: RequestOf<C> } = {
   'auth:forgetPassword': {},
   'changes:list': {},
   'changes:undo': { confirmed: true },
+  'changes:guest': { action: 'stop', confirmed: true },
+  'changes:restart': { confirmed: true },
   'troubleshoot:run': {},
   'troubleshoot:applyFix': { findingKey: 'pci-bar-alloc-failed-1', fixId: 'realloc-bars', confirmed: true },
   'troubleshoot:restart': { confirmed: true },

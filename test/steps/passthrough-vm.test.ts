@@ -109,8 +109,10 @@ describe('the passthrough route builds and starts the virtual machine', () => {
     // What comes next is inside the guest, its driver first (test/steps/passthrough-guest.test.ts).
     expect(offered(state)).toEqual(['guest-driver']);
 
-    // "Undo changes" takes the autostart back with the rest of rc.conf; the files the wizard created are left.
+    // "Undo changes" takes the autostart back with the rest of rc.conf, once the guest no longer holds the card
+    // (test/steps/passthrough-undo.test.ts walks the whole back-out).
     expect(files(host())['/etc/rc.conf']).toMatch(/^vm_list="cuda"$/m);
+    await call('changes:guest', { action: 'stop', confirmed: true });
     const undone = (await call('changes:undo', { confirmed: true })) as unknown as { restored: string[] };
     expect(undone.restored).toEqual(expect.arrayContaining(['/etc/rc.conf', '/boot/loader.conf']));
     expect(files(host())['/etc/rc.conf']).not.toMatch(/^vm_(list|enable)=/m);

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SshTarget } from '../../contract/ssh-spec';
 import { sshSpecOf } from '../../contract/ssh-spec';
 import { LocalHost } from '../local-host';
-import { notRunResult, type ExecRequest, type ExecResult, type Host } from '../types';
+import { notRunResult, type ExecRequest, type ExecResult, type GuestAccess, type Host } from '../types';
 import { Limiter } from '../limit';
 import { attemptEnd, classifySshFailure } from './classify';
+import { guestKey, guestOptions, guestTarget, proxyCommandOption } from './guest';
 import { quoteArgv } from './quote';
 import { privateSocketDir, socketDirCandidates, socketName } from './socket-dir';
 
@@ -31,6 +32,17 @@ export interface SshHostOptions {
   retryDelaysMs?: readonly number[];
   /** How long an idle master stays up (ssh's ControlPersist), in seconds. */
   persistSeconds?: number;
+  /**
+   * For a machine whose key nobody can know beforehand (the bhyve guest, a VM the wizard just made): its key
+   * is learned on the first login into knownHostsFile, the only known_hosts read, and a changed key is still
+   * refused. userKnownHostsFiles are not read then (see sshOptions).
+   */
+  learnHostKeys?: boolean;
+  /**
+   * The user's ssh config is not read (`-F none`): for the wizard's own guest, where an IdentityFile, User or
+   * ProxyJump the user set for that address would change which key logs in or which way it goes.
+   */
+  ownConfigOnly?: boolean;
 }
 
 export const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'] as const;
@@ -45,15 +57,26 @@ const optionPath = (path: string): string => (path.startsWith('~') ? path : `"${
  * The options every connection uses. BatchMode: never a prompt (no password, no yes/no for a new key);
  * StrictHostKeyChecking=yes: an unknown or changed key stops the connection instead of being added;
  * UpdateHostKeys=no: the user's known_hosts is never written. The user's config, keys and agent still apply.
+ *
+ * With learnHostKeys (the guest), StrictHostKeyChecking=accept-new: a fresh VM makes its key at first boot,
+ * so nobody could compare a fingerprint, and the first login (through the X220 the user already trusts,
+ * onto its own bridge) writes the key to the wizard's file; a key that changes later is refused like any
+ * other. Only that file is consulted, so a stale entry for the same LAN address elsewhere neither blocks
+ * nor vouches for the guest, and accept-new can only ever write there.
  */
 export function sshOptions(target: SshTarget, options: SshHostOptions): string[] {
-  const knownHosts = [options.knownHostsFile, ...(options.userKnownHostsFiles ?? DEFAULT_USER_KNOWN_HOSTS)].map(optionPath).join(' ');
+  const learn = options.learnHostKeys === true;
+  const knownHosts = learn
+    ? optionPath(options.knownHostsFile)
+    : [options.knownHostsFile, ...(options.userKnownHostsFiles ?? DEFAULT_USER_KNOWN_HOSTS)].map(optionPath).join(' ');
   return [
+    ...(options.ownConfigOnly ? ['-F', 'none'] : []),
     '-T',
     '-o', 'BatchMode=yes',
     '-o', `ConnectTimeout=${options.connectTimeoutSeconds ?? 10}`,
-    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `StrictHostKeyChecking=${learn ? 'accept-new' : 'yes'}`,
     '-o', `UserKnownHostsFile=${knownHosts}`,
+    ...(learn && process.platform !== 'win32' ? ['-o', 'GlobalKnownHostsFile=/dev/null'] : []),
     '-o', 'UpdateHostKeys=no',
     // A connection that dies mid-command is noticed within ~15 s instead of at the command's timeout.
     '-o', 'ServerAliveInterval=5',
@@ -91,8 +114,11 @@ const MASTER_UNSUPPORTED = /ControlSocket|unix_listener|ControlPath|ControlPersi
 /** The connection itself failed: a master could work once the network does. */
 const NETWORK_TROUBLE = /Connection (closed|reset) by|Broken pipe|Connection timed out|Timeout|closed by remote host|Network is unreachable|No route to host/i;
 
-/** How commands reach the host: sessions on the master behind `path`, or a connection each. */
-type Link = { kind: 'master'; path: string; generation: number } | { kind: 'pool' };
+/**
+ * How commands reach the host: sessions on the master behind `path`, or a connection each (with `proxy`, the
+ * ProxyCommand option of a guest reached through another host).
+ */
+type Link = { kind: 'master'; path: string; generation: number } | { kind: 'pool'; proxy: readonly string[] };
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
@@ -116,7 +142,8 @@ function endMastersOnExit(host: SshHost, argvs: () => string[][]): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const exitArgvs of openMasters.values()) {
+    // Newest first: a guest's master, registered after the master it rides on, ends before that one.
+    for (const exitArgvs of [...openMasters.values()].reverse()) {
       for (const [program = 'ssh', ...args] of exitArgvs()) spawnSync(program, args, { stdio: 'ignore', timeout: 3000 });
     }
   });
@@ -132,6 +159,10 @@ function endMastersOnExit(host: SshHost, argvs: () => string[][]): void {
  * Where ssh has no master (Windows) or it cannot be set up, each command opens its own connection, at most
  * MAX_CONNECTIONS at a time. A run that failed before its command started is retried after a pause; one that
  * may have started never is.
+ *
+ * A guest (`guest()`) is an SshHost too, with `via` the host it is reached through: its own master's
+ * connection is a stdio forward (`ssh -W`) made as a session of `via`'s master, so the guest needs no route
+ * from this computer and its commands share one connection like any host's.
  */
 export class SshHost implements Host {
   readonly spec: string;
@@ -152,12 +183,18 @@ export class SshHost implements Host {
   poolReason: string | null = null;
   /** Counts for the tests and the bench: masters started, runs retried. */
   readonly stats = { masterStarts: 0, retries: 0 };
+  /** The guests reached through this host, by their access: one SshHost (one master) each. */
+  private readonly guests = new Map<string, SshHost>();
+  private knownHostsDirReady = false;
 
   constructor(
     readonly target: SshTarget,
     readonly options: SshHostOptions,
+    /** The host this one is reached through (a guest's X220), or null when ssh connects to it directly. */
+    readonly via: SshHost | null = null,
   ) {
-    this.spec = sshSpecOf(target);
+    // The audit log names both: `ssh://ubuntu@192.168.1.60 via ssh://demo@x220`.
+    this.spec = via === null ? sshSpecOf(target) : `${sshSpecOf(target)} via ${via.spec}`;
     const multiplex = options.multiplex ?? (process.platform === 'win32' ? 'pool' : 'master');
     this.mode = multiplex;
     if (multiplex === 'pool') this.poolReason = process.platform === 'win32' ? "Windows' OpenSSH has no ControlMaster" : 'asked for';
@@ -182,19 +219,53 @@ export class SshHost implements Host {
    * master. A session never connects by itself: if the master is gone, ssh would quietly open a connection of
    * its own, so its ProxyCommand is `false` and that run fails at once, before anything started.
    */
-  sshArgv(argv: readonly string[], link: Link = { kind: 'pool' }): string[] {
+  sshArgv(argv: readonly string[], link: Link = { kind: 'pool', proxy: [] }): string[] {
+    // ssh keeps the first value it is given for an option, so a guest's ProxyCommand is only ever in the
+    // argv of a connection of its own, never before a session's `false`.
     const via =
       link.kind === 'master'
         ? ['-o', 'ControlMaster=no', '-o', `ControlPath=${link.path}`, '-o', 'ProxyCommand=false']
-        : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+        : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none', ...link.proxy];
     return [this.ssh, ...sshOptions(this.target, this.options), ...via, '--', destinationOf(this.target), remoteCommand(argv)];
   }
 
-  /** The argv that starts the master: authenticates, then goes to the background with its socket listening. */
-  masterArgv(path: string): string[] {
+  /**
+   * The argv that starts the master: authenticates, then goes to the background with its socket listening.
+   * `proxy`: a guest's ProxyCommand option (see route).
+   */
+  masterArgv(path: string, proxy: readonly string[] = []): string[] {
     const persist = this.options.persistSeconds ?? PERSIST_SECONDS;
-    const via = ['-o', 'ControlMaster=yes', '-o', `ControlPath=${path}`, '-o', `ControlPersist=${persist}`, '-N', '-f'];
+    const via = ['-o', 'ControlMaster=yes', '-o', `ControlPath=${path}`, '-o', `ControlPersist=${persist}`, ...proxy, '-N', '-f'];
     return [this.ssh, ...sshOptions(this.target, this.options), ...via, '--', destinationOf(this.target)];
+  }
+
+  /**
+   * The argv, on this host's side, of a stdio forward to `to` (a guest on this host's network): a session of
+   * this host's master when `link` is one, else a connection of its own. Unlike a command's session it may
+   * connect by itself if the master vanished meanwhile: it has this host's full options (known_hosts, key,
+   * BatchMode), and the guest's master simply rides that connection instead. ProxyJump (-J) would not do:
+   * the jump hop would get none of these options.
+   */
+  forwardArgv(link: Link, to: SshTarget): string[] {
+    const via = ['-o', 'ControlMaster=no', '-o', `ControlPath=${link.kind === 'master' ? link.path : 'none'}`];
+    return [this.ssh, ...sshOptions(this.target, this.options), ...via, '-W', `${to.host}:${to.port}`, '--', destinationOf(this.target)];
+  }
+
+  /**
+   * The bhyve guest `access` names, reached through this host (the guest sits on the X220's LAN bridge, which
+   * this computer may not reach). Asked again for the same access, it returns the same SshHost, so the
+   * guest's commands share one master; closing this host closes its guests. Throws on an access that fails
+   * its schema: it comes from the wizard's own files, so a bad one is a bug, not user input.
+   */
+  guest(access: GuestAccess): SshHost {
+    // A guest's own guest would need this host's ProxyCommand nested in the forward: no route has one.
+    if (this.via !== null) throw new Error(`${this.spec} is itself a guest`);
+    const key = guestKey(access);
+    const known = this.guests.get(key);
+    if (known) return known;
+    const guest = new SshHost(guestTarget(access), guestOptions(access, this.options), this);
+    this.guests.set(key, guest);
+    return guest;
   }
 
   private exitArgv(path: string): string[] {
@@ -253,7 +324,7 @@ export class SshHost implements Host {
 
   /** The way the next command goes: the master (started once, by whichever command needs it first). */
   private async link(): Promise<Link | ExecResult> {
-    if (this.mode === 'pool') return { kind: 'pool' };
+    if (this.mode === 'pool') return this.poolLink();
     if (this.master) return { kind: 'master', ...this.master };
     this.starting ??= this.startMaster()
       .catch((error: unknown) => this.fallBack(`the master could not be set up: ${error instanceof Error ? error.message : String(error)}`))
@@ -270,10 +341,57 @@ export class SshHost implements Host {
     this.master = null;
   }
 
-  private fallBack(reason: string): Link {
+  private fallBack(reason: string): Promise<Link | ExecResult> {
     this.mode = 'pool';
     this.poolReason = reason;
-    return { kind: 'pool' };
+    return this.poolLink();
+  }
+
+  private async poolLink(): Promise<Link | ExecResult> {
+    const proxy = await this.route();
+    return Array.isArray(proxy) ? { kind: 'pool', proxy } : proxy;
+  }
+
+  /**
+   * A guest's ProxyCommand option: a stdio forward through `via`, on its master when it has one (checked
+   * alive first, as nothing else may have used `via` since its master died); [] for a host reached directly.
+   * A failure of `via` itself (the X220 unreachable, its key unknown) is the answer for the guest too.
+   */
+  private async route(): Promise<string[] | ExecResult> {
+    const folder = await this.knownHostsDir();
+    if (folder !== null) return folder;
+    const via = this.via;
+    if (via === null) return [];
+    let link = await via.link();
+    if ('kind' in link && link.kind === 'master' && !(await via.masterAnswers(link.path))) {
+      via.masterGone(link.generation);
+      link = await via.link();
+    }
+    if (!('kind' in link)) return link;
+    return proxyCommandOption(via.forwardArgv(link, this.target));
+  }
+
+  /**
+   * accept-new cannot write a key into a folder that does not exist, and ssh goes on without it: every login
+   * would then be a first one and no key would ever be held to. So a folder that cannot be made stops the run.
+   */
+  private async knownHostsDir(): Promise<ExecResult | null> {
+    if (!this.options.learnHostKeys || this.knownHostsDirReady) return null;
+    const started = performance.now();
+    try {
+      await mkdir(dirname(this.options.knownHostsFile), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'EFAIL';
+      return notRunResult(started, { spawnError: code, stderr: `cannot make the folder of ${this.options.knownHostsFile}` });
+    }
+    this.knownHostsDirReady = true;
+    return null;
+  }
+
+  /** `ssh -O check`: the master behind `path` still answers. */
+  private async masterAnswers(path: string): Promise<boolean> {
+    const argv = [this.ssh, '-o', 'BatchMode=yes', '-o', 'LogLevel=QUIET', '-o', `ControlPath=${path}`, '-O', 'check', '--', destinationOf(this.target)];
+    return (await this.local.exec({ argv, timeoutMs: 5000 })).exitCode === 0;
   }
 
   /**
@@ -288,8 +406,11 @@ export class SshHost implements Host {
     const timeoutMs = ((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000;
     const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
+      // Each attempt anew: the master of the host a guest rides on may have been replaced since the last.
+      const proxy = await this.route();
+      if (!Array.isArray(proxy)) return proxy;
       this.stats.masterStarts++;
-      const result = await this.local.exec({ argv: this.masterArgv(path), timeoutMs });
+      const result = await this.local.exec({ argv: this.masterArgv(path, proxy), timeoutMs });
       if (result.spawnError === 'ENOENT') {
         return { ...result, spawnError: null, transport: { kind: 'ssh-missing', detail: 'the ssh client was not found on this computer' } };
       }
@@ -323,8 +444,10 @@ export class SshHost implements Host {
     return [...(this.master ? [this.master.path] : []), ...this.retired];
   }
 
-  /** Ends the master, if one is up (on exit, and when the app switches to another host). */
+  /** Ends the master, if one is up (on exit, and when the app switches to another host), and its guests' first. */
   async close(): Promise<void> {
+    // A guest's master rides on this one: ended first, it goes cleanly instead of losing its connection.
+    for (const guest of this.guests.values()) await guest.close();
     await this.starting;
     const paths = this.masterPaths();
     this.master = null;

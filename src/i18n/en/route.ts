@@ -1,5 +1,8 @@
 /** The choice at the Linux jail step between the jail and bhyve passthrough, and reserving the card for a guest. */
 export const routeEn = {
+  'route.passthrough.title': 'CUDA in a bhyve VM',
+  'route.passthrough.intro':
+    'On this route FreeBSD gives the card up at boot: bhyve’s ppt(4) driver holds it, and the wizard builds a Linux virtual machine named “cuda” (Ubuntu 24.04) that gets the card itself. Each piece is shown before it is made, and “Undo changes” takes the route back.',
   'route.instructions':
     'There are two ways for CUDA to reach the card. Choose one below; the wizard recommends one from this machine’s CPU, firmware and memory, and you can change your mind later.',
   'route.input': 'How CUDA reaches the card',

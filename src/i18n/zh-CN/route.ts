@@ -2,6 +2,9 @@ import type { routeEn } from '../en/route';
 
 /** Linux jail 步骤里的路线选择（jail 或 bhyve 直通），以及为虚拟机预留显卡。 */
 export const routeZhCN = {
+  'route.passthrough.title': '在 bhyve 虚拟机中运行 CUDA',
+  'route.passthrough.intro':
+    '走这条路线时，FreeBSD 会在开机时让出这张卡，由 bhyve 的 ppt(4) 驱动接管；向导会创建一台名为“cuda”的 Linux 虚拟机（Ubuntu 24.04），把显卡直接交给它。每一部分在创建之前都会先给您过目，用“撤销更改”可以退回这条路线所做的改动。',
   'route.instructions': 'CUDA 使用这张卡有两条路线。请在下面选择一条：向导会根据这台机器的 CPU、固件和内存推荐其中之一，之后也可以随时改选。',
   'route.input': 'CUDA 通过哪条路线使用显卡',
   'route.choice.jail': '本机上的 Linux jail',

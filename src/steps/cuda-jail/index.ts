@@ -4,7 +4,7 @@ import { explainPkgFailure } from '../driver/pkg-problem';
 import { cudaCheck, jailSmiCheck, nvidiaUserlandCheck, shimCheck } from './gpu-checks';
 import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from './setup-checks';
 import { RESERVE_CHECK, reserveCheck } from './reserve-check';
-import { jailChosen, routeCheck, routeInput } from './route';
+import { jailChosen, passthroughChosen, routeCheck, routeInput } from './route';
 import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
 import { explainAptFailure, GUEST_CHECKS, guestChecks, type GuestCheckId } from './guest-checks';
 import { guestHostInput } from './vm-address';
@@ -48,6 +48,8 @@ export const cudaJailStep: StepDefinition = {
   id: 'cuda-jail',
   title: 'jail.title',
   intro: 'jail.intro',
+  // Passthrough builds no jail: the step says what it does on that route, under the same id.
+  labelsWhen: (inputs) => (passthroughChosen(inputs) ? { title: 'route.passthrough.title', intro: 'route.passthrough.intro' } : null),
   instructions: ['route.instructions', 'jail.instructions.why', 'jail.instructions.files', 'jail.instructions.cuda12', 'jail.instructions.shim'],
   illustration: null,
   checklist: [],

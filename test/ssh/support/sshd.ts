@@ -36,8 +36,12 @@ export interface TestSshd {
   runsPath: string;
   /** A directory on the remote PATH for extra helpers (the argv printer). */
   binDir: string;
+  /** The server's public host key file (`type base64 comment`). */
+  hostPublicKey: string;
   /** Logins sshd accepted so far (one per connection), from its log. */
   acceptedLogins(): number;
+  /** Everything sshd printed so far (with `logLevel: 'DEBUG1'`, the channels it opened). */
+  log(): string;
   /** What this sshd enforces, read back with `sshd -T`: `maxstartups` and `maxsessions`. */
   stockLimits(): { maxstartups: string; maxsessions: string };
   setScenario(scenario: Scenario): Promise<void>;
@@ -107,7 +111,12 @@ function testAccount(): { user: string; uid: number; gid: number } {
   return { user: TEST_USER, uid: id('-u'), gid: id('-g') };
 }
 
-export async function startSshd(initial: Scenario): Promise<TestSshd> {
+export interface SshdOptions {
+  /** sshd's LogLevel; DEBUG1 logs each stdio forward (`server_request_direct_tcpip`) a client asked for. */
+  logLevel?: 'INFO' | 'VERBOSE' | 'DEBUG1';
+}
+
+export async function startSshd(initial: Scenario, options: SshdOptions = {}): Promise<TestSshd> {
   const sshd = findSshd();
   if (sshd === null) throw new Error(sshdMissingReason);
   const dir = await mkdtemp(join(tmpdir(), 'egpu-sshd-'));
@@ -163,6 +172,7 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     `AllowUsers ${account.user}`,
     'UsePAM no',
     'PrintMotd no',
+    `LogLevel ${options.logLevel ?? 'INFO'}`,
     // MaxStartups and MaxSessions are deliberately NOT set: the tests meet sshd's stock limits (10:30:100
     // unauthenticated connections, 10 sessions per connection), as on a stock FreeBSD or Debian server. A
     // harness that raised them would hide the very drops the wizard must survive. `stockLimits` reads them back.
@@ -197,6 +207,8 @@ export async function startSshd(initial: Scenario): Promise<TestSshd> {
     holdPath,
     runsPath,
     binDir,
+    hostPublicKey: `${hostKey}.pub`,
+    log: () => output,
     acceptedLogins: () => output.match(/^Accepted publickey for /gm)?.length ?? 0,
     stockLimits: () => {
       const settings = execFileSync(sshd, ['-T', '-f', configPath, '-C', `user=${account.user},host=localhost,addr=127.0.0.1`], { encoding: 'utf8' });
