@@ -30,7 +30,7 @@ for (const locale of bothLocales) {
       await expect(ui.check(page, 'jail.check.userland')).toHaveCount(0);
 
       await page.reload();
-      await expect(page.getByRole('heading', { level: 1, name: ui.tr('jail.title') })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: ui.tr('route.passthrough.title') })).toBeVisible();
       await expect(passthroughRadio(page)).toBeChecked();
 
       const action = page.getByRole('article', { name: ui.tr('reserve.action.reserve.title') });
