@@ -4,6 +4,9 @@ import { bothLocales, inLocale } from './localized';
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The guest's fixed address: the one the wizard plans on the simulated X220's LAN. */
+const GUEST_ADDRESS = '192.168.1.200';
+
 for (const locale of bothLocales) {
   const ui = inLocale(locale);
   const routes = (page: Page) => page.getByRole('group', { name: ui.tr('route.input') });
@@ -13,7 +16,7 @@ for (const locale of bothLocales) {
   test.describe(`${locale} x220-vtd`, () => {
     test.use({ hostSpec: 'sim:x220-vtd' });
 
-    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, and the first model says the route goes on in the guest', async ({ wizard }) => {
+    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, logs in to the guest, installs the driver there and sees deviceQuery pass, and the first model says the route goes on in the guest', async ({ wizard }) => {
       const { page } = wizard;
       await ui.reachFreshJail(page);
       await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8', guest: '5' }))).toBeVisible();
@@ -82,6 +85,21 @@ for (const locale of bothLocales) {
       // The proof is vm list's own line.
       await running.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
       await expect(running.getByText(/^cuda\s+default\s+uefi\s+2\s+5G\s+-\s+Yes \[1\]\s+Running \(4800\)$/)).toBeVisible();
+
+      // Inside the guest: the wizard logs in at the network-config's address, installs the driver, sees the card, proves CUDA.
+      await expect(ui.check(page, 'guest.check.reach').getByText(ui.tr('guest.reach.ok', { name: 'cuda', address: GUEST_ADDRESS, user: 'ubuntu', key: 'bhyve/guest_ed25519', release: '24.04' }))).toBeVisible();
+      const driver = page.getByRole('article', { name: ui.tr('guest.action.guest-driver.title') });
+      await expect(driver.getByText(/apt-get -y -o APT::Status-Fd=1 -o DPkg::Lock::Timeout=600 install nvidia-headless-580-server nvidia-utils-580-server/)).toBeVisible();
+      await ui.runAction(page, 'guest.action.guest-driver.title');
+      await expect(ui.check(page, 'guest.check.driver').getByText(ui.tr('guest.driver.ok', { packages: 'nvidia-headless-580-server, nvidia-utils-580-server', loaded: '580.95.05' }))).toBeVisible();
+      await expect(ui.check(page, 'guest.check.smi').getByText(ui.tr('guest.smi.ok', { name: 'Tesla P4', memory: 7680, version: '580.95.05' }))).toBeVisible();
+      await ui.runAction(page, 'guest.action.guest-cuda.title');
+      const cuda = ui.check(page, 'guest.check.cuda');
+      await expect(cuda.getByText(ui.tr('guest.cuda.ok', { release: '12.4', name: 'Tesla P4', memory: 7680, cc: '6.1' }))).toBeVisible();
+      // The proof is deviceQuery's own lines, run in the guest.
+      await cuda.getByRole('button', { name: ui.pattern('ui.check.evidence') }).click();
+      await expect(cuda.getByText('Result = PASS')).toBeVisible();
+      await expect(cuda.getByText('CUDA Capability Major/Minor version number:    6.1')).toBeVisible();
 
       // The first model says the route goes on inside the guest, instead of failing the jail's checks.
       await ui.next(page, 'model.title');

@@ -167,6 +167,7 @@ export class Backend {
       onLine: (runId, commandId, stream, line) => this.emit('log:line', { runId, commandId, stream, line }),
       jobPollMs: this.options.jobPollMs,
       guestPublicKey: () => guestPublicKey(this.options.dataDir),
+      dataDir: this.options.dataDir,
     });
     this.hostPickerReason = null;
     const session = this.session;

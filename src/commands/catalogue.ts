@@ -22,6 +22,7 @@ import { ollamaCommands } from './ollama-commands';
 import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
+import { guestCommands } from './guest-commands';
 import { networkCommands } from './network-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
@@ -348,6 +349,7 @@ export const catalogue = {
   ...detachedCommands,
   ...jobCheckCommands,
   ...bhyveCommands,
+  ...guestCommands,
   ...networkCommands,
 } as const;
 

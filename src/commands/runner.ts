@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { AuditLog } from '../audit/audit-log';
 import type { LogEntry } from '../contract/state';
 import { elevate, type ElevationMethod } from '../host/elevation';
-import type { Host, OutputStream, TransportFailure } from '../host/types';
+import { notRunResult, type GuestAccess, type Host, type OutputStream, type TransportFailure } from '../host/types';
+import { GUEST_KEY_IN_DATA } from '../bhyve/guest-key';
+import { UBUNTU_IMAGE } from '../bhyve/layout';
 import { catalogue, type Catalogue, type CommandId } from './catalogue';
 import { parseFailure, type ParseResult } from './parse-result';
 import type { ArgsOf, CommandProgress, ResultOf } from './types';
@@ -21,10 +24,32 @@ export interface CommandRun<R> {
   stderr: string;
   durationMs: number;
   parsed: ParseResult<R>;
-  /** Why a command was not even started (bad arguments, no way to elevate). */
-  refusal: 'invalid-arguments' | 'no-elevation' | 'password-required' | null;
+  /** The host it ran on (the guest's own spec for a guest command), as the audit log has it. */
+  host?: string;
+  /** Why a command was not even started (bad arguments, no way to elevate, no guest to run it in). */
+  refusal: 'invalid-arguments' | 'no-elevation' | 'password-required' | 'no-guest' | null;
+  /** For a `no-guest` refusal: why there is no guest to run it in. */
+  noGuest?: NoGuestReason;
   /** For `connection-lost`: how the way to the remote host failed. */
   transport?: TransportFailure;
+}
+
+/**
+ * Why a guest command has no guest: the host cannot reach guests (a simulated or local host without one),
+ * the runner has no data folder (so no key), vm-bhyve wrote no network-config for the guest yet, the file
+ * names no static address (a guest made by hand with DHCP), or the file could not be read.
+ */
+export type NoGuestReason = 'unsupported-host' | 'no-data-dir' | 'no-network-config' | 'no-static-address' | 'unreadable';
+
+/** Where the wizard keeps what logs it in to the guest: the key cloud-init got, and the guest's own known_hosts. */
+export const guestAccessFiles = (dataDir: string): Pick<GuestAccess, 'identityFile' | 'knownHostsFile'> => ({
+  identityFile: join(dataDir, GUEST_KEY_IN_DATA),
+  knownHostsFile: join(dataDir, 'bhyve', 'known_hosts'),
+});
+
+export interface RunnerOptions {
+  /** The wizard's data folder, where the guest key is: without it, guest commands are refused. */
+  dataDir?: string;
 }
 
 export interface Elevation {
@@ -49,6 +74,7 @@ interface AnySpec<R> {
   parse(o: { stdout: string; stderr: string; exitCode: number | null }, a: unknown): ParseResult<R>;
   progress?: (line: string) => CommandProgress | null;
   progressOnStderr?: boolean;
+  target?: 'guest';
 }
 
 /**
@@ -76,7 +102,32 @@ export class CommandRunner {
     private readonly host: Host,
     private readonly audit: AuditLog,
     private readonly elevation: () => Elevation,
+    private readonly options: RunnerOptions = {},
   ) {}
+
+  /** One guest host per address, so an SSH guest keeps its one master connection. */
+  private readonly guests = new Map<string, Host>();
+
+  /**
+   * The guest a guest command runs in: its address read back from vm-bhyve's network-config on the host (an
+   * audited command like any other), the cloud image's user and the wizard's own key.
+   */
+  private async guestHost(signal: AbortSignal | undefined): Promise<{ host: Host } | { problem: NoGuestReason } | { cancelled: true }> {
+    const { dataDir } = this.options;
+    if (this.host.guest === undefined) return { problem: 'unsupported-host' };
+    if (dataDir === undefined) return { problem: 'no-data-dir' };
+    const read = await this.run('vmGuestNetwork', {}, signal ? { signal } : {});
+    if (read.outcome === 'cancelled') return { cancelled: true };
+    if (!read.parsed.ok) return { problem: 'unreadable' };
+    const { present, network } = read.parsed.value;
+    if (!present) return { problem: 'no-network-config' };
+    if (network === null) return { problem: 'no-static-address' };
+    const known = this.guests.get(network.address);
+    if (known !== undefined) return { host: known };
+    const guest = this.host.guest({ address: network.address, user: UBUNTU_IMAGE.user, ...guestAccessFiles(dataDir) });
+    this.guests.set(network.address, guest);
+    return { host: guest };
+  }
 
   get hostSpec(): string {
     return this.host.spec;
@@ -96,7 +147,17 @@ export class CommandRunner {
     let argv = baseArgv;
     const data = spec.stdin?.(args.data);
     let stdin: string | undefined = data;
-    if (spec.privileged) {
+    let host = this.host;
+    // Cancelled while the guest's address was read: the command never starts, and says so like any other.
+    let cancelledEarly = false;
+    if (spec.target === 'guest') {
+      const guest = await this.guestHost(options.signal);
+      if ('problem' in guest) return this.refused(runId, commandId, baseArgv, spec.privileged, 'no-guest', started, guest.problem);
+      if ('cancelled' in guest) cancelledEarly = true;
+      else host = guest.host;
+      // The cloud image's user has passwordless sudo, whatever the FreeBSD host asks for; -n never prompts.
+      if (spec.privileged) argv = ['sudo', '-n', '--', ...baseArgv];
+    } else if (spec.privileged) {
       const { method, password } = this.elevation();
       const elevated = elevate(baseArgv, method, password ?? undefined);
       if ('error' in elevated) return this.refused(runId, commandId, baseArgv, true, elevated.error, started);
@@ -104,7 +165,7 @@ export class CommandRunner {
       // sudo -S reads the password line first and hands the rest of stdin to the command.
       stdin = elevated.stdin === undefined ? data : `${elevated.stdin}${data ?? ''}`;
     }
-    const result = await this.host.exec({
+    const result = cancelledEarly ? notRunResult(performance.now(), { cancelled: true }) : await host.exec({
       argv,
       timeoutMs: spec.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -135,7 +196,7 @@ export class CommandRunner {
     this.audit.record({
       id: runId,
       at: started.toISOString(),
-      host: this.host.spec,
+      host: host.spec,
       commandId,
       argv,
       privileged: spec.privileged,
@@ -156,6 +217,7 @@ export class CommandRunner {
       stdout: result.stdout,
       stderr: result.stderr,
       durationMs: result.durationMs,
+      host: host.spec,
       parsed: parsedOutput,
       refusal: null,
       ...(result.transport ? { transport: result.transport } : {}),
@@ -169,7 +231,9 @@ export class CommandRunner {
     privileged: boolean,
     refusal: NonNullable<CommandRun<R>['refusal']>,
     started: Date,
+    noGuest?: NoGuestReason,
   ): CommandRun<R> {
+    const why = noGuest === undefined ? refusal : `${refusal}: ${noGuest}`;
     this.audit.record({
       id: runId,
       at: started.toISOString(),
@@ -181,7 +245,7 @@ export class CommandRunner {
       durationMs: 0,
       outcome: 'refused',
       stdout: '',
-      stderr: refusal,
+      stderr: why,
       truncated: false,
     });
     return {
@@ -194,8 +258,10 @@ export class CommandRunner {
       stdout: '',
       stderr: '',
       durationMs: 0,
-      parsed: parseFailure('command-failed', `not run: ${refusal}`),
+      host: this.host.spec,
+      parsed: parseFailure('command-failed', `not run: ${why}`),
       refusal,
+      ...(noGuest === undefined ? {} : { noGuest }),
     };
   }
 }

@@ -32,6 +32,11 @@ export interface CommandSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly progress?: (line: string) => CommandProgress | null;
   /** The tool writes its progress lines on stderr (bsdtar -v, ollama pull); by default only stdout is read. */
   readonly progressOnStderr?: boolean;
+  /**
+   * Where it runs: on the host (the default), or in the passthrough route's Linux guest, which the runner
+   * reaches through the host (src/commands/runner.ts resolves the guest's address first).
+   */
+  readonly target?: 'guest';
 }
 
 export type ArgsOf<C> = C extends CommandSpec<infer A, unknown> ? z.input<A> : never;

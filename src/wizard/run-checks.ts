@@ -73,7 +73,7 @@ export class CheckRound {
     const lost = runs.find((r) => r.outcome === 'connection-lost');
     if (lost) {
       const kind = lost.transport?.kind ?? 'connection-lost';
-      const reason = msg(`ssh.error.${kind}`, { host: sshAddressOf(this.runner.hostSpec), detail: lost.transport?.detail ?? '' });
+      const reason = msg(`ssh.error.${kind}`, { host: sshAddressOf(lost.host ?? this.runner.hostSpec), detail: lost.transport?.detail ?? '' });
       return { verdict: { status: 'error', reason, advice: [msg('ssh.advice.retry')], evidence: [] }, runs };
     }
     try {

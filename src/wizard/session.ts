@@ -50,6 +50,8 @@ export interface SessionOptions {
   jobPollMs?: number;
   /** The public line of the wizard's key for the passthrough guest, made on first use. */
   guestPublicKey?: () => Promise<string>;
+  /** The wizard's data folder, which holds the private half of that key: guest commands log in with it. */
+  dataDir?: string;
 }
 
 /** The argv a job's command runs, as its catalogue entry makes it from the saved arguments. */
@@ -118,7 +120,7 @@ export class WizardSession {
     this.runner = new CommandRunner(options.host, options.audit, () => ({
       method: this.privilegeFacts.method === 'unknown' ? 'none' : this.privilegeFacts.method,
       password: this.candidatePassword ?? this.password,
-    }));
+    }), options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   }
 
   static async open(options: SessionOptions): Promise<WizardSession> {

@@ -16,7 +16,7 @@ import { TEMPLATE_PATH } from '../../src/bhyve/layout';
 import { PlanApplier } from '../../src/config/apply';
 import { journalFile } from '../../src/config/journal';
 import { fileChange, type FileChange } from '../../src/config/plan';
-import { catalogue, type CommandId } from '../../src/commands/catalogue';
+import { catalogue, isCommandId, type CommandId } from '../../src/commands/catalogue';
 import { CommandRunner, type CommandRun, type Elevation } from '../../src/commands/runner';
 import { loadScenario } from '../../src/host/simulated/scenarios';
 import { SimulatedHost } from '../../src/host/simulated/simulated-host';
@@ -273,7 +273,15 @@ describe.skipIf(!haveSshd && process.env.CI === undefined)(haveSshd ? 'SshHost o
       { id: 'kldstat', args: {} },
     ];
     /** Started and read in test/ssh/detached-sshd.test.ts: a real detached job ends when it ends, not in this order. */
-    const elsewhere: CommandId[] = ['detachedStart', 'detachedLog'];
+    const elsewhere: CommandId[] = [
+      'detachedStart',
+      'detachedLog',
+      // Run inside the passthrough guest, not on the host (test/steps/passthrough-guest.test.ts).
+      ...Object.values(catalogue)
+        .filter((spec) => 'target' in spec && spec.target === 'guest')
+        .map((spec) => spec.id)
+        .filter(isCommandId),
+    ];
 
     const summary = (run: CommandRun<unknown>) => ({ outcome: run.outcome, exitCode: run.exitCode, argv: run.argv, parsed: run.parsed });
 

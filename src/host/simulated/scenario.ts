@@ -274,6 +274,30 @@ export const LinuxWorld = z
   .strict();
 export type LinuxWorld = z.infer<typeof LinuxWorld>;
 
+/**
+ * The passthrough route's Ubuntu 24.04 guest as the wizard changes it (src/host/simulated/guest.ts). It lives
+ * on the guest's disk, so neither the host's restart nor the guest's stop loses it. Absent: the cloud image
+ * as it first boots.
+ */
+export const UbuntuGuest = z
+  .object({
+    aptUpdated: z.boolean(),
+    /** The version of NVIDIA's driver packages apt installed, or null. */
+    driver: z.string().nullable(),
+    /** The guest run (see guestRun) that installed it: later runs load the module at boot, by the card's id. */
+    installedIn: z.string().nullable(),
+    /** The guest run in which the module was loaded by hand (modprobe). */
+    loadedIn: z.string().nullable(),
+    /** Files downloaded in the guest (its paths). */
+    downloads: z.array(z.string().startsWith('/')),
+    /** The CUDA toolkit release in /usr/local/cuda, or null. */
+    cudaToolkit: z.string().nullable(),
+    /** apt's install was cut off while dpkg set the packages up: they are unpacked, not configured. */
+    dpkgInterrupted: z.boolean().optional(),
+  })
+  .strict();
+export type UbuntuGuest = z.infer<typeof UbuntuGuest>;
+
 export const Scenario = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
@@ -344,6 +368,8 @@ export const Scenario = z
     directories: z.array(z.string().startsWith('/')).optional(),
     /** The guests bhyve runs now (vm-bhyve's `vm start`), with their bhyve process ids; a restart ends them. */
     bhyveGuests: z.array(z.object({ name: z.string().min(1), pid: z.number().int().positive() }).strict()).optional(),
+    /** Inside the passthrough guest: what the wizard installed there. */
+    ubuntuGuest: UbuntuGuest.optional(),
     /**
      * The host's wired network: its card's IPv4 address (DHCP gave it), the router, and the other machines that
      * answer on it. Absent: a machine with no network but its loopback.

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { RealClock, VirtualClock, type SimClock } from './clock';
-import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type Host, type OutputStream } from '../types';
+import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type GuestAccess, type Host, type OutputStream } from '../types';
+import { guestUnreachable, runInGuest } from './guest';
 import type { Scenario } from './scenario';
 import { WRAPPER_NAME } from '../../detached/wrapper';
 import { formatBootTime } from '../../detached/boot-time';
@@ -124,6 +125,36 @@ export class SimulatedHost implements Host {
       if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
       if (request.signal?.aborted) return notRun({ cancelled: true });
       const result = this.dispatch(request.argv, this.state.user.uid === 0 || this.options.asRoot === true, request.stdin);
+      if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
+      return await this.play(result, request);
+    } catch {
+      return notRun({ spawnError: 'EFAIL' });
+    }
+  }
+
+  /**
+   * The passthrough guest, logged in to over SSH as `access` says: it answers while this host's bhyve runs
+   * it at that address, and fails like ssh (exit 255, unreachable) otherwise. Its commands take this host's
+   * time, and what they change is kept in this host's scenario.
+   */
+  guest(access: GuestAccess): Host {
+    return {
+      spec: `ssh://${access.user}@${access.address}`,
+      simulated: true,
+      exec: (request) => this.execInGuest(access, request),
+      wait: (ms, signal) => this.wait(ms, signal),
+    };
+  }
+
+  private async execInGuest(access: GuestAccess, request: ExecRequest): Promise<ExecResult> {
+    const started = performance.now();
+    const notRun = (fields: Partial<ExecResult>): ExecResult => notRunResult(started, fields);
+    try {
+      if (request.argv.length === 0 || request.argv[0] === '') return notRun({ spawnError: 'EINVAL' });
+      if (request.signal?.aborted) return notRun({ cancelled: true });
+      const failure = guestUnreachable(this.state, access);
+      if (failure !== null) return notRun({ exitCode: 255, stderr: `${failure.detail}\n`, transport: failure });
+      const result = runInGuest(this.state, request.argv);
       if (result.kind === 'missing') return notRun({ spawnError: 'ENOENT' });
       return await this.play(result, request);
     } catch {

@@ -14,6 +14,7 @@ import { ollamaEn } from './ollama';
 import { routeEn } from './route';
 import { detachedEn } from './detached';
 import { bhyveEn } from './bhyve';
+import { guestEn } from './guest';
 
 export const en = {
   ...coreEn,
@@ -32,4 +33,5 @@ export const en = {
   ...routeEn,
   ...detachedEn,
   ...bhyveEn,
+  ...guestEn,
 } as const;

@@ -15,6 +15,7 @@ import { ollamaZhCN } from './ollama';
 import { routeZhCN } from './route';
 import { detachedZhCN } from './detached';
 import { bhyveZhCN } from './bhyve';
+import { guestZhCN } from './guest';
 
 export const zhCN = {
   ...coreZhCN,
@@ -33,4 +34,5 @@ export const zhCN = {
   ...routeZhCN,
   ...detachedZhCN,
   ...bhyveZhCN,
+  ...guestZhCN,
 } satisfies Record<keyof typeof en, string>;

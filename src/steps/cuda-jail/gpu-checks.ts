@@ -10,10 +10,10 @@ import { entriesOf, hasPackage, jailRunning, nvidiaNodes, read } from './reads';
 const later = (key: string): Verdict => ({ status: 'skip', reason: msg(key), advice: [], evidence: [] });
 
 /** Compute capability by chip, for the chips the wizard knows well; others are not compared. */
-const COMPUTE_CAPABILITY: Readonly<Record<string, string>> = { GP100: '6.0', GP102: '6.1', GP104: '6.1', GP106: '6.1', GP107: '6.1', GP108: '6.1', GV100: '7.0', GM204: '5.2', GM200: '5.2', GM107: '5.0', GK110: '3.5', GK104: '3.0' };
+export const COMPUTE_CAPABILITY: Readonly<Record<string, string>> = { GP100: '6.0', GP102: '6.1', GP104: '6.1', GP106: '6.1', GP107: '6.1', GP108: '6.1', GV100: '7.0', GM204: '5.2', GM200: '5.2', GM107: '5.0', GK110: '3.5', GK104: '3.0' };
 
 /** The first CUDA major version whose toolkit no longer builds for Pascal (sm_6x). */
-const NO_PASCAL_FROM = 13;
+export const NO_PASCAL_FROM = 13;
 
 /**
  * NVIDIA's userland in the jail must be the host module's exact release. It comes from NVIDIA's own .run

@@ -6,6 +6,7 @@ import { devfsCheck, jailCheck, linuxCheck, mountsCheck, userlandCheck } from '.
 import { RESERVE_CHECK, reserveCheck } from './reserve-check';
 import { jailChosen, passthroughChosen, routeCheck, routeInput } from './route';
 import { VM_CHECKS, vmChecks, type VmCheckId } from './vm-checks';
+import { explainAptFailure, GUEST_CHECKS, guestChecks, type GuestCheckId } from './guest-checks';
 import { guestHostInput } from './vm-address';
 
 const reasonIs = (results: Readonly<Record<string, CheckResult>>, check: string, key: string): boolean => results[check]?.reason?.key === key;
@@ -53,7 +54,7 @@ export const cudaJailStep: StepDefinition = {
   illustration: null,
   checklist: [],
   inputs: [routeInput, guestHostInput],
-  checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck, ...vmChecks],
+  checks: [routeCheck, ...[linuxCheck, userlandCheck, mountsCheck, devfsCheck, jailCheck, nvidiaUserlandCheck, jailSmiCheck, cudaCheck, shimCheck].map(onJail), reserveCheck, ...vmChecks, ...guestChecks],
   actions: [
     ...jailActions(),
     {
@@ -74,8 +75,30 @@ export const cudaJailStep: StepDefinition = {
       offeredWhen: (checks, results) => checks[RESERVE_CHECK] === 'fail' && reasonWas(results, 'reserve.waitingRestart'),
     },
     ...vmActions(),
+    ...guestActions(),
   ],
 };
+
+/**
+ * What the guest's checks propose, carried out: the driver (apt, then modprobe) and the CUDA toolkit. Offered
+ * only while the VM runs with the card and every earlier guest check passes.
+ */
+function guestActions(): ActionDefinition[] {
+  const guestAction = (check: GuestCheckId): ActionDefinition => {
+    const earlier = [RESERVE_CHECK, ...VM_CHECKS, ...GUEST_CHECKS.slice(0, GUEST_CHECKS.indexOf(check))];
+    return {
+      id: check,
+      title: `guest.action.${check}.title`,
+      description: `guest.action.${check}.description`,
+      after: `guest.action.${check}.after`,
+      commands: [],
+      runsCommandsOf: check,
+      offeredWhen: (checks) => earlier.every((c) => checks[c] === 'pass') && checks[check] === 'fail',
+      explainFailure: explainAptFailure,
+    };
+  };
+  return [guestAction('guest-driver'), guestAction('guest-cuda')];
+}
 
 /**
  * The virtual machine's actions, one per check, each carrying out what its check proposes. Offered in

@@ -2,7 +2,7 @@ import { IMAGE_DIR } from '../../../bhyve/layout';
 import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, JAIL_LIBDIR, JAIL_NAME, JAIL_ROOT, MODELS_DIR, NVCC, UBUNTU_SUITE, jailPath, nvidiaRunfile } from '../../../jail/layout';
 import { hostDevNodes, linuxIn, linuxOf, mountLines, startJail, stopJail } from '../linux';
 import { driverPackage, driverVersion, hasProgram, loadModule, nvidiaState } from '../machine';
-import type { MachineView, Scenario } from '../scenario';
+import type { DeepReadonly, MachineView, NvidiaGpu, Scenario } from '../scenario';
 import { NO_DRIVER, nvidiaSmi } from './nvidia-smi';
 import { llamaProgram } from './llama';
 import { isOllamaArchive, isOllamaLibs, OLLAMA_ARCHIVE_BYTES, ollamaProgram, ollamaService } from './ollama';
@@ -217,19 +217,16 @@ export function gpuBlocked(machine: MachineView): Ran | null {
 
 const execvpMissing = (program: string): Ran => ran(1, [], [`jexec: execvp: ${program}: No such file or directory`]);
 
-function deviceQuery(machine: MachineView): Ran {
-  const head = [`${DEVICE_QUERY} Starting...`, '', ' CUDA Device Query (Runtime API) version (CUDART static linking)', ''];
-  const blocked = gpuBlocked(machine);
-  const gpu = machine.nvidia;
-  const state = nvidiaState(machine);
-  if (blocked !== null || gpu === null || state.status !== 'attached') {
-    return ran(1, [...head, 'cudaGetDeviceCount returned 100', '-> no CUDA-capable device is detected', 'Result = FAIL']);
-  }
-  const runtime = linuxOf(machine).cudaToolkit ?? '?';
+const DEVICE_QUERY_HEAD = [`${DEVICE_QUERY} Starting...`, '', ' CUDA Device Query (Runtime API) version (CUDART static linking)', ''];
+
+/** deviceQuery finding no device: the driver cannot reach the card. */
+export const deviceQueryNone = (): Ran => ran(1, [...DEVICE_QUERY_HEAD, 'cudaGetDeviceCount returned 100', '-> no CUDA-capable device is detected', 'Result = FAIL']);
+
+/** deviceQuery seeing the P4 at a PCI bus and slot, with a CUDA runtime release. */
+export function deviceQueryFound(gpu: DeepReadonly<NvidiaGpu>, runtime: string, bus: number, slot: number): Ran {
   const mib = gpu.memoryTotalMiB;
-  const [, bus = 0, slot = 0] = state.device.selector.replace(/^pci/, '').split(':').map(Number);
   return ran(0, [
-    ...head,
+    ...DEVICE_QUERY_HEAD,
     'Detected 1 CUDA Capable device(s)',
     '',
     `Device 0: "${gpu.name}"`,
@@ -248,6 +245,15 @@ function deviceQuery(machine: MachineView): Ran {
     `deviceQuery, CUDA Driver = CUDART, CUDA Driver Version = 13.0, CUDA Runtime Version = ${runtime}, NumDevs = 1, Device0 = ${gpu.name}`,
     'Result = PASS',
   ]);
+}
+
+function deviceQuery(machine: MachineView): Ran {
+  const blocked = gpuBlocked(machine);
+  const gpu = machine.nvidia;
+  const state = nvidiaState(machine);
+  if (blocked !== null || gpu === null || state.status !== 'attached') return deviceQueryNone();
+  const [, bus = 0, slot = 0] = state.device.selector.replace(/^pci/, '').split(':').map(Number);
+  return deviceQueryFound(gpu, linuxOf(machine).cudaToolkit ?? '?', bus, slot);
 }
 
 /** The installers the wizard runs inside the jail, from the files it fetched into /root. */

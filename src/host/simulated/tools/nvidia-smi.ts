@@ -25,7 +25,7 @@ function asctime(date: Date): string {
 }
 
 /** The status table in the layout of the 535 and later branches (91 columns). */
-function table(gpu: Gpu, selector: string, version: string): string[] {
+export function table(gpu: Gpu, selector: string, version: string): string[] {
   const cuda = CUDA_BY_BRANCH[version.split('.')[0] ?? ''] ?? 'N/A';
   const rule = `+${'-'.repeat(89)}+`;
   const cells = (a: string, b: string, c: string) => `|${a}|${b}|${c}|`;
