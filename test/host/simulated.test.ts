@@ -49,6 +49,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   pkgInstall: { packages: ['nvidia-driver-580', 'linux-nvidia-libs-580'] },
   pkgUpgrade: { packages: ['nvidia-driver-580'] },
   pingAddress: { address: '192.168.1.200' },
+  removeCreated: { path: '/vm/.templates/egpu-cuda.conf' },
   vmCreate: { network: { address: '192.168.1.200', prefix: 24, gateway: '192.168.1.1', nameservers: ['192.168.1.1'] } },
   kldload: { module: 'nvidia-modeset' },
   pkgInstallTool: { package: 'debootstrap' },
