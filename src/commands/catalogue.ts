@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFailure, type ParseResult } from './parse-result';
+import { parseFailure } from './parse-result';
 import { parseAcpiTables } from './parsers/acpi-tables';
 import { parseDmesg } from './parsers/dmesg';
 import { parseIdName, parseIdUid } from './parsers/id';

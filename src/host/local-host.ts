@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { guestKey, guestOptions, guestTarget } from './ssh/guest';
 import { SshHost } from './ssh/ssh-host';
-import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type GuestAccess, type Host, type OutputStream } from './types';
+import { DEFAULT_MAX_OUTPUT_BYTES, notRunResult, type ExecRequest, type ExecResult, type GuestAccess, type Host } from './types';
 
 export const DEFAULT_PATH = '/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin';
 

@@ -1,19 +1,17 @@
 import { msg, type Message } from '../../contract/messages';
-import { supportFor } from '../../drivers/branch-table';
-import { CUDA_TOOLKIT, DEVICE_QUERY, JAIL_NAME } from '../../jail/layout';
-import { evidenceAt, evidenceOf, failureEvidence } from '../../wizard/evidence';
+import { JAIL_NAME } from '../../jail/layout';
+import { evidenceOf, failureEvidence } from '../../wizard/evidence';
 import { defineCheck, invoke, type Verdict } from '../../wizard/step';
 import { moduleRelease } from '../driver/versions-check';
-import { findNvidiaGpu, pciconfLvb } from '../gpu-on-bus';
+import { pciconfLvb } from '../gpu-on-bus';
 import { entriesOf, hasPackage, jailRunning, nvidiaNodes, read } from './reads';
+import { judgeCudaProof } from './cuda-proof';
 
 const later = (key: string): Verdict => ({ status: 'skip', reason: msg(key), advice: [], evidence: [] });
 
 /** Compute capability by chip, for the chips the wizard knows well; others are not compared. */
-export const COMPUTE_CAPABILITY: Readonly<Record<string, string>> = { GP100: '6.0', GP102: '6.1', GP104: '6.1', GP106: '6.1', GP107: '6.1', GP108: '6.1', GV100: '7.0', GM204: '5.2', GM200: '5.2', GM107: '5.0', GK110: '3.5', GK104: '3.0' };
 
 /** The first CUDA major version whose toolkit no longer builds for Pascal (sm_6x). */
-export const NO_PASCAL_FROM = 13;
 
 /**
  * NVIDIA's userland in the jail must be the host module's exact release. It comes from NVIDIA's own .run
@@ -98,35 +96,10 @@ export const cudaCheck = defineCheck({
   },
   evaluate: ({ jls, nvcc, query, smi, pci }): Verdict => {
     if (!jailRunning(jls)) return later('jail.cuda.later');
-    const install = [invoke('fetchCudaToolkit', {}), invoke('jailInstallCuda', {})];
-    const toolkit = { release: CUDA_TOOLKIT.release };
-    if (!nvcc.parsed.ok) return { status: 'fail', reason: msg('jail.cuda.noToolkit', toolkit), advice: [msg('jail.cuda.advice.pascal')], evidence: [failureEvidence(nvcc)], commands: install };
-    const { release, major, line } = nvcc.parsed.value;
-    if (major >= NO_PASCAL_FROM) {
-      return { status: 'fail', reason: msg('jail.cuda.tooNew', { found: release, ...toolkit }), advice: [msg('jail.cuda.advice.pascal')], evidence: [evidenceAt(nvcc, [line])], commands: install };
-    }
-    const nvccEvidence = evidenceAt(nvcc, [line]);
-    if (!query.parsed.ok) {
-      return { status: 'fail', reason: msg('jail.cuda.noQuery', { path: DEVICE_QUERY }), advice: [], evidence: [nvccEvidence, failureEvidence(query)] };
-    }
-    const out = query.parsed.value;
-    const device = out.devices[0];
-    if (out.devices.length !== 1 || device === undefined) {
-      const detail = out.error?.text ?? `${out.devices.length}`;
-      return { status: 'fail', reason: msg('jail.cuda.devices', { count: out.devices.length, detail }), advice: [msg('jail.smi.advice.devfs')], evidence: [nvccEvidence, evidenceOf(query)] };
-    }
     const row = smi.parsed.ok && smi.parsed.value.status === 'ok' ? smi.parsed.value.rows[0] : undefined;
     const hostMemory = typeof row?.['memory.total'] === 'number' ? row['memory.total'] : null;
-    const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
-    const chip = gpu === undefined ? undefined : supportFor(gpu.deviceId)?.chip;
-    const expectedCc = chip === undefined ? undefined : COMPUTE_CAPABILITY[chip];
-    const evidence = [nvccEvidence, evidenceOf(query, (t) => /^Device \d|Capability|global memory|^Result|Runtime Version/.test(t.trim()))];
-    const params = { name: device.name, memory: device.memoryMiB ?? '?', cc: device.computeCapability ?? '?', release };
-    const memoryOff = hostMemory !== null && device.memoryMiB !== null && Math.abs(device.memoryMiB - hostMemory) > hostMemory * 0.02;
-    if (memoryOff || (expectedCc !== undefined && device.computeCapability !== expectedCc)) {
-      return { status: 'fail', reason: msg('jail.cuda.unexpected', { ...params, hostMemory: hostMemory ?? '?', expectedCc: expectedCc ?? '?' }), advice: [], evidence };
-    }
-    return { status: 'pass', reason: msg('jail.cuda.ok', params), advice: [], evidence };
+    const install = [invoke('fetchCudaToolkit', {}), invoke('jailInstallCuda', {})];
+    return judgeCudaProof({ prefix: 'jail', nvcc, query, pci, smiMemoryMiB: hostMemory, memoryParam: 'hostMemory', install, devicesAdvice: [msg('jail.smi.advice.devfs')] });
   },
 });
 

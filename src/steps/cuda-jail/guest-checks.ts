@@ -3,12 +3,10 @@ import { GUEST_KEY_IN_DATA } from '../../bhyve/guest-key';
 import { GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, UBUNTU_IMAGE } from '../../bhyve/layout';
 import { GUEST_DRIVER_BRANCH, GUEST_DRIVER_PACKAGES } from '../../commands/guest-commands';
 import type { CommandRun } from '../../commands/runner';
-import { supportFor } from '../../drivers/branch-table';
-import { CUDA_TOOLKIT, DEVICE_QUERY } from '../../jail/layout';
 import { evidenceAt, evidenceOf, failureEvidence } from '../../wizard/evidence';
 import { defineCheck, invoke, type Verdict } from '../../wizard/step';
-import { findNvidiaGpu, pciconfLvb } from '../gpu-on-bus';
-import { COMPUTE_CAPABILITY, NO_PASCAL_FROM } from './gpu-checks';
+import { pciconfLvb } from '../gpu-on-bus';
+import { judgeCudaProof } from './cuda-proof';
 import { passthroughChosen } from './route';
 
 /**
@@ -151,32 +149,9 @@ export const guestCudaCheck = defineCheck({
   evaluate: ({ nvcc, query, smi, pci }): Verdict => {
     const early = noGuestYet(nvcc);
     if (early !== null) return early;
-    const install = [invoke('guestFetchCuda', {}), invoke('guestInstallCuda', {})];
-    const toolkit = { release: CUDA_TOOLKIT.release };
-    const pascal = msg('jail.cuda.advice.pascal');
-    if (!nvcc.parsed.ok) return { status: 'fail', reason: msg('guest.cuda.noToolkit', toolkit), advice: [pascal], evidence: [failureEvidence(nvcc)], commands: install };
-    const { release, major, line } = nvcc.parsed.value;
-    const nvccEvidence = evidenceAt(nvcc, [line]);
-    if (major >= NO_PASCAL_FROM) return { status: 'fail', reason: msg('guest.cuda.tooNew', { found: release, ...toolkit }), advice: [pascal], evidence: [nvccEvidence], commands: install };
-    if (!query.parsed.ok) return { status: 'fail', reason: msg('guest.cuda.noQuery', { path: DEVICE_QUERY }), advice: [], evidence: [nvccEvidence, failureEvidence(query)] };
-    const out = query.parsed.value;
-    const device = out.devices[0];
-    if (out.devices.length !== 1 || device === undefined) {
-      const detail = out.error?.text ?? `${out.devices.length}`;
-      return { status: 'fail', reason: msg('guest.cuda.devices', { count: out.devices.length, detail }), advice: [], evidence: [nvccEvidence, evidenceOf(query)] };
-    }
     const smiGpu = smi.parsed.ok && smi.parsed.value.status === 'ok' ? smi.parsed.value.gpus[0] : undefined;
-    const smiMemory = smiGpu?.memoryTotalMiB ?? null;
-    const gpu = pci.parsed.ok ? findNvidiaGpu(pci.parsed.value) : undefined;
-    const chip = gpu === undefined ? undefined : supportFor(gpu.deviceId)?.chip;
-    const expectedCc = chip === undefined ? undefined : COMPUTE_CAPABILITY[chip];
-    const evidence = [nvccEvidence, evidenceOf(query, (t) => /^Device \d|Capability|global memory|^Result|Runtime Version/.test(t.trim()))];
-    const params = { name: device.name, memory: device.memoryMiB ?? '?', cc: device.computeCapability ?? '?', release };
-    const memoryOff = smiMemory !== null && device.memoryMiB !== null && Math.abs(device.memoryMiB - smiMemory) > smiMemory * 0.02;
-    if (memoryOff || (expectedCc !== undefined && device.computeCapability !== expectedCc)) {
-      return { status: 'fail', reason: msg('guest.cuda.unexpected', { ...params, smiMemory: smiMemory ?? '?', expectedCc: expectedCc ?? '?' }), advice: [], evidence };
-    }
-    return { status: 'pass', reason: msg('guest.cuda.ok', params), advice: [], evidence };
+    const install = [invoke('guestFetchCuda', {}), invoke('guestInstallCuda', {})];
+    return judgeCudaProof({ prefix: 'guest', nvcc, query, pci, smiMemoryMiB: smiGpu?.memoryTotalMiB ?? null, memoryParam: 'smiMemory', install, devicesAdvice: [] });
   },
 });
 

@@ -4,7 +4,7 @@ import { ConfigEditError } from '../../config/formats/common';
 import { pptdevsEntry } from '../../hardware/passthrough';
 import { evidenceOf } from '../../wizard/evidence';
 import { defineCheck, invoke, type Verdict } from '../../wizard/step';
-import { bootFileReads, isVerdict, RC, readBootFiles } from '../boot-files';
+import { bootFileReads, isVerdict, readBootFiles } from '../boot-files';
 import { findNvidiaGpu } from '../gpu-on-bus';
 import { LOADER, metaOf } from '../realloc-bars';
 import { reservationPlan } from './reservation';
