@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { z } from 'zod';
 
 const HINT = '//# allFunctionsCalledOnLoad';
 
@@ -30,3 +32,33 @@ export function compileHints(chunkName: string): Plugin {
     },
   };
 }
+
+/**
+ * Each language's dictionary (`<i18nDir>/<locale>/index.ts`, which spreads a dozen and more modules into one
+ * object) becomes one `JSON.parse` of the merged texts, worked out here at build time. Spreading them into one
+ * object in the page cost about 8 ms of the startup script's evaluation on the main thread; parsing the same
+ * texts as JSON costs well under 1 ms. The source modules and their types stay as they are.
+ */
+export function mergedDictionaries(i18nDir: string): Plugin {
+  return {
+    name: 'egpu-merged-dictionaries',
+    load: {
+      filter: { id: /[\\/]i18n[\\/][A-Za-z-]+[\\/]index\.ts$/ },
+      async handler(id) {
+        const file = id.split('?', 1)[0] ?? id;
+        if (!file.startsWith(i18nDir)) return null;
+        const { build } = await import('esbuild');
+        const bundled = await build({ entryPoints: [file], bundle: true, write: false, format: 'esm', platform: 'neutral', metafile: true, logLevel: 'silent' });
+        for (const input of Object.keys(bundled.metafile.inputs)) this.addWatchFile(resolve(input));
+        const module: unknown = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0]?.text ?? '').toString('base64')}`);
+        const entries = Object.entries(DictionaryModule.parse({ ...Object(module) }));
+        const [name, texts] = entries[0] ?? [];
+        if (entries.length !== 1 || name === undefined || texts === undefined) throw new Error(`${file}: expected one export, the dictionary`);
+        return `export const ${name} = JSON.parse(${JSON.stringify(JSON.stringify(texts))});\n`;
+      },
+    },
+  };
+}
+
+/** A dictionary module exports one object of texts. */
+const DictionaryModule = z.record(z.string(), z.record(z.string(), z.string()));

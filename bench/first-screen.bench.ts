@@ -4,7 +4,10 @@
 // nothing.
 //
 //   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--no-build] [--renderer DIR]
+//                                  [--baseline DIR …]
 //
+// --baseline adds a wizard built elsewhere (a build of main, for a before/after) to the same rounds: each round
+// loads every page back to back, so all of them meet the same machine load, and each gets its own ratio.
 // --cpu-throttle slows the page's CPU by that factor (Chrome's own throttling, roughly a 2011 laptop at 4);
 // --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does.
 import { chromium, type Browser } from '@playwright/test';
@@ -33,6 +36,8 @@ const { values: opts } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     /** A renderer built elsewhere (an older commit, for a before/after); implies --no-build. */
     renderer: { type: 'string' },
+    /** More renderers built elsewhere, loaded in the same rounds as the wizard and the blank page. */
+    baseline: { type: 'string', multiple: true, default: [] },
   },
 });
 const rounds = Math.max(1, Number(opts.rounds));
@@ -156,6 +161,16 @@ function describeScripts(label: string, scripts: readonly StartupScript[]): void
   for (const s of scripts) console.log(`${''.padEnd(14)}   ${kib(s.gzipBytes).padStart(9)} gzip  ${s.file}`);
 }
 
+/** One page of the comparison: the wizard, a wizard built elsewhere, or the blank page. */
+interface Page {
+  label: string;
+  url: string;
+  scripts: StartupScript[];
+  /** A wizard (it may ask for its first state), not the blank page. */
+  wizard: boolean;
+  loads: Load[];
+}
+
 const work = await mkdtemp(join(tmpdir(), 'egpu-first-screen-'));
 const closers: (() => Promise<void>)[] = [];
 try {
@@ -168,20 +183,29 @@ try {
   await mkdir(blankSource);
   const blankDir = await buildBlankPage(blankSource);
 
-  console.log('\nstartup JavaScript (entry module + modulepreloads, gzip -9):');
-  const wizardScripts = await startupScripts(rendererDir);
-  const blankScripts = await startupScripts(blankDir);
-  describeScripts('wizard', wizardScripts);
-  describeScripts('blank page', blankScripts);
-
-  const dataDir = join(work, 'data');
-  const wizard = await startServer({
-    rendererDir,
-    createBackend: (emit) => Backend.create({ dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version, emit }),
-  });
-  closers.push(() => wizard.close());
+  /** Each wizard has a server (and a data folder) of its own, so none sees another's saved progress. */
+  const serveWizard = async (dir: string, name: string): Promise<string> => {
+    const dataDir = join(work, name);
+    const wizard = await startServer({
+      rendererDir: dir,
+      createBackend: (emit) => Backend.create({ dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version, emit }),
+    });
+    closers.push(() => wizard.close());
+    return wizard.url;
+  };
+  const pages: Page[] = [{ label: 'wizard', url: await serveWizard(rendererDir, 'data'), scripts: await startupScripts(rendererDir), wizard: true, loads: [] }];
+  for (const [i, dir] of (opts.baseline ?? []).entries()) {
+    const label = opts.baseline.length > 1 ? `baseline ${i + 1}` : 'baseline';
+    pages.push({ label, url: await serveWizard(resolve(dir), `data-baseline-${i}`), scripts: await startupScripts(resolve(dir)), wizard: true, loads: [] });
+  }
   const blank = await serveStatic(blankDir);
   closers.push(() => new Promise<void>((r) => blank.server.close(() => r())));
+  const blankPage: Page = { label: 'blank page', url: blank.url, scripts: await startupScripts(blankDir), wizard: false, loads: [] };
+  pages.push(blankPage);
+
+  console.log('\nstartup JavaScript (entry module + modulepreloads, gzip -9):');
+  for (const page of pages) describeScripts(page.label, page.scripts);
+  for (const [i, dir] of (opts.baseline ?? []).entries()) console.log(`${pages[i + 1]?.label ?? ''}: ${resolve(dir)}`);
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -190,37 +214,42 @@ try {
   closers.push(() => browser.close());
 
   // One untimed load of each: the server's and the browser's first-time costs are not the page's.
-  await timeLoad(browser, wizard.url);
-  await timeLoad(browser, blank.url);
+  for (const page of pages) await timeLoad(browser, page.url);
 
-  const loads = { wizard: [] as Load[], blank: [] as Load[] };
   for (let i = 0; i < rounds; i++) {
-    // Alternating which goes first, so neither always meets a machine the other just woke up.
-    const order = i % 2 === 0 ? (['wizard', 'blank'] as const) : (['blank', 'wizard'] as const);
-    for (const which of order) loads[which].push(await timeLoad(browser, which === 'wizard' ? wizard.url : blank.url));
+    // Rotating which goes first, so none always meets a machine another just woke up.
+    for (let j = 0; j < pages.length; j++) {
+      const page = pages[(i + j) % pages.length];
+      if (page) page.loads.push(await timeLoad(browser, page.url));
+    }
   }
-  const times = { wizard: loads.wizard.map((l) => l.button), blank: loads.blank.map((l) => l.button) };
+  const times = (page: Page): number[] => page.loads.map((l) => l.button);
+  const ms = (xs: readonly number[]): string => median(xs).toFixed(0).padStart(5);
 
   const conditions = [cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled', latency > 0 ? `+${latency} ms per request` : 'no added latency'];
   console.log(`\nnavigation start → “${BUTTON}” visible and enabled, ${rounds} loads each (${conditions.join(', ')}):`);
-  for (const which of ['wizard', 'blank'] as const) {
-    const xs = times[which];
-    console.log(
-      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} median ${median(xs).toFixed(0).padStart(5)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   max ${Math.max(...xs).toFixed(0).padStart(5)} ms`,
-    );
+  for (const page of pages) {
+    const xs = times(page);
+    console.log(`${page.label.padEnd(14)} median ${ms(xs)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   max ${Math.max(...xs).toFixed(0).padStart(5)} ms`);
   }
   console.log('where the time goes (medians, ms since navigation start):');
-  for (const which of ['wizard', 'blank'] as const) {
-    const ls = loads[which];
+  for (const page of pages) {
+    const ls = page.loads;
     const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
+    const state = states.length ? `   first state ${ms(states)}` : page.wizard ? '   first state in the HTML' : '';
+    console.log(`${page.label.padEnd(14)} HTML ${ms(ls.map((l) => l.html))}   scripts and styles ${ms(ls.map((l) => l.assets))}${state}   button ${ms(times(page))}`);
+  }
+  // Each round's loads ran back to back, on the same machine load: their ratio is the steadier figure.
+  const blankTimes = times(blankPage);
+  for (const page of pages.filter((p) => p.wizard)) {
+    const paired = times(page).map((w, i) => w / (blankTimes[i] ?? Number.NaN));
     console.log(
-      `${(which === 'wizard' ? 'wizard' : 'blank page').padEnd(14)} HTML ${median(ls.map((l) => l.html)).toFixed(0).padStart(5)}   scripts and styles ${median(ls.map((l) => l.assets)).toFixed(0).padStart(5)}${states.length ? `   first state ${median(states).toFixed(0).padStart(5)}` : which === 'wizard' ? '   first state in the HTML' : ''}   button ${median(ls.map((l) => l.button)).toFixed(0).padStart(5)}`,
+      `ratio ${page.label.padEnd(14)} ${median(paired).toFixed(2)}× the blank page (median of each round's ratio; ratio of the medians ${(median(times(page)) / median(blankTimes)).toFixed(2)}×)`,
     );
   }
-  // Each round's two loads ran back to back, on the same machine load: their ratio is the steadier figure.
-  const paired = times.wizard.map((w, i) => w / (times.blank[i] ?? Number.NaN));
-  console.log(`ratio          ${median(paired).toFixed(2)}× the blank page (median of each round's ratio; ratio of the medians ${(median(times.wizard) / median(times.blank)).toFixed(2)}×)`);
-  console.log(`startup JS     ${kib(totalGzip(wizardScripts))} gzip (budget 80 KB), ${(totalGzip(wizardScripts) / totalGzip(blankScripts)).toFixed(1)}× the blank page`);
+  for (const page of pages.filter((p) => p.wizard)) {
+    console.log(`startup JS ${page.label.padEnd(14)} ${kib(totalGzip(page.scripts))} gzip (budget 80 KB), ${(totalGzip(page.scripts) / totalGzip(blankPage.scripts)).toFixed(1)}× the blank page`);
+  }
 } finally {
   for (const close of closers.reverse()) await close().catch(() => {});
   await rm(work, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startupScripts, totalGzip, type StartupScript } from '../../bench/startup-js';
+import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import { ensureRendererBuilt } from '../../src/server/build-renderer';
 
@@ -35,6 +36,12 @@ describe('the startup script of the built interface', () => {
     const chunks = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js'));
     const texts = await Promise.all(chunks.map((f) => readFile(join(rendererDir, 'assets', f), 'utf8')));
     expect(texts.filter((text) => text.includes(sample))).toHaveLength(1);
+  });
+
+  it('carries the English texts merged at build time, as one JSON text, not as modules spread into one object', () => {
+    expect(startupSources.filter((source) => /src\/i18n\/en\/(?!index\.ts$)/.test(source))).toEqual([]);
+    expect(startupText).toContain(`JSON.parse('{`);
+    expect(startupText).toContain(`"ui.checks.run":${JSON.stringify(en['ui.checks.run'])}`);
   });
 
   it('does not carry zod’s full build nor the contract’s schemas (the backend checks them; the page checks envelopes with zod/mini)', () => {
