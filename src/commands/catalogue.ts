@@ -23,6 +23,7 @@ import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
 import { guestCommands } from './guest-commands';
+import { guestLlamaCommands } from './guest-llama-commands';
 import { networkCommands } from './network-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
@@ -350,6 +351,7 @@ export const catalogue = {
   ...jobCheckCommands,
   ...bhyveCommands,
   ...guestCommands,
+  ...guestLlamaCommands,
   ...networkCommands,
 } as const;
 
