@@ -1,11 +1,13 @@
 import { GUEST_LOG_PATH, GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, UBUNTU_IMAGE } from '../../bhyve/layout';
 import { parseGuestNetworkConfig } from '../../bhyve/guest-network';
 import { GUEST_CUDA_RUNFILE, GUEST_DRIVER_PACKAGES, GUEST_NVRM_VERSION } from '../../commands/guest-commands';
-import { CUDA_TOOLKIT, DEVICE_QUERY, NVCC } from '../../jail/layout';
+import { GUEST_BUILD_PACKAGES, GUEST_MODEL_PART } from '../../commands/guest-llama-commands';
+import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, FIRST_MODEL_PATH, LLAMA_DIR, MODELS_DIR, NVCC } from '../../jail/layout';
 import type { GuestAccess, TransportFailure } from '../types';
 import type { DeepReadonly, MachineView, Scenario, UbuntuGuest } from './scenario';
 import { deviceQueryFound, deviceQueryNone } from './tools/jail';
-import { NO_DRIVER, table } from './tools/nvidia-smi';
+import { llamaIn, type LlamaPlace } from './tools/llama';
+import { gpuAnswer, NO_DRIVER } from './tools/nvidia-smi';
 import { ran, type Ran, type ToolResult } from './tools/tool';
 
 /**
@@ -71,10 +73,12 @@ function cat(machine: MachineView, path: string | undefined): Ran {
 function dpkgQuery(machine: MachineView, names: readonly string[]): Ran {
   const guest = guestOf(machine);
   const unpacked = guest.dpkgInterrupted === true;
-  const known = names.filter((n) => (guest.driver !== null || unpacked) && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
+  const known = names.filter(
+    (n) => ((guest.driver !== null || unpacked) && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n)) || (guest.buildTools === true && (GUEST_BUILD_PACKAGES as readonly string[]).includes(n)),
+  );
   const unknown = names.filter((n) => !known.includes(n));
-  const status = unpacked ? 'iU ' : 'ii ';
-  return ran(unknown.length === 0 ? 0 : 1, known.map((n) => `${status}\t${n}\t${DRIVER_PACKAGE_VERSION}`), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
+  const row = (n: string): string => ((GUEST_BUILD_PACKAGES as readonly string[]).includes(n) ? `ii \t${n}\t${BUILD_PACKAGE_VERSION}` : `${unpacked ? 'iU ' : 'ii '}\t${n}\t${DRIVER_PACKAGE_VERSION}`);
+  return ran(unknown.length === 0 ? 0 : 1, known.map(row), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
 }
 
 const INTERRUPTED = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
@@ -110,10 +114,11 @@ function aptGet(machine: MachineView, args: readonly string[], root: boolean): R
     });
   }
   if (verb !== 'install' || names.length === 0) return ran(100, [], ['E: Invalid operation']);
-  const unknown = names.filter((n) => !(GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(GUEST_DRIVER_PACKAGES as readonly string[]).includes(n) && !(GUEST_BUILD_PACKAGES as readonly string[]).includes(n));
   if (!guestOf(machine).aptUpdated || unknown.length > 0) {
     return ran(100, ['Reading package lists...', 'Building dependency tree...', 'Reading state information...'], [`E: Unable to locate package ${unknown[0] ?? names[0] ?? ''}`]);
   }
+  if (names.every((n) => (GUEST_BUILD_PACKAGES as readonly string[]).includes(n))) return buildTools(names);
   if (guestOf(machine).dpkgInterrupted === true) return ran(100, [], [INTERRUPTED]);
   if (guestOf(machine).driver !== null) return ran(0, ['Reading package lists...', ...names.map((n) => `${n} is already the newest version (${DRIVER_PACKAGE_VERSION}).`), '0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.']);
   const pulled = ['libnvidia-compute-580-server', 'nvidia-compute-utils-580-server', 'nvidia-dkms-580-server', 'nvidia-kernel-common-580-server', 'nvidia-kernel-source-580-server', 'dkms', 'gcc-13', 'linux-headers-6.8.0-87-generic', ...names];
@@ -151,16 +156,20 @@ function modprobe(machine: MachineView, args: readonly string[], root: boolean):
   return ran(0, [], [], { durationMs: 1500, commit: (state) => void (guestIn(state).loadedIn = guestRun(state)) });
 }
 
-function nvidiaSmi(machine: MachineView): ToolResult {
-  if (guestOf(machine).driver === null) return { kind: 'missing' };
+function nvidiaSmi(machine: MachineView, args: readonly string[]): ToolResult {
+  const guest = guestOf(machine);
+  if (guest.driver === null) return { kind: 'missing' };
   const gpu = machine.nvidia;
   if (!moduleLoaded(machine) || gpu === null) return ran(9, [NO_DRIVER, '']);
-  return ran(0, table(gpu, GUEST_SELECTOR, DRIVER_VERSION), [], { durationMs: 1200 });
+  // Right after llama.cpp has worked it, the card reads as it does under load, as on the host.
+  const now = guest.loadRan === true && machine.underLoad !== undefined ? { ...gpu, ...machine.underLoad } : gpu;
+  return { ...gpuAnswer(now, GUEST_SELECTOR, DRIVER_VERSION, args), durationMs: 1200 };
 }
 
-function wget(args: readonly string[]): Ran {
+function wget(machine: MachineView, args: readonly string[], root: boolean): Ran {
   const output = args[args.indexOf('-O') + 1];
-  if (output !== GUEST_CUDA_RUNFILE || !args.includes(CUDA_TOOLKIT.url)) return ran(1, [], ['wget: the wizard only downloads the CUDA installer here']);
+  if (output === GUEST_MODEL_PART && args.includes(FIRST_MODEL.url)) return wgetModel(machine, root);
+  if (output !== GUEST_CUDA_RUNFILE || !args.includes(CUDA_TOOLKIT.url)) return ran(1, [], ['wget: the wizard only downloads the CUDA installer and the first model here']);
   const percents = [0, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99, 100];
   const dots = percents.map((p, i) => `${String(i * 393_216).padStart(8)}K ........ ........ ........ ........ ${String(p).padStart(3)}% 6.21M ${11 - i}m`);
   return ran(0, [], [`--2026-12-03 16:00:00--  ${CUDA_TOOLKIT.url}`, 'Length: 4332490398 (4.0G) [application/octet-stream]', `Saving to: ‘${GUEST_CUDA_RUNFILE}’`, ...dots, `‘${GUEST_CUDA_RUNFILE}’ saved [4332490398/4332490398]`], {
@@ -193,6 +202,77 @@ function deviceQuery(machine: MachineView): ToolResult {
   return { ...deviceQueryFound(gpu, release, bus, slot), durationMs: 2000 };
 }
 
+const BUILD_PACKAGE_VERSION = '24.04-ubuntu1';
+
+/** `apt-get install git cmake build-essential wget`. */
+function buildTools(names: readonly string[]): Ran {
+  const lines = ['Reading package lists...', `0 upgraded, ${names.length + 24} newly installed, 0 to remove and 3 not upgraded.`, ...names.map((n, i) => `pmstatus:${n}:${(((i + 1) / names.length) * 100).toFixed(4)}:Installing ${n} (amd64)`)];
+  return ran(0, lines, [], { durationMs: 90_000, commit: (state) => void (guestIn(state).buildTools = true) });
+}
+
+/** Where the guest's llama.cpp lives for the shared llama.cpp player (src/host/simulated/tools/llama.ts). */
+const guestPlace: LlamaPlace = {
+  of: (m) => {
+    const guest = guestOf(m);
+    return { llama: guest.llama ?? null, models: guest.models ?? {}, cudaToolkit: guest.cudaToolkit };
+  },
+  in: guestIn,
+  gpuUsable: (m) => moduleLoaded(m) && m.nvidia !== null,
+  gcc: '13.3.0',
+  compiler: 'cc (Ubuntu 13.3.0-6ubuntu2~24.04) 13.3.0 for x86_64-linux-gnu',
+};
+
+const NOT_ROOT = (what: string): Ran => ran(1, [], [`${what}: Permission denied`]);
+
+/** git and cmake come with the build tools; llama.cpp's programs once built. Writing /opt needs root. */
+function llamaProgram(machine: MachineView, program: string, args: readonly string[], root: boolean): ToolResult {
+  if ((program === 'git' || program === 'cmake') && guestOf(machine).buildTools !== true) return { kind: 'missing' };
+  if ((program === 'git' || program === 'cmake') && !root) return NOT_ROOT(program === 'git' ? `fatal: could not create work tree dir '${LLAMA_DIR}'` : `CMake Error: ${LLAMA_DIR}`);
+  return llamaIn(guestPlace, machine, program, args, false) ?? { kind: 'missing' };
+}
+
+/** `stat -c %s FILE` for the files the wizard asks about: llama.cpp's CMakeLists.txt and the model. */
+function stat(machine: MachineView, args: readonly string[]): Ran {
+  const path = args[2] ?? '';
+  const missing = ran(1, [], [`stat: cannot statx '${path}': No such file or directory`]);
+  if (args[0] !== '-c' || args[1] !== '%s') return ran(1, [], ['stat: the wizard only asks for sizes here']);
+  if (path === `${LLAMA_DIR}/CMakeLists.txt`) return (guestOf(machine).llama ?? null) === null ? missing : ran(0, ['11352']);
+  const file = path.startsWith(`${MODELS_DIR}/`) ? path.slice(MODELS_DIR.length + 1) : '';
+  const bytes = guestOf(machine).models?.[file];
+  return bytes === undefined ? missing : ran(0, [String(bytes)]);
+}
+
+function mkdir(machine: MachineView, args: readonly string[], root: boolean): Ran {
+  if (args.join(' ') !== `-p ${MODELS_DIR}`) return ran(1, [], ['mkdir: the wizard only makes the models folder here']);
+  if (!root) return NOT_ROOT(`mkdir: cannot create directory '${MODELS_DIR}'`);
+  return ran(0, [], [], { commit: (state) => void (guestIn(state).models ??= {}) });
+}
+
+/** wget of the first model, to its `.part` name: 4.9 GB at a home line's pace. */
+function wgetModel(machine: MachineView, root: boolean): Ran {
+  if (guestOf(machine).models === undefined) return ran(1, [], [`${GUEST_MODEL_PART}: No such file or directory`]);
+  if (!root) return NOT_ROOT(GUEST_MODEL_PART);
+  const percents = [0, 19, 39, 59, 79, 99, 100];
+  const dots = percents.map((p, i) => `${String(i * 786_432).padStart(8)}K ........ ........ ........ ........ ${String(p).padStart(3)}% 11.2M ${6 - i}m`);
+  return ran(0, [], [`--2026-12-03 17:00:00--  ${FIRST_MODEL.url}`, `Saving to: ‘${GUEST_MODEL_PART}’`, ...dots, `‘${GUEST_MODEL_PART}’ saved [${FIRST_MODEL.bytes}/${FIRST_MODEL.bytes}]`], {
+    durationMs: 7 * 60_000,
+    commit: (state) => void (guestIn(state).downloads = [...new Set([...guestIn(state).downloads, GUEST_MODEL_PART])]),
+  });
+}
+
+function mv(machine: MachineView, args: readonly string[], root: boolean): Ran {
+  if (args.join(' ') !== `-f ${GUEST_MODEL_PART} ${FIRST_MODEL_PATH}`) return ran(1, [], ['mv: the wizard only places the model here']);
+  if (!root) return NOT_ROOT(`mv: cannot move '${GUEST_MODEL_PART}'`);
+  if (!guestOf(machine).downloads.includes(GUEST_MODEL_PART)) return ran(1, [], [`mv: cannot stat '${GUEST_MODEL_PART}': No such file or directory`]);
+  return ran(0, [], [], {
+    commit: (state) => {
+      const guest = guestIn(state);
+      guest.downloads = guest.downloads.filter((d) => d !== GUEST_MODEL_PART);
+      guest.models = { ...(guest.models ?? {}), [FIRST_MODEL.file]: FIRST_MODEL.bytes };
+    },
+  });
+}
+
 /**
  * A command line in the guest, as the cloud image's user; `sudo -n --` (passwordless for that user) and
  * `env NAME=value` in front are taken off as a shell would run them.
@@ -219,9 +299,15 @@ export function runInGuest(machine: MachineView, argv: readonly string[], root =
     case 'modprobe':
       return modprobe(machine, args, root);
     case 'nvidia-smi':
-      return nvidiaSmi(machine);
+      return nvidiaSmi(machine, args);
     case 'wget':
-      return wget(args);
+      return wget(machine, args, root);
+    case 'stat':
+      return stat(machine, args);
+    case 'mkdir':
+      return mkdir(machine, args, root);
+    case 'mv':
+      return mv(machine, args, root);
     case 'sh':
       return cudaInstaller(machine, args, root);
     case NVCC:
@@ -231,6 +317,6 @@ export function runInGuest(machine: MachineView, argv: readonly string[], root =
     case 'true':
       return ran(0);
     default:
-      return { kind: 'missing' };
+      return llamaProgram(machine, program ?? '', args, root);
   }
 }
