@@ -2,6 +2,7 @@ import { msg, type Message } from '../../contract/messages';
 import type { CommandRun } from '../../commands/runner';
 import type { StepDefinition } from '../../wizard/step';
 import { benchmarkCheck, generationCheck, llamaCheck, modelCheck, thermalLoadCheck } from './checks';
+import { GUEST_LLAMA_CHECK, GUEST_MODEL_CHECK, guestLlamaChecks } from './guest-llama';
 import { guestRouteCheck, onJailRoute } from './guest-route';
 import { nativeCheck } from './native-check';
 import { ollamaChecks } from './ollama-checks';
@@ -33,6 +34,7 @@ export const firstModelStep: StepDefinition = {
       nativeCheck,
     ].map(onJailRoute),
     guestRouteCheck,
+    ...guestLlamaChecks,
   ],
   actions: [
     {
@@ -52,6 +54,24 @@ export const firstModelStep: StepDefinition = {
       commands: [],
       runsCommandsOf: 'model',
       offeredWhen: (checks) => checks.model === 'fail',
+    },
+    {
+      id: 'guest-build',
+      title: 'model.guest.action.build.title',
+      description: 'model.guest.action.build.description',
+      after: 'model.action.build.after',
+      commands: [],
+      runsCommandsOf: GUEST_LLAMA_CHECK,
+      offeredWhen: (checks) => checks[GUEST_LLAMA_CHECK] === 'fail',
+    },
+    {
+      id: 'guest-download',
+      title: 'model.action.download.title',
+      description: 'model.guest.action.download.description',
+      after: 'model.action.download.after',
+      commands: [],
+      runsCommandsOf: GUEST_MODEL_CHECK,
+      offeredWhen: (checks) => checks[GUEST_MODEL_CHECK] === 'fail',
     },
     {
       id: 'ollama-install',
