@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogEntry, type WizardState } from '../../src/contract/state';
+import type { Summary } from '../../src/contract/summary';
 import { atGuestFirstModel } from './walk';
 
 const STEP = 'first-model';
@@ -67,5 +68,29 @@ describe('the first model in the passthrough guest', () => {
     const audit = (await readFile(join(walk.dataDir, 'audit.log'), 'utf8')).split('\n').filter((l) => l !== '').map((l): LogEntry => LogEntry.parse(JSON.parse(l)));
     expect(audit.filter((e) => e.commandId === 'guestLlamaBench').at(-1)).toMatchObject({ host: 'ssh://ubuntu@192.168.1.200', outcome: 'ok', privileged: false });
     expect(audit.filter((e) => e.commandId === 'pciconfCaps').every((e) => e.host === 'sim:x220-vtd')).toBe(true);
+
+    // On to the end: the summary says how to use the card in the guest from now on.
+    state = await call('wizard:next', { stepId: STEP, continueAnyway: !state.current.canContinue });
+    await call('wizard:runChecks', { stepId: 'verify' });
+    const verify = await call('wizard:state', {});
+    await call('wizard:next', { stepId: 'verify', continueAnyway: !verify.current.canContinue });
+    const summary = (await call('wizard:summary', {})) as unknown as Summary;
+    expect(summary.runtime).toMatchObject({ name: 'llama.cpp', version: '6123 (b3a8f1c2)', model: '/opt/models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf', modelGiB: '4.58' });
+    expect(summary.benchmark?.status).toBe(bench?.status);
+    expect(summary.benchmark?.figures).toEqual(bench?.figures);
+    const usage = summary.usage[0];
+    const section = (id: string) => usage?.sections.find((x) => x.id === id)?.items ?? [];
+    const argv = (id: string) => section(id).map((i) => i.command?.argv.join(' ') ?? null);
+    const key = join(walk.dataDir, 'bhyve/guest_ed25519');
+    expect(usage?.runtime).toBe('llama.cpp');
+    expect(section('start')[0]).toMatchObject({ say: { key: 'summary.guest.login', params: { name: 'cuda', address: '192.168.1.200' } }, command: { where: 'host', argv: ['ssh', '-i', key, 'ubuntu@192.168.1.200'] } });
+    expect(argv('start')[1]).toBe(`ssh -i ${key} -t ubuntu@192.168.1.200 /opt/llama.cpp/build/bin/llama-server -m /opt/models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl 99 --host 127.0.0.1 --port 8080`);
+    expect(argv('reach')[0]).toBe(`ssh -i ${key} -N -L 8080:127.0.0.1:8080 ubuntu@192.168.1.200`);
+    // The wizard wrote vm_enable and vm_list into rc.conf, so the guest starts at boot; `vm start` by hand too.
+    expect(section('boot').map((i) => i.say.key)).toEqual(['summary.guest.vmStart', 'summary.guest.autostart', 'summary.guest.serverManual']);
+    expect(argv('boot')[0]).toBe('sudo vm start cuda');
+    expect(argv('benchmark')[0]).toBe(`ssh -i ${key} ubuntu@192.168.1.200 /opt/llama.cpp/build/bin/llama-bench -m /opt/models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl 99`);
+    // Nothing of the jail's way: no jexec anywhere.
+    expect(usage?.sections.flatMap((x) => x.items).some((i) => i.command?.argv.includes('jexec'))).toBe(false);
   });
 });
