@@ -14,7 +14,7 @@ import {
   parseLlamaVersion,
   parsePresent,
 } from './llama-commands';
-import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
+import { NvidiaSmiQueryArgs, nvidiaSmiQueryArgv, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
 import { doneOrFailed, joinStreams } from './output';
 import type { CommandSpec } from './types';
 
@@ -174,8 +174,8 @@ export const guestLlamaCommands = {
   guestNvidiaSmiQuery: entry({
     id: 'guestNvidiaSmiQuery',
     description: 'Selected values of the GPU in the guest as CSV (nvidia-smi)',
-    args: z.object({ fields: z.array(NvidiaSmiQueryField).min(1).max(32) }).strict(),
-    argv: (a) => ['nvidia-smi', `--query-gpu=${a.fields.join(',')}`, '--format=csv,noheader,nounits'],
+    args: NvidiaSmiQueryArgs,
+    argv: nvidiaSmiQueryArgv,
     privileged: false,
     timeoutMs: 30 * SECOND,
     target: 'guest',
