@@ -12,7 +12,7 @@ import type { LlamaBenchOutput } from '../../bench/llama-bench';
 import type { LlamaLog } from '../../bench/llama-log';
 import type { NvidiaSmiCsvOutput } from '../../commands/parsers/nvidia-smi-csv';
 import { FAIL_TEMPERATURE_C, WARN_TEMPERATURE_C } from '../power-cooling';
-import { measuredLink, THERMAL_FIELDS, thermalReading } from './readings';
+import { linkReadings, measuredLink, THERMAL_FIELDS, thermalReading } from './readings';
 
 /**
  * Where llama.cpp runs: the jail (the jail route) or the passthrough guest. The checks, the judgement and the
@@ -169,9 +169,7 @@ export function llamaChecks(site: LlamaSite) {
       model: site.model,
       generate: site.generate,
       bench: site.bench,
-      // The host's pciconf, on both routes: the guest's own PCI tree is bhyve's virtual one.
-      pci: invoke('pciconfCaps', {}),
-      tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+      ...linkReadings,
     },
     then: { thermal: site.thermal },
     evaluate: ({ version: v, model: m, generate: gen, bench: run, pci, tree, thermal }): Verdict => {
