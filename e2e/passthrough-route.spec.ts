@@ -16,7 +16,7 @@ for (const locale of bothLocales) {
   test.describe(`${locale} x220-vtd`, () => {
     test.use({ hostSpec: 'sim:x220-vtd' });
 
-    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, logs in to the guest, installs the driver there and sees deviceQuery pass, and the first model says the route goes on in the guest', async ({ wizard }) => {
+    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, logs in to the guest, installs the driver there and sees deviceQuery pass, builds and measures llama.cpp in the guest, and the summary says how to use the card there', async ({ wizard }) => {
       const { page } = wizard;
       await ui.reachFreshJail(page);
       await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8', guest: '5' }))).toBeVisible();
@@ -105,6 +105,7 @@ for (const locale of bothLocales) {
       await ui.next(page, 'model.title');
       await ui.runChecks(page);
       const guest = ui.check(page, 'model.guest.check');
+      await expect(page.getByText(ui.tr('model.guest.intro'))).toBeVisible();
       await expect(guest.getByText(ui.tr('model.guest.running', { name: 'cuda', pid: 4800, release: '24.04', user: 'ubuntu', key: 'bhyve/guest_ed25519' }))).toBeVisible();
       await expect(ui.check(page, 'model.check.llama')).toHaveCount(0);
       await expect(ui.check(page, 'model.guest.check.llama').getByText(ui.tr('model.guest.llama.missing'))).toBeVisible();

@@ -86,6 +86,7 @@ export const bhyveEn = {
   'vm.action.vm-running.title': 'Start the virtual machine',
   'vm.action.vm-running.description': 'Starts the guest in the background with the card passed through.',
   'vm.action.vm-running.after': 'The wizard reads vm list, and the guest’s log if it stopped.',
+  'model.guest.intro': 'Now the card does real work, inside the virtual machine: the wizard builds llama.cpp with CUDA there over SSH, loads a model onto the P4, writes a few words, and llama-bench measures how fast. Each figure is shown next to what the hardware allows, the ExpressCard link as the host sees it.',
   'model.guest.check': 'Passthrough route: the first model runs inside the virtual machine',
   'model.guest.running':
     'You chose to pass the card through: the Linux virtual machine “{name}” runs with the card (vm list shows bhyve’s process {pid}), Ubuntu {release} in it. The checks below build llama.cpp there over SSH, run the first model and measure it against the same limits as in a jail.',

@@ -88,6 +88,7 @@ export const bhyveZhCN = {
   'vm.action.vm-running.title': '启动虚拟机',
   'vm.action.vm-running.description': '在后台启动虚拟机，并把显卡直通给它。',
   'vm.action.vm-running.after': '向导会读取 vm list；如果虚拟机停止了，还会读取它的日志。',
+  'model.guest.intro': '现在显卡要在虚拟机里真正干活了：向导通过 SSH 在虚拟机中编译带 CUDA 的 llama.cpp，把模型加载到 P4 上，生成几句话，再用 llama-bench 测量速度。每个数字旁都会列出硬件允许的上限，其中 ExpressCard 链路以主机看到的为准。',
   'model.guest.check': '直通路线：第一个模型在虚拟机内运行',
   'model.guest.running':
     '你选择了显卡直通：Linux 虚拟机“{name}”已带着显卡运行（vm list 显示 bhyve 进程 {pid}），其中装有 Ubuntu {release}。下面的检查会通过 SSH 在虚拟机里编译 llama.cpp、运行第一个模型，并按与 jail 相同的上限衡量它。',

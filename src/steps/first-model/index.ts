@@ -7,6 +7,7 @@ import { guestRouteCheck, onJailRoute } from './guest-route';
 import { nativeCheck } from './native-check';
 import { ollamaChecks } from './ollama-checks';
 import { llamaChosen, runtimeInput } from './runtime';
+import { passthroughChosen } from '../cuda-jail/route';
 
 /**
  * The first model: a runtime in the jail (llama.cpp built with CUDA, or ollama from its Linux release), a
@@ -19,6 +20,8 @@ export const firstModelStep: StepDefinition = {
   id: 'first-model',
   title: 'model.title',
   intro: 'model.intro',
+  // On the passthrough route llama.cpp runs in the guest: the intro says so (the title fits both).
+  labelsWhen: (inputs) => (passthroughChosen(inputs) ? { title: 'model.title', intro: 'model.guest.intro' } : null),
   instructions: ['model.instructions.build', 'model.instructions.limits', 'ollama.instructions.runtime'],
   illustration: null,
   checklist: [],
