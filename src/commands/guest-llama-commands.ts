@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FIRST_MODEL, FIRST_MODEL_PATH, LLAMA_BENCH, LLAMA_CLI, LLAMA_DIR, MODELS_DIR, NVCC } from '../jail/layout';
 import { parseLlamaLog } from '../bench/llama-log';
-import { aptGet, aptProgress, parseDpkgQuery, wgetProgress } from './guest-commands';
+import { aptGet, aptProgress, wgetProgress } from './guest-commands';
 import {
   cmakeProgress,
   LLAMA_BENCH_ARGS,
@@ -36,16 +36,6 @@ export const GUEST_BUILD_PACKAGES = ['git', 'cmake', 'build-essential', 'wget'] 
 export const GUEST_MODEL_PART = `${FIRST_MODEL_PATH}.part`;
 
 export const guestLlamaCommands = {
-  guestBuildPackages: entry({
-    id: 'guestBuildPackages',
-    description: 'Which of the packages llama.cpp’s build needs the guest has (dpkg-query)',
-    args: NoArgs,
-    argv: () => ['dpkg-query', '-W', '-f=${db:Status-Abbrev}\\t${Package}\\t${Version}\\n', ...GUEST_BUILD_PACKAGES],
-    privileged: false,
-    timeoutMs: 30 * SECOND,
-    target: 'guest',
-    parse: parseDpkgQuery,
-  }),
   guestAptInstallBuildTools: entry({
     id: 'guestAptInstallBuildTools',
     description: 'Install git, cmake and the compilers in the guest (apt-get install)',

@@ -10,8 +10,6 @@ import { ran, type Ran, type ToolResult } from './tools/tool';
  * guest's own state and driver, stat, mkdir, the model's wget and its rename.
  */
 
-export const BUILD_PACKAGE_VERSION = '24.04-ubuntu1';
-
 /** `apt-get install git cmake build-essential wget`. */
 export function buildTools(names: readonly string[]): Ran {
   const lines = ['Reading package lists...', `0 upgraded, ${names.length + 24} newly installed, 0 to remove and 3 not upgraded.`, ...names.map((n, i) => `pmstatus:${n}:${(((i + 1) / names.length) * 100).toFixed(4)}:Installing ${n} (amd64)`)];

@@ -6,7 +6,7 @@ import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, NVCC } from '../../jail/layout
 import type { GuestAccess, TransportFailure } from '../types';
 import type { MachineView } from './scenario';
 import { deviceQueryFound, deviceQueryNone } from './tools/jail';
-import { buildTools, BUILD_PACKAGE_VERSION, llamaProgram, mkdir, mv, stat, wgetModel } from './guest-llama';
+import { buildTools, llamaProgram, mkdir, mv, stat, wgetModel } from './guest-llama';
 import { guestIn, guestOf, guestRun, moduleLoaded } from './guest-state';
 import { gpuAnswer, NO_DRIVER } from './tools/nvidia-smi';
 import { ran, type Ran, type ToolResult } from './tools/tool';
@@ -59,12 +59,10 @@ function cat(machine: MachineView, path: string | undefined): Ran {
 function dpkgQuery(machine: MachineView, names: readonly string[]): Ran {
   const guest = guestOf(machine);
   const unpacked = guest.dpkgInterrupted === true;
-  const known = names.filter(
-    (n) => ((guest.driver !== null || unpacked) && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n)) || (guest.buildTools === true && (GUEST_BUILD_PACKAGES as readonly string[]).includes(n)),
-  );
+  const known = names.filter((n) => (guest.driver !== null || unpacked) && (GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
   const unknown = names.filter((n) => !known.includes(n));
-  const row = (n: string): string => ((GUEST_BUILD_PACKAGES as readonly string[]).includes(n) ? `ii \t${n}\t${BUILD_PACKAGE_VERSION}` : `${unpacked ? 'iU ' : 'ii '}\t${n}\t${DRIVER_PACKAGE_VERSION}`);
-  return ran(unknown.length === 0 ? 0 : 1, known.map(row), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
+  const status = unpacked ? 'iU ' : 'ii ';
+  return ran(unknown.length === 0 ? 0 : 1, known.map((n) => `${status}\t${n}\t${DRIVER_PACKAGE_VERSION}`), unknown.map((n) => `dpkg-query: no packages found matching ${n}`));
 }
 
 const INTERRUPTED = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
