@@ -16,7 +16,7 @@ for (const locale of bothLocales) {
   test.describe(`${locale} x220-vtd`, () => {
     test.use({ hostSpec: 'sim:x220-vtd' });
 
-    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, logs in to the guest, installs the driver there and sees deviceQuery pass, and the first model says the route goes on in the guest', async ({ wizard }) => {
+    test('at the jail step the user chooses passthrough (recommended from the evidence), keeps it over a reload, reserves the card, builds and starts the VM, logs in to the guest, installs the driver there and sees deviceQuery pass, builds and measures llama.cpp in the guest, and the summary says how to use the card there', async ({ wizard }) => {
       const { page } = wizard;
       await ui.reachFreshJail(page);
       await expect(ui.check(page, 'route.check').getByText(ui.tr('route.possible', { cpu: 'i5-2520M', memory: '7.8', guest: '5' }))).toBeVisible();
@@ -101,13 +101,36 @@ for (const locale of bothLocales) {
       await expect(cuda.getByText('Result = PASS')).toBeVisible();
       await expect(cuda.getByText('CUDA Capability Major/Minor version number:    6.1')).toBeVisible();
 
-      // The first model says the route goes on inside the guest, instead of failing the jail's checks.
+      // The first model runs in the guest: llama.cpp built there, the model downloaded, measured against the same limits.
       await ui.next(page, 'model.title');
       await ui.runChecks(page);
       const guest = ui.check(page, 'model.guest.check');
+      await expect(page.getByText(ui.tr('model.guest.intro'))).toBeVisible();
       await expect(guest.getByText(ui.tr('model.guest.running', { name: 'cuda', pid: 4800, release: '24.04', user: 'ubuntu', key: 'bhyve/guest_ed25519' }))).toBeVisible();
-      await expect(guest.getByText(ui.tr('model.guest.notYet', { name: 'cuda', release: '24.04', user: 'ubuntu', key: 'bhyve/guest_ed25519' }))).toBeVisible();
       await expect(ui.check(page, 'model.check.llama')).toHaveCount(0);
+      await expect(ui.check(page, 'model.guest.check.llama').getByText(ui.tr('model.guest.llama.missing'))).toBeVisible();
+      const build = page.getByRole('article', { name: ui.tr('model.guest.action.build.title') });
+      await expect(build.getByText(/^\$ cmake -S \/opt\/llama\.cpp .*-DCMAKE_CUDA_ARCHITECTURES=61 /)).toBeVisible();
+      await ui.runAction(page, 'model.guest.action.build.title');
+      await expect(ui.check(page, 'model.guest.check.llama').getByText(ui.tr('model.llama.ok', { version: '6123 (b3a8f1c2)', device: 'Tesla P4', cc: '6.1' }))).toBeVisible();
+      await ui.runAction(page, 'model.action.download.title');
+      await expect(ui.check(page, 'model.check.generation').getByText(ui.pattern('model.generation.ok'))).toBeVisible();
+      // The verdict's link is the host's pciconf's: x1 at 5 GT/s, the ExpressCard's.
+      const bench = ui.check(page, 'model.check.benchmark');
+      await expect(bench.getByText(ui.pattern('model.bench.pass'))).toBeVisible();
+      await expect(bench.getByText(ui.tr('bench.figure.transfer', { width: 1, gts: '5.0' }))).toBeVisible();
+
+      // The summary says how to use the card from now on: in the guest, over SSH with the wizard's key.
+      await ui.next(page, 'steps.verify.title');
+      // x220-vtd's link trained at 5 GT/s of the card's 8: Verify warns, and the user goes on past it.
+      await ui.runChecks(page);
+      await page.getByRole('button', { name: ui.tr('ui.nav.continueAnyway') }).click();
+      await page.getByRole('dialog', { name: ui.tr('ui.confirm.title') }).getByRole('button', { name: ui.tr('ui.confirm.confirm') }).click();
+      await expect(page.getByRole('heading', { level: 1, name: ui.tr('summary.title') })).toBeVisible();
+      const usage = page.getByRole('region', { name: ui.tr('summary.usage.title') });
+      await expect(usage.getByText(ui.tr('summary.guest.login', { name: 'cuda', address: GUEST_ADDRESS, key: 'bhyve/guest_ed25519', port: '8080', unit: 'llama-server' }))).toBeVisible();
+      await expect(usage.getByText(/ssh -i \S+\/bhyve\/guest_ed25519 -t ubuntu@192\.168\.1\.200 \/opt\/llama\.cpp\/build\/bin\/llama-server /)).toBeVisible();
+      await expect(usage.getByText(/vm start cuda/)).toBeVisible();
     });
   });
 

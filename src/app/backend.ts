@@ -241,6 +241,7 @@ export class Backend {
       progress: this.session.savedProgress(),
       finished,
       journal: journal.status === 'loaded' ? journal.value.entries : [],
+      dataDir: this.options.dataDir,
     });
   }
 

@@ -6,7 +6,7 @@ import { parseIdName, parseIdUid } from './parsers/id';
 import { parseKenv } from './parsers/kenv';
 import { parseKldstat } from './parsers/kldstat';
 import { parseNvidiaSmi } from './parsers/nvidia-smi';
-import { NvidiaSmiQueryField, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
+import { NvidiaSmiQueryArgs, nvidiaSmiQueryArgv, parseNvidiaSmiCsv } from './parsers/nvidia-smi-csv';
 import { parsePciconf } from './parsers/pciconf';
 import { parsePkgQuery, parsePkgRquery } from './parsers/pkg-query';
 import { parseSysctlValue } from './parsers/sysctl';
@@ -23,6 +23,7 @@ import { detachedCommands } from './detached-commands';
 import { jobCheckCommands } from './job-check-commands';
 import { bhyveCommands } from './bhyve-commands';
 import { guestCommands } from './guest-commands';
+import { guestLlamaCommands } from './guest-llama-commands';
 import { networkCommands } from './network-commands';
 import { driverPackageCommands } from './driver-package-commands';
 
@@ -174,8 +175,8 @@ export const catalogue = {
   nvidiaSmiQuery: define({
     id: 'nvidiaSmiQuery',
     description: 'Selected NVIDIA GPU values as CSV',
-    args: z.object({ fields: z.array(NvidiaSmiQueryField).min(1).max(32) }).strict(),
-    argv: (a) => ['nvidia-smi', `--query-gpu=${a.fields.join(',')}`, '--format=csv,noheader,nounits'],
+    args: NvidiaSmiQueryArgs,
+    argv: nvidiaSmiQueryArgv,
     privileged: false,
     timeoutMs: 30 * SECOND,
     parse: (out, a) => parseNvidiaSmiCsv(joinStreams(out), a.fields),
@@ -350,6 +351,7 @@ export const catalogue = {
   ...jobCheckCommands,
   ...bhyveCommands,
   ...guestCommands,
+  ...guestLlamaCommands,
   ...networkCommands,
 } as const;
 

@@ -40,7 +40,7 @@ export const GUEST_NVRM_VERSION = '/proc/driver/nvidia/version';
  * apt-get without questions (debconf would otherwise wait for an answer nobody sees), waiting up to ten
  * minutes for dpkg's lock: a fresh cloud image runs unattended-upgrades right after its first boot.
  */
-const aptGet = (...args: string[]): string[] => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', '-o', 'DPkg::Lock::Timeout=600', ...args];
+export const aptGet = (...args: string[]): string[] => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'APT::Status-Fd=1', '-o', 'DPkg::Lock::Timeout=600', ...args];
 
 /**
  * apt's machine-readable status (`APT::Status-Fd`): `dlstatus:3:12.5:Retrieving file 3 of 42` while it

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FIRST_MODEL, FIRST_MODEL_PATH, JAIL_NAME, LLAMA_BENCH, LLAMA_BUILD, LLAMA_CLI, LLAMA_DIR, LLAMA_REPO, MODELS_DIR, jailPath } from '../jail/layout';
-import { parseLlamaBench } from '../bench/llama-bench';
+import { parseLlamaBench, type LlamaBenchOutput } from '../bench/llama-bench';
 import { parseLlamaLog } from '../bench/llama-log';
 import { parseFailure, type ParseResult } from './parse-result';
 import { insideJail, jexecFailure } from './jail-commands';
@@ -51,6 +51,38 @@ export function cmakeProgress(line: string): CommandProgress | null {
   return { done: percent, total: 100, label: what.slice(0, 120) };
 }
 
+/*
+ * The arguments the jail and the passthrough guest share (src/commands/guest-llama-commands.ts): the same
+ * source, the same build for compute capability 6.1, the same model and prompt, so both routes' figures mean
+ * the same thing.
+ */
+export const LLAMA_CLONE_ARGS = ['clone', '--depth', '1', LLAMA_REPO, LLAMA_DIR] as const;
+export const LLAMA_CONFIGURE_ARGS = ['-S', LLAMA_DIR, '-B', LLAMA_BUILD, '-DGGML_CUDA=ON', '-DCMAKE_CUDA_ARCHITECTURES=61', '-DCMAKE_BUILD_TYPE=Release'] as const;
+export const LLAMA_BUILD_ARGS = ['--build', LLAMA_BUILD, '--config', 'Release', '--target', 'llama-cli', 'llama-bench', 'llama-server', '-j', '4'] as const;
+export const LLAMA_GENERATE_ARGS = ['-m', FIRST_MODEL_PATH, '-ngl', '99', '-n', '32', '--temp', '0', '-no-cnv', '-p', FIRST_PROMPT] as const;
+export const LLAMA_BENCH_ARGS = ['-m', FIRST_MODEL_PATH, '-ngl', '99', '-o', 'md'] as const;
+
+/** stat's size of a file; a missing file is an answer (null), not a failure. */
+export function parseFileSize(out: CommandOutput): ParseResult<{ bytes: number | null }> {
+  if (out.exitCode !== 0) {
+    return /No such file or directory/.test(out.stderr) ? { ok: true, value: { bytes: null } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
+  }
+  const bytes = Number(out.stdout.trim());
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? { ok: true, value: { bytes } } : parseFailure('malformed', `not a size: ${out.stdout.trim().slice(0, 40)}`);
+}
+
+/** Whether a file is there, from stat's answer. */
+export const parsePresent = (out: CommandOutput): ParseResult<{ present: boolean }> => {
+  const size = parseFileSize(out);
+  return size.ok ? { ok: true, value: { present: size.value.bytes !== null } } : size;
+};
+
+/** llama-bench's table; `missing` is the wrapper's own complaint (jexec's), which is not llama-bench's failure. */
+export function parseBenchRun(out: CommandOutput, missing: string | undefined): ParseResult<LlamaBenchOutput> {
+  if (missing !== undefined) return parseFailure('command-failed', missing);
+  return out.exitCode === 0 ? parseLlamaBench(out.stdout) : parseFailure('command-failed', out.stderr.trim().split('\n').pop() ?? `exited with ${out.exitCode}`);
+}
+
 export const llamaCommands = {
   llamaVersion: entry({
     id: 'llamaVersion',
@@ -66,7 +98,7 @@ export const llamaCommands = {
     id: 'llamaFetchSource',
     description: 'Fetch llama.cpp’s source into the jail (git clone, latest release state)',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, 'git', 'clone', '--depth', '1', LLAMA_REPO, LLAMA_DIR],
+    argv: () => ['jexec', JAIL_NAME, 'git', ...LLAMA_CLONE_ARGS],
     privileged: true,
     timeoutMs: 15 * MINUTE,
     parse: doneOrFailed,
@@ -75,7 +107,7 @@ export const llamaCommands = {
     id: 'llamaConfigure',
     description: 'Configure llama.cpp with CUDA for the P4 (compute capability 6.1)',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, 'cmake', '-S', LLAMA_DIR, '-B', LLAMA_BUILD, '-DGGML_CUDA=ON', '-DCMAKE_CUDA_ARCHITECTURES=61', '-DCMAKE_BUILD_TYPE=Release'],
+    argv: () => ['jexec', JAIL_NAME, 'cmake', ...LLAMA_CONFIGURE_ARGS],
     privileged: true,
     timeoutMs: 10 * MINUTE,
     parse: doneOrFailed,
@@ -84,7 +116,7 @@ export const llamaCommands = {
     id: 'llamaBuild',
     description: 'Build llama-cli, llama-bench and llama-server (the CUDA kernels take a while on a laptop)',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, 'cmake', '--build', LLAMA_BUILD, '--config', 'Release', '--target', 'llama-cli', 'llama-bench', 'llama-server', '-j', '4'],
+    argv: () => ['jexec', JAIL_NAME, 'cmake', ...LLAMA_BUILD_ARGS],
     privileged: true,
     timeoutMs: 120 * MINUTE,
     parse: doneOrFailed,
@@ -97,12 +129,7 @@ export const llamaCommands = {
     argv: () => ['stat', '-f', '%z', jailPath(`${LLAMA_DIR}/CMakeLists.txt`)],
     privileged: false,
     timeoutMs: 10 * SECOND,
-    parse: (out): ParseResult<{ present: boolean }> =>
-      out.exitCode === 0
-        ? { ok: true, value: { present: true } }
-        : /No such file or directory/.test(out.stderr)
-          ? { ok: true, value: { present: false } }
-          : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`),
+    parse: parsePresent,
   }),
   modelSize: entry({
     id: 'modelSize',
@@ -111,13 +138,7 @@ export const llamaCommands = {
     argv: () => ['stat', '-f', '%z', jailPath(FIRST_MODEL_PATH)],
     privileged: false,
     timeoutMs: 10 * SECOND,
-    parse: (out): ParseResult<{ bytes: number | null }> => {
-      if (out.exitCode !== 0) {
-        return /No such file or directory/.test(out.stderr) ? { ok: true, value: { bytes: null } } : parseFailure('command-failed', out.stderr.trim() || `exited with ${out.exitCode}`);
-      }
-      const bytes = Number(out.stdout.trim());
-      return Number.isSafeInteger(bytes) && bytes >= 0 ? { ok: true, value: { bytes } } : parseFailure('malformed', `not a size: ${out.stdout.trim().slice(0, 40)}`);
-    },
+    parse: parseFileSize,
   }),
   modelFetch: entry({
     id: 'modelFetch',
@@ -132,7 +153,7 @@ export const llamaCommands = {
     id: 'llamaGenerate',
     description: 'A short generation with every layer on the GPU (-ngl 99)',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, LLAMA_CLI, '-m', FIRST_MODEL_PATH, '-ngl', '99', '-n', '32', '--temp', '0', '-no-cnv', '-p', FIRST_PROMPT],
+    argv: () => ['jexec', JAIL_NAME, LLAMA_CLI, ...LLAMA_GENERATE_ARGS],
     privileged: true,
     timeoutMs: 10 * MINUTE,
     parse: insideJail(parseLlamaLog),
@@ -141,13 +162,9 @@ export const llamaCommands = {
     id: 'llamaBench',
     description: 'llama-bench on the first model: prompt and generation speed with every layer on the GPU',
     args: NoArgs,
-    argv: () => ['jexec', JAIL_NAME, LLAMA_BENCH, '-m', FIRST_MODEL_PATH, '-ngl', '99', '-o', 'md'],
+    argv: () => ['jexec', JAIL_NAME, LLAMA_BENCH, ...LLAMA_BENCH_ARGS],
     privileged: true,
     timeoutMs: 30 * MINUTE,
-    parse: (out) => {
-      const missing = jexecFailure(out);
-      if (missing !== undefined) return parseFailure('command-failed', missing);
-      return out.exitCode === 0 ? parseLlamaBench(out.stdout) : parseFailure('command-failed', out.stderr.trim().split('\n').pop() ?? `exited with ${out.exitCode}`);
-    },
+    parse: (out) => parseBenchRun(out, jexecFailure(out)),
   }),
 } as const;

@@ -11,6 +11,8 @@ import { llamaCppUsage } from './llama-cpp';
 import { ollamaUsage } from './ollama';
 import { OLLAMA_MODEL } from '../jail/ollama';
 import { ollamaChosen } from '../steps/first-model/runtime';
+import { passthroughChosen } from '../steps/cuda-jail/route';
+import { llamaGuestUsage } from './llama-guest';
 import { rcConfAsLeft } from './rc-conf';
 import type { Reach } from './usage-common';
 
@@ -20,6 +22,8 @@ export interface SummaryInput {
   finished: Finished;
   /** The change journal's entries (all hosts; only this host's count). */
   journal: readonly JournalEntry[];
+  /** The wizard's data folder, where the passthrough guest's SSH key is kept; null or absent: not known. */
+  dataDir?: string | null;
 }
 
 function stepsOf(steps: readonly StepDefinition[], progress: SavedProgress): SummaryStep[] {
@@ -69,7 +73,7 @@ function reachOf(host: string, finished: Finished): Reach {
 }
 
 /** The finished wizard's summary, from the evidence it keeps: saved progress and the change journal. */
-export function buildSummary({ steps, progress, finished, journal }: SummaryInput): Summary {
+export function buildSummary({ steps, progress, finished, journal, dataDir = null }: SummaryInput): Summary {
   const summarySteps = stepsOf(steps, progress);
   const branch = paramsOf(resultOf(progress, 'driver', 'branch'), 'steps.driver.branch.installed');
   const smi = paramsOf(resultOf(progress, 'driver', 'nvidia-smi'), 'steps.driver.smi.ok');
@@ -77,14 +81,17 @@ export function buildSummary({ steps, progress, finished, journal }: SummaryInpu
   const userland = paramsOf(resultOf(progress, 'cuda-jail', 'userland'), 'jail.userland.ok');
   const cuda = paramsOf(resultOf(progress, 'cuda-jail', 'cuda'), 'jail.cuda.ok');
   const devfs = paramsOf(resultOf(progress, 'cuda-jail', 'devfs'), 'jail.devfs.ok');
-  const llama = paramsOf(resultOf(progress, 'first-model', 'llama'), 'model.llama.ok');
-  const model = paramsOf(resultOf(progress, 'first-model', 'model'), 'model.file.ok');
+  // On the passthrough route llama.cpp ran in the guest, under the guest checks' ids, whatever runtime was chosen.
+  const guest = passthroughChosen(progress.steps['cuda-jail']?.inputs ?? {});
+  const id = (check: string): string => (guest ? `guest-${check}` : check);
+  const llama = paramsOf(resultOf(progress, 'first-model', id('llama')), 'model.llama.ok');
+  const model = paramsOf(resultOf(progress, 'first-model', id('model')), 'model.file.ok');
   // The runtime the user chose in the first-model step; its checks are the ones that ran.
-  const ollama = ollamaChosen(progress.steps['first-model']?.inputs ?? {});
+  const ollama = !guest && ollamaChosen(progress.steps['first-model']?.inputs ?? {});
   const ollamaInstalled = paramsOf(resultOf(progress, 'first-model', 'ollama'), 'ollama.install.ok');
-  const bench = resultOf(progress, 'first-model', ollama ? 'ollama-benchmark' : 'benchmark');
-  const generation = ollama ? null : resultOf(progress, 'first-model', 'generation');
-  const thermal = ollama ? null : resultOf(progress, 'first-model', 'thermal-load');
+  const bench = resultOf(progress, 'first-model', ollama ? 'ollama-benchmark' : id('benchmark'));
+  const generation = ollama ? null : resultOf(progress, 'first-model', id('generation'));
+  const thermal = ollama ? null : resultOf(progress, 'first-model', id('thermal-load'));
   const rcConf = rcConfAsLeft(journal, progress.host);
   const reach = reachOf(progress.host, finished);
 
@@ -118,6 +125,6 @@ export function buildSummary({ steps, progress, finished, journal }: SummaryInpu
         ? null
         : { status: bench.status, reason: bench.reason, figures: bench.figures, generation: generation?.reason ?? null, thermal: thermal?.reason ?? null },
     warnings: warningsOf(summarySteps),
-    usage: [ollama ? ollamaUsage(progress, reach, rcConf) : llamaCppUsage(progress, reach, rcConf)],
+    usage: [guest ? llamaGuestUsage(progress, reach, rcConf, dataDir) : ollama ? ollamaUsage(progress, reach, rcConf) : llamaCppUsage(progress, reach, rcConf)],
   };
 }

@@ -38,6 +38,7 @@ const SAMPLE_ARGS: Partial<Record<CommandId, unknown>> = {
   sysctl: { key: 'kern.osrelease' },
   sysctlTree: { roots: ['dev.pci', 'dev.pcib', 'dev.vgapci'] },
   nvidiaSmiQuery: { fields: ['index', 'name', 'pci.bus_id', 'driver_version', 'memory.total', 'temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown', 'pstate'] },
+  guestNvidiaSmiQuery: { fields: ['temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown'] },
   which: { program: 'sudo' },
   readManaged: { path: '/boot/loader.conf' },
   statManaged: { path: '/boot/loader.conf' },

@@ -170,23 +170,24 @@ describe('the guest’s network', () => {
 });
 
 describe('the first model on the passthrough route', () => {
-  it('says the route continues inside the running guest instead of failing the jail’s checks', async () => {
+  it('runs the first model inside the running guest; ollama, chosen there, is said to be jail-only', async () => {
     const { call } = await reserved();
     for (const action of ['vm-bhyve', 'vm-host', 'vm-template', 'vm-network', 'vm-guest', 'vm-running', 'guest-driver', 'guest-cuda']) {
       await call('wizard:runAction', { stepId: STEP, actionId: action, confirmed: true });
     }
     await call('wizard:next', { stepId: STEP, continueAnyway: false });
-    const state = await call('wizard:runChecks', { stepId: 'first-model' });
+    let state = await call('wizard:runChecks', { stepId: 'first-model' });
     expect(state.current.id).toBe('first-model');
-    expect(state.current.checks.map((c) => c.id)).toEqual(['guest-route']);
-    expect(check(state, 'guest-route')).toMatchObject({
-      status: 'warn',
-      reason: { key: 'model.guest.running', params: { name: 'cuda', pid: 4800 } },
-      advice: [{ key: 'model.guest.notYet' }, { key: 'model.guest.byHand', params: { key: 'bhyve/guest_ed25519', user: 'ubuntu' } }],
-    });
+    expect(state.current.checks.map((c) => c.id)).toEqual(['guest-route', 'guest-llama', 'guest-model', 'guest-generation', 'guest-benchmark', 'guest-thermal-load']);
+    expect(check(state, 'guest-route')).toMatchObject({ status: 'pass', reason: { key: 'model.guest.running', params: { name: 'cuda', pid: 4800 } }, advice: [] });
     expect(lines(state, 'guest-route')[1]).toMatch(/^cuda .*Running \(4800\)$/);
-    expect(offered(state)).toEqual([]);
-    expect(state.current.canContinueAnyway).toBe(true);
+    expect(offered(state)).toEqual(['guest-build', 'guest-download']);
+
+    await call('wizard:setInput', { stepId: 'first-model', inputId: 'runtime', value: 1 });
+    state = await call('wizard:runChecks', { stepId: 'first-model' });
+    expect(state.current.checks.map((c) => c.id)).not.toContain('ollama');
+    expect(check(state, 'guest-route')).toMatchObject({ status: 'warn', advice: [{ key: 'model.guest.ollamaJailOnly' }] });
+    expect(check(state, 'guest-llama')?.status).toBe('fail');
   });
 
   it('on the jail route, the first model’s checks are the jail’s as before', async () => {

@@ -105,6 +105,25 @@ export async function atFirstModel(scenario: string, options: WalkOptions = {}) 
   return walk;
 }
 
+/**
+ * The passthrough route through the Linux jail step (the card reserved, the guest made and started, the
+ * driver and CUDA in it, deviceQuery passing) to the first-model step.
+ */
+export async function atGuestFirstModel(scenario: string, options: WalkOptions = {}) {
+  const walk = await atCudaJail(scenario, options);
+  const { call } = walk;
+  await call('wizard:runChecks', { stepId: 'cuda-jail' });
+  await call('wizard:setInput', { stepId: 'cuda-jail', inputId: 'route', value: 1 });
+  for (const action of ['reserve', 'restart-reserve']) await call('wizard:runAction', { stepId: 'cuda-jail', actionId: action, confirmed: true });
+  await call('wizard:runChecks', { stepId: 'cuda-jail' });
+  for (const action of ['vm-bhyve', 'vm-host', 'vm-template', 'vm-network', 'vm-guest', 'vm-running', 'guest-driver', 'guest-cuda']) {
+    await call('wizard:runAction', { stepId: 'cuda-jail', actionId: action, confirmed: true });
+  }
+  const state = await call('wizard:runChecks', { stepId: 'cuda-jail' });
+  await call('wizard:next', { stepId: 'cuda-jail', continueAnyway: !state.current.canContinue });
+  return { ...walk, jailStep: state };
+}
+
 /** On through the first model (llama.cpp built, the model fetched, measured) to the Verify step, its checks run. */
 export async function atVerify(scenario: string, options: WalkOptions = {}) {
   const walk = await atFirstModel(scenario, options);

@@ -134,3 +134,7 @@ function parse(text: string, fields: readonly NvidiaSmiQueryField[]): ParseResul
 export function parseNvidiaSmiCsv(text: string, fields: readonly NvidiaSmiQueryField[]): ParseResult<NvidiaSmiCsvOutput> {
   return guarded('nvidia-smi query', (t: string) => parse(t, fields))(text);
 }
+
+/** The query's arguments and command line, the same on the host and in the passthrough guest. */
+export const NvidiaSmiQueryArgs = z.object({ fields: z.array(NvidiaSmiQueryField).min(1).max(32) }).strict();
+export const nvidiaSmiQueryArgv = (a: z.infer<typeof NvidiaSmiQueryArgs>): string[] => ['nvidia-smi', `--query-gpu=${a.fields.join(',')}`, '--format=csv,noheader,nounits'];

@@ -1,11 +1,14 @@
-import { GUEST_LOG_PATH, GUEST_NAME, GUEST_NETWORK_CONFIG_PATH, UBUNTU_IMAGE } from '../../bhyve/layout';
+import { GUEST_NETWORK_CONFIG_PATH, UBUNTU_IMAGE } from '../../bhyve/layout';
 import { parseGuestNetworkConfig } from '../../bhyve/guest-network';
 import { GUEST_CUDA_RUNFILE, GUEST_DRIVER_PACKAGES, GUEST_NVRM_VERSION } from '../../commands/guest-commands';
-import { CUDA_TOOLKIT, DEVICE_QUERY, NVCC } from '../../jail/layout';
+import { GUEST_BUILD_PACKAGES, GUEST_MODEL_PART } from '../../commands/guest-llama-commands';
+import { CUDA_TOOLKIT, DEVICE_QUERY, FIRST_MODEL, NVCC } from '../../jail/layout';
 import type { GuestAccess, TransportFailure } from '../types';
-import type { DeepReadonly, MachineView, Scenario, UbuntuGuest } from './scenario';
+import type { MachineView } from './scenario';
 import { deviceQueryFound, deviceQueryNone } from './tools/jail';
-import { NO_DRIVER, table } from './tools/nvidia-smi';
+import { buildTools, llamaProgram, mkdir, mv, stat, wgetModel } from './guest-llama';
+import { guestIn, guestOf, guestRun, moduleLoaded } from './guest-state';
+import { gpuAnswer, NO_DRIVER } from './tools/nvidia-smi';
 import { ran, type Ran, type ToolResult } from './tools/tool';
 
 /**
@@ -21,16 +24,7 @@ const KERNEL = '6.8.0-87-generic';
 /** Where bhyve puts the passed-through card in the guest (passthru0 is the guest's slot 6). */
 const GUEST_SELECTOR = 'pci0:0:6:0';
 
-const freshGuest = (): UbuntuGuest => ({ aptUpdated: false, driver: null, installedIn: null, loadedIn: null, downloads: [], cudaToolkit: null });
-const guestOf = (machine: MachineView): DeepReadonly<UbuntuGuest> => machine.ubuntuGuest ?? freshGuest();
-const guestIn = (state: Scenario): UbuntuGuest => (state.ubuntuGuest ??= freshGuest());
-
-/** One run of the guest, from a bhyve start to its stop: the host's boot and how many times bhyve started it. */
-export function guestRun(machine: MachineView): string | null {
-  if (!(machine.bhyveGuests ?? []).some((g) => g.name === GUEST_NAME)) return null;
-  const starts = (machine.files[GUEST_LOG_PATH] ?? '').split('\n').filter((l) => /starting bhyve/.test(l)).length;
-  return `${machine.boots}:${starts}`;
-}
+export { guestRun } from './guest-state';
 
 /** What ssh would say when the guest cannot be logged in to; null when it can. */
 export function guestUnreachable(machine: MachineView, access: GuestAccess): TransportFailure | null {
@@ -41,12 +35,6 @@ export function guestUnreachable(machine: MachineView, access: GuestAccess): Tra
   }
   if (access.user !== UBUNTU_IMAGE.user) return { kind: 'auth-failed', detail: `${access.user}@${access.address}: Permission denied (publickey).` };
   return null;
-}
-
-function moduleLoaded(machine: MachineView): boolean {
-  const guest = guestOf(machine);
-  const run = guestRun(machine);
-  return guest.driver !== null && run !== null && (guest.loadedIn === run || guest.installedIn !== run);
 }
 
 const OS_RELEASE = [
@@ -110,10 +98,11 @@ function aptGet(machine: MachineView, args: readonly string[], root: boolean): R
     });
   }
   if (verb !== 'install' || names.length === 0) return ran(100, [], ['E: Invalid operation']);
-  const unknown = names.filter((n) => !(GUEST_DRIVER_PACKAGES as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(GUEST_DRIVER_PACKAGES as readonly string[]).includes(n) && !(GUEST_BUILD_PACKAGES as readonly string[]).includes(n));
   if (!guestOf(machine).aptUpdated || unknown.length > 0) {
     return ran(100, ['Reading package lists...', 'Building dependency tree...', 'Reading state information...'], [`E: Unable to locate package ${unknown[0] ?? names[0] ?? ''}`]);
   }
+  if (names.every((n) => (GUEST_BUILD_PACKAGES as readonly string[]).includes(n))) return buildTools(names);
   if (guestOf(machine).dpkgInterrupted === true) return ran(100, [], [INTERRUPTED]);
   if (guestOf(machine).driver !== null) return ran(0, ['Reading package lists...', ...names.map((n) => `${n} is already the newest version (${DRIVER_PACKAGE_VERSION}).`), '0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.']);
   const pulled = ['libnvidia-compute-580-server', 'nvidia-compute-utils-580-server', 'nvidia-dkms-580-server', 'nvidia-kernel-common-580-server', 'nvidia-kernel-source-580-server', 'dkms', 'gcc-13', 'linux-headers-6.8.0-87-generic', ...names];
@@ -151,16 +140,20 @@ function modprobe(machine: MachineView, args: readonly string[], root: boolean):
   return ran(0, [], [], { durationMs: 1500, commit: (state) => void (guestIn(state).loadedIn = guestRun(state)) });
 }
 
-function nvidiaSmi(machine: MachineView): ToolResult {
-  if (guestOf(machine).driver === null) return { kind: 'missing' };
+function nvidiaSmi(machine: MachineView, args: readonly string[]): ToolResult {
+  const guest = guestOf(machine);
+  if (guest.driver === null) return { kind: 'missing' };
   const gpu = machine.nvidia;
   if (!moduleLoaded(machine) || gpu === null) return ran(9, [NO_DRIVER, '']);
-  return ran(0, table(gpu, GUEST_SELECTOR, DRIVER_VERSION), [], { durationMs: 1200 });
+  // Right after llama.cpp has worked it, the card reads as it does under load, as on the host.
+  const now = guest.loadRan === true && machine.underLoad !== undefined ? { ...gpu, ...machine.underLoad } : gpu;
+  return { ...gpuAnswer(now, GUEST_SELECTOR, DRIVER_VERSION, args), durationMs: 1200 };
 }
 
-function wget(args: readonly string[]): Ran {
+function wget(machine: MachineView, args: readonly string[], root: boolean): Ran {
   const output = args[args.indexOf('-O') + 1];
-  if (output !== GUEST_CUDA_RUNFILE || !args.includes(CUDA_TOOLKIT.url)) return ran(1, [], ['wget: the wizard only downloads the CUDA installer here']);
+  if (output === GUEST_MODEL_PART && args.includes(FIRST_MODEL.url)) return wgetModel(machine, root);
+  if (output !== GUEST_CUDA_RUNFILE || !args.includes(CUDA_TOOLKIT.url)) return ran(1, [], ['wget: the wizard only downloads the CUDA installer and the first model here']);
   const percents = [0, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99, 100];
   const dots = percents.map((p, i) => `${String(i * 393_216).padStart(8)}K ........ ........ ........ ........ ${String(p).padStart(3)}% 6.21M ${11 - i}m`);
   return ran(0, [], [`--2026-12-03 16:00:00--  ${CUDA_TOOLKIT.url}`, 'Length: 4332490398 (4.0G) [application/octet-stream]', `Saving to: ‘${GUEST_CUDA_RUNFILE}’`, ...dots, `‘${GUEST_CUDA_RUNFILE}’ saved [4332490398/4332490398]`], {
@@ -219,9 +212,15 @@ export function runInGuest(machine: MachineView, argv: readonly string[], root =
     case 'modprobe':
       return modprobe(machine, args, root);
     case 'nvidia-smi':
-      return nvidiaSmi(machine);
+      return nvidiaSmi(machine, args);
     case 'wget':
-      return wget(args);
+      return wget(machine, args, root);
+    case 'stat':
+      return stat(machine, args);
+    case 'mkdir':
+      return mkdir(machine, args, root);
+    case 'mv':
+      return mv(machine, args, root);
     case 'sh':
       return cudaInstaller(machine, args, root);
     case NVCC:
@@ -231,6 +230,6 @@ export function runInGuest(machine: MachineView, argv: readonly string[], root =
     case 'true':
       return ran(0);
     default:
-      return { kind: 'missing' };
+      return llamaProgram(machine, program ?? '', args, root);
   }
 }

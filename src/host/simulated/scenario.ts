@@ -219,6 +219,16 @@ export const HandMount = z.object({ device: z.string().min(1), mountPoint: z.str
  * The Linux side of the machine: the one jail the wizard builds (src/jail/layout.ts) and what is inside it.
  * Absent in a scenario: nothing built yet (see linuxOf in linux.ts).
  */
+/** llama.cpp's checkout in /opt/llama.cpp (the jail's or the guest's): built with CUDA or not, and how far. */
+export const LlamaBuild = z
+  .object({
+    cuda: z.boolean(),
+    /** How far the wizard's own build got: cloned, configured, built (absent: built, by hand). */
+    stage: z.enum(['source', 'configured', 'built']).optional(),
+  })
+  .strict();
+export type LlamaBuild = z.infer<typeof LlamaBuild>;
+
 export const LinuxWorld = z
   .object({
     /** What the jail root holds: nothing, debootstrap's unfinished work (with its marker), or Ubuntu 22.04. */
@@ -236,14 +246,7 @@ export const LinuxWorld = z
     devfsRulesLoaded: z.string().nullable(),
     handMounts: z.array(HandMount),
     /** llama.cpp in the jail's /opt/llama.cpp: built with CUDA or not, or not there. */
-    llama: z
-      .object({
-        cuda: z.boolean(),
-        /** How far the wizard's own build got: cloned, configured, built (absent: built, by hand). */
-        stage: z.enum(['source', 'configured', 'built']).optional(),
-      })
-      .strict()
-      .nullable(),
+    llama: LlamaBuild.nullable(),
     /** A llama.cpp program has worked the GPU since boot: nvidia-smi then reports the scenario's `underLoad`. */
     loadRan: z.boolean().optional(),
     /** Model files in the jail's /opt/models, by name, with their sizes in bytes. */
@@ -294,6 +297,14 @@ export const UbuntuGuest = z
     cudaToolkit: z.string().nullable(),
     /** apt's install was cut off while dpkg set the packages up: they are unpacked, not configured. */
     dpkgInterrupted: z.boolean().optional(),
+    /** git, cmake and the compilers (guestAptInstallBuildTools) are installed. */
+    buildTools: z.boolean().optional(),
+    /** llama.cpp in the guest's /opt/llama.cpp; absent or null: not there. */
+    llama: LlamaBuild.nullable().optional(),
+    /** Model files in the guest's /opt/models, by name, with their sizes in bytes. */
+    models: z.record(z.string(), z.number().int().positive()).optional(),
+    /** A llama.cpp program has worked the GPU in the guest: nvidia-smi there then reports the scenario's `underLoad`. */
+    loadRan: z.boolean().optional(),
   })
   .strict();
 export type UbuntuGuest = z.infer<typeof UbuntuGuest>;

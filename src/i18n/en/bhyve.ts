@@ -86,13 +86,21 @@ export const bhyveEn = {
   'vm.action.vm-running.title': 'Start the virtual machine',
   'vm.action.vm-running.description': 'Starts the guest in the background with the card passed through.',
   'vm.action.vm-running.after': 'The wizard reads vm list, and the guest’s log if it stopped.',
+  'model.guest.intro': 'Now the card does real work, inside the virtual machine: the wizard builds llama.cpp with CUDA there over SSH, loads a model onto the P4, writes a few words, and llama-bench measures how fast. Each figure is shown next to what the hardware allows, the ExpressCard link as the host sees it.',
   'model.guest.check': 'Passthrough route: the first model runs inside the virtual machine',
   'model.guest.running':
-    'You chose to pass the card through: the Linux virtual machine “{name}” runs with the card (vm list shows bhyve’s process {pid}), Ubuntu {release} in it, and your wizard’s SSH key for the user {user}. The first model belongs inside that guest, not in a jail on the host, so the jail’s checks do not apply here.',
-  'model.guest.notYet':
-    'What the wizard cannot do there yet: connect to the guest over SSH, install NVIDIA’s 580 driver inside it, prove the card with nvidia-smi, and build and measure llama.cpp or ollama there. A later version of the wizard will do these steps.',
-  'model.guest.byHand':
-    'Until then you can go on by hand: the guest gets its address from your network (most routers list it under the name “{name}”); log in with ssh -i <the wizard’s data folder>/{key} {user}@<that address>, install the nvidia-driver-580-server package, restart the guest and run nvidia-smi.',
+    'You chose to pass the card through: the Linux virtual machine “{name}” runs with the card (vm list shows bhyve’s process {pid}), Ubuntu {release} in it. The checks below build llama.cpp there over SSH, run the first model and measure it against the same limits as in a jail.',
+  'model.guest.ollamaJailOnly':
+    'You chose ollama, but the wizard sets up ollama only in a jail for now. In the virtual machine it builds and measures llama.cpp instead; you can install ollama in the guest yourself later.',
+  'model.guest.check.llama': 'llama.cpp with CUDA in the virtual machine',
+  'model.guest.llama.missing': 'llama.cpp is not in the virtual machine yet.',
+  'model.guest.llama.notBuilt': 'llama.cpp’s source is in the virtual machine, but it is not built yet.',
+  'model.guest.llama.noCuda': 'llama.cpp {version} in the virtual machine is built without CUDA: everything would run on the guest’s two processor cores, many times slower.',
+  'model.guest.llama.advice.guest': 'The guest’s CUDA cannot reach the card: check nvidia-smi and deviceQuery in the virtual machine checks of the step “Linux jail with CUDA”.',
+  'model.guest.file.missing': '{file} ({gib} GiB) is not in the virtual machine’s /opt/models yet.',
+  'model.guest.action.build.title': 'Build llama.cpp with CUDA in the virtual machine',
+  'model.guest.action.build.description': 'Installs git, cmake and the compilers with apt in the guest, fetches llama.cpp’s source into /opt/llama.cpp (git clone), configures it with CUDA for compute capability 6.1 and builds llama-cli, llama-bench and llama-server. Nothing on the host changes.',
+  'model.guest.action.download.description': 'Downloads Llama 3.1 8B Instruct (Q4_K_M, 4.6 GiB) with wget into the virtual machine’s /opt/models.',
   'model.guest.notRunning': 'You chose to pass the card through, but vm list does not show the virtual machine “{name}” running, so there is nowhere to run the first model yet.',
   'model.guest.advice.back': 'Go back to the step “Linux jail with CUDA”: its virtual machine checks say which piece is missing and offer to build or start it.',
 } as const;

@@ -90,4 +90,18 @@ export const summaryEn = {
   'summary.ollama.benchGenerate': 'Ask for the same 128 tokens the wizard measured; the answer carries ollama’s timings:',
   'summary.ollama.benchCopy': 'Copy the answer to your laptop:',
   'summary.ollama.benchJudge': 'Judge it against the same limits as the wizard (the link for the load, the card’s memory for generation):',
+  'summary.guest.login':
+    'The card works inside the virtual machine “{name}”. Log in to it with the wizard’s own SSH key ({key} in the wizard’s data folder) at its fixed address {address}, from its network-config:',
+  'summary.guest.start': 'Start llama-server in the guest with the model the wizard measured, every layer on the card, listening on port {port} of the guest only. It runs until you press Ctrl+C:',
+  'summary.guest.background': 'Or keep it running in the background after you log out, as a systemd service of the guest (its output: journalctl -u {unit}):',
+  'summary.guest.tunnel': 'Open a tunnel to port {port} of the guest (leave it open while you use the server):',
+  'summary.guest.browser': 'Then open {url} in a browser on the machine where the tunnel runs: llama-server has its own chat page.',
+  'summary.guest.loopback': 'llama-server listens only on the guest’s own loopback, so nothing on your network can reach it; the tunnel goes through SSH with the wizard’s key.',
+  'summary.guest.vmStart': 'The virtual machine “{name}” has to run for the card to be used, and after the machine with the card restarts it runs only if it starts at boot. To start it by hand (on the machine with the card, as root):',
+  'summary.guest.autostart': 'It starts at every boot: vm_enable="YES" and vm_list="{list}" in {file}, written by the wizard.',
+  'summary.guest.noAutostart': 'It does not start by itself: vm_list in {file} does not name it. To start it at every boot:',
+  'summary.guest.serverManual': 'llama-server does not start by itself: after the guest restarts, start it again with the commands above.',
+  'summary.guest.models': 'Models live in {dir} inside the virtual machine; the wizard’s model is {model}. List them:',
+  'summary.guest.modelsOther': 'Put other GGUF models in the guest’s {dir} and give their path to llama-server’s -m.',
+  'summary.guest.bench': 'Measure again by running llama-bench in the guest (the host’s link and the card’s memory are still the limits):',
 } as const;

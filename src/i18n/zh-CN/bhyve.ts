@@ -88,13 +88,21 @@ export const bhyveZhCN = {
   'vm.action.vm-running.title': '启动虚拟机',
   'vm.action.vm-running.description': '在后台启动虚拟机，并把显卡直通给它。',
   'vm.action.vm-running.after': '向导会读取 vm list；如果虚拟机停止了，还会读取它的日志。',
+  'model.guest.intro': '现在显卡要在虚拟机里真正干活了：向导通过 SSH 在虚拟机中编译带 CUDA 的 llama.cpp，把模型加载到 P4 上，生成几句话，再用 llama-bench 测量速度。每个数字旁都会列出硬件允许的上限，其中 ExpressCard 链路以主机看到的为准。',
   'model.guest.check': '直通路线：第一个模型在虚拟机内运行',
   'model.guest.running':
-    '你选择了显卡直通：Linux 虚拟机“{name}”已带着显卡运行（vm list 显示 bhyve 进程 {pid}），其中装有 Ubuntu {release}，用户 {user} 已配置好向导的 SSH 密钥。第一个模型应在这台虚拟机里运行，而不是在主机的 jail 中，因此 jail 的各项检查在这里不适用。',
-  'model.guest.notYet':
-    '向导目前还不能在虚拟机里完成以下工作：通过 SSH 连接虚拟机、在其中安装 NVIDIA 580 驱动、用 nvidia-smi 验证显卡，以及在其中构建并测量 llama.cpp 或 ollama。向导的后续版本会完成这些步骤。',
-  'model.guest.byHand':
-    '在此之前，你可以手动继续：虚拟机从你的网络获取地址（多数路由器会以“{name}”这个名字列出它）；用 ssh -i <向导数据目录>/{key} {user}@<该地址> 登录，安装 nvidia-driver-580-server 软件包，重启虚拟机后运行 nvidia-smi。',
+    '你选择了显卡直通：Linux 虚拟机“{name}”已带着显卡运行（vm list 显示 bhyve 进程 {pid}），其中装有 Ubuntu {release}。下面的检查会通过 SSH 在虚拟机里编译 llama.cpp、运行第一个模型，并按与 jail 相同的上限衡量它。',
+  'model.guest.ollamaJailOnly':
+    '你选择了 ollama，但向导目前只在 jail 中安装 ollama。在虚拟机里，向导改为编译并测量 llama.cpp；之后你可以自己在虚拟机中安装 ollama。',
+  'model.guest.check.llama': '虚拟机中带 CUDA 的 llama.cpp',
+  'model.guest.llama.missing': '虚拟机中还没有 llama.cpp。',
+  'model.guest.llama.notBuilt': 'llama.cpp 的源码已在虚拟机中，但还没有编译。',
+  'model.guest.llama.noCuda': '虚拟机中的 llama.cpp {version} 编译时没有启用 CUDA：所有计算都会落在虚拟机的两个处理器核心上，慢很多倍。',
+  'model.guest.llama.advice.guest': '虚拟机中的 CUDA 访问不到显卡：请查看“带 CUDA 的 Linux jail”步骤里虚拟机部分的 nvidia-smi 和 deviceQuery 检查。',
+  'model.guest.file.missing': '虚拟机的 /opt/models 中还没有 {file}（{gib} GiB）。',
+  'model.guest.action.build.title': '在虚拟机中编译带 CUDA 的 llama.cpp',
+  'model.guest.action.build.description': '在虚拟机中用 apt 安装 git、cmake 和编译器，把 llama.cpp 源码下载到 /opt/llama.cpp（git clone），以计算能力 6.1 启用 CUDA 进行配置，并编译 llama-cli、llama-bench 和 llama-server。主机上不做任何改动。',
+  'model.guest.action.download.description': '用 wget 把 Llama 3.1 8B Instruct（Q4_K_M，4.6 GiB）下载到虚拟机的 /opt/models。',
   'model.guest.notRunning': '你选择了显卡直通，但 vm list 没有显示虚拟机“{name}”正在运行，因此暂时没有地方运行第一个模型。',
   'model.guest.advice.back': '请回到“带 CUDA 的 Linux jail”步骤：其中的虚拟机检查会指出缺少哪一部分，并提供创建或启动它的操作。',
 } satisfies Record<keyof typeof bhyveEn, string>;

@@ -91,4 +91,18 @@ export const summaryZhCN = {
   'summary.ollama.benchGenerate': '请求与向导测量时相同的 128 个 token；返回结果中带有 ollama 的计时数据：',
   'summary.ollama.benchCopy': '把结果复制到笔记本电脑上：',
   'summary.ollama.benchJudge': '用与向导相同的上限来评估它（加载看链路带宽，生成看显存带宽）：',
+  'summary.guest.login':
+    '显卡在虚拟机“{name}”中工作。用向导自己的 SSH 密钥（向导数据目录中的 {key}）登录它，地址是其 network-config 中固定的 {address}：',
+  'summary.guest.start': '在虚拟机中启动 llama-server，加载向导测量过的模型，所有层都放在显卡上，只在虚拟机自己的 {port} 端口上监听。它会一直运行，直到你按下 Ctrl+C：',
+  'summary.guest.background': '或者让它作为虚拟机的 systemd 服务在后台运行，退出登录后也不停止（输出用 journalctl -u {unit} 查看）：',
+  'summary.guest.tunnel': '打开一条通往虚拟机 {port} 端口的隧道（使用服务期间请保持打开）：',
+  'summary.guest.browser': '然后在运行隧道的那台机器的浏览器中打开 {url}：llama-server 自带聊天页面。',
+  'summary.guest.loopback': 'llama-server 只在虚拟机自己的回环地址上监听，网络中的其他设备都访问不到它；隧道通过使用向导密钥的 SSH 建立。',
+  'summary.guest.vmStart': '只有虚拟机“{name}”运行时才能使用显卡；装有显卡的机器重启后，只有设置了开机启动它才会运行。手动启动它（在装有显卡的机器上，以 root 身份）：',
+  'summary.guest.autostart': '它会在每次开机时启动：向导已在 {file} 中写入 vm_enable="YES" 和 vm_list="{list}"。',
+  'summary.guest.noAutostart': '它不会自动启动：{file} 中的 vm_list 没有包含它。要让它每次开机都启动：',
+  'summary.guest.serverManual': 'llama-server 不会自动启动：虚拟机重启后，请用上面的命令再次启动它。',
+  'summary.guest.models': '模型存放在虚拟机内的 {dir}；向导使用的模型是 {model}。列出它们：',
+  'summary.guest.modelsOther': '把其他 GGUF 模型放进虚拟机的 {dir}，并把路径传给 llama-server 的 -m 参数。',
+  'summary.guest.bench': '在虚拟机中运行 llama-bench 再测一次（上限仍是主机的链路和显卡的显存）：',
 } satisfies Record<keyof typeof summaryEn, string>;

@@ -2,10 +2,12 @@ import { msg, type Message } from '../../contract/messages';
 import type { CommandRun } from '../../commands/runner';
 import type { StepDefinition } from '../../wizard/step';
 import { benchmarkCheck, generationCheck, llamaCheck, modelCheck, thermalLoadCheck } from './checks';
+import { GUEST_LLAMA_CHECK, GUEST_MODEL_CHECK, guestLlamaChecks } from './guest-llama';
 import { guestRouteCheck, onJailRoute } from './guest-route';
 import { nativeCheck } from './native-check';
 import { ollamaChecks } from './ollama-checks';
 import { llamaChosen, runtimeInput } from './runtime';
+import { passthroughChosen } from '../cuda-jail/route';
 
 /**
  * The first model: a runtime in the jail (llama.cpp built with CUDA, or ollama from its Linux release), a
@@ -18,6 +20,8 @@ export const firstModelStep: StepDefinition = {
   id: 'first-model',
   title: 'model.title',
   intro: 'model.intro',
+  // On the passthrough route llama.cpp runs in the guest: the intro says so (the title fits both).
+  labelsWhen: (inputs) => (passthroughChosen(inputs) ? { title: 'model.title', intro: 'model.guest.intro' } : null),
   instructions: ['model.instructions.build', 'model.instructions.limits', 'ollama.instructions.runtime'],
   illustration: null,
   checklist: [],
@@ -33,6 +37,7 @@ export const firstModelStep: StepDefinition = {
       nativeCheck,
     ].map(onJailRoute),
     guestRouteCheck,
+    ...guestLlamaChecks,
   ],
   actions: [
     {
@@ -52,6 +57,24 @@ export const firstModelStep: StepDefinition = {
       commands: [],
       runsCommandsOf: 'model',
       offeredWhen: (checks) => checks.model === 'fail',
+    },
+    {
+      id: 'guest-build',
+      title: 'model.guest.action.build.title',
+      description: 'model.guest.action.build.description',
+      after: 'model.action.build.after',
+      commands: [],
+      runsCommandsOf: GUEST_LLAMA_CHECK,
+      offeredWhen: (checks) => checks[GUEST_LLAMA_CHECK] === 'fail',
+    },
+    {
+      id: 'guest-download',
+      title: 'model.action.download.title',
+      description: 'model.guest.action.download.description',
+      after: 'model.action.download.after',
+      commands: [],
+      runsCommandsOf: GUEST_MODEL_CHECK,
+      offeredWhen: (checks) => checks[GUEST_MODEL_CHECK] === 'fail',
     },
     {
       id: 'ollama-install',

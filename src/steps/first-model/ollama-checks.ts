@@ -25,7 +25,7 @@ import { RC } from '../boot-files';
 import { readFile, type ReadFile } from '../cuda-jail/jail-files';
 import { addedBy } from '../realloc-bars';
 import { ollamaChosen } from './runtime';
-import { measuredLink, THERMAL_FIELDS, thermalReading } from './readings';
+import { measuredLink, THERMAL_FIELDS, thermalReading, linkReadings } from './readings';
 
 /**
  * ollama as the runtime: installed from its Linux release into the jail, served by an rc.d service on the
@@ -248,8 +248,7 @@ export const ollamaBenchmarkCheck = defineCheck({
     list: read.list,
     generate: read.generate,
     log: read.log,
-    pci: invoke('pciconfCaps', {}),
-    tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+    ...linkReadings,
   },
   then: { thermal: invoke('nvidiaSmiQuery', { fields: [...THERMAL_FIELDS] }) },
   evaluate: ({ version, list, generate, log, pci, tree, thermal }): Verdict => {

@@ -4,6 +4,7 @@ import type { SysctlTree } from '../../commands/parsers/sysctl-tree';
 import type { CommandRun } from '../../commands/runner';
 import { findRootPort, judgeLink } from '../../hardware/pcie-link';
 import { findNvidiaGpu } from '../gpu-on-bus';
+import { invoke } from '../../wizard/step';
 
 /** What the benchmark is judged with besides its own output: the link the GPU trained at, the card's heat. */
 
@@ -15,6 +16,15 @@ export function measuredLink(pci: CommandRun<PciconfOutput>, tree: CommandRun<Sy
   const link = judgeLink(gpu, findRootPort(gpu, pci.parsed.value, tree.parsed.ok ? tree.parsed.value.values : {}).rootPort);
   return link.kind === 'full' || link.kind === 'slow' || link.kind === 'narrow' ? { width: link.width, gts: link.gts } : null;
 }
+
+/**
+ * The host's readings the link is judged from, on both routes: pciconf -lvbc and the newbus tree. In the
+ * passthrough guest the card sits on bhyve's virtual bus, which says nothing of the ExpressCard link.
+ */
+export const linkReadings = {
+  pci: invoke('pciconfCaps', {}),
+  tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+};
 
 /** What nvidia-smi is asked right after the load. */
 export const THERMAL_FIELDS = ['temperature.gpu', 'power.draw', 'clocks_throttle_reasons.hw_thermal_slowdown'] as const;

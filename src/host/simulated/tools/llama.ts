@@ -1,7 +1,7 @@
 import { FIRST_MODEL, LLAMA_BENCH, LLAMA_BUILD, LLAMA_CLI, LLAMA_DIR, LLAMA_REPO, MODELS_DIR } from '../../../jail/layout';
 import { linuxIn, linuxOf } from '../linux';
 import { capsOf, nvidiaState, visibleDevices } from '../machine';
-import type { MachineView } from '../scenario';
+import type { LlamaBuild, MachineView, Scenario } from '../scenario';
 import { ran, type Ran, type ToolContext } from './tool';
 
 /**
@@ -12,8 +12,30 @@ import { ran, type Ran, type ToolContext } from './tool';
  */
 
 const BUILD = { number: 6123, commit: 'b3a8f1c2' } as const;
-const COMPILER = 'cc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0 for x86_64-linux-gnu';
 const LAYERS = 33;
+
+/**
+ * Where llama.cpp is played: the jail (Ubuntu 22.04 userland on the host's driver) or the passthrough
+ * route's Ubuntu 24.04 guest (its own driver). Each keeps its checkout, models and toolkit in its own state.
+ */
+export interface LlamaPlace {
+  readonly of: (m: MachineView) => { readonly llama: LlamaBuild | null; readonly models: Readonly<Record<string, number>>; readonly cudaToolkit: string | null };
+  readonly in: (state: Scenario) => { llama?: LlamaBuild | null; loadRan?: boolean };
+  /** The driver there has the card, so CUDA finds it. */
+  readonly gpuUsable: (m: MachineView) => boolean;
+  /** gcc's version, as cmake identifies it. */
+  readonly gcc: string;
+  /** The compiler line of `llama-cli --version`. */
+  readonly compiler: string;
+}
+
+const inJail: LlamaPlace = {
+  of: (m) => linuxOf(m),
+  in: linuxIn,
+  gpuUsable: (m) => nvidiaState(m).status === 'attached',
+  gcc: '11.4.0',
+  compiler: 'cc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0 for x86_64-linux-gnu',
+};
 
 /** What reaches the card per second while a model loads, at the speed the link trained at (about 86 % of the line rate). */
 export function loadBytesPerSecond(m: MachineView): number {
@@ -31,27 +53,28 @@ function cudaInit(m: MachineView, blocked: boolean): string[] {
   return ['ggml_cuda_init: GGML_CUDA_FORCE_MMQ:    no', 'ggml_cuda_init: GGML_CUDA_FORCE_CUBLAS: no', 'ggml_cuda_init: found 1 CUDA devices:', `  Device 0: ${m.nvidia.name}, compute capability 6.1, VMM: yes`];
 }
 
-function git(m: MachineView, args: readonly string[]): Ran {
+function git(place: LlamaPlace, m: MachineView, args: readonly string[]): Ran {
   if (args.join(' ') !== `clone --depth 1 ${LLAMA_REPO} ${LLAMA_DIR}`) return ran(129, [], ['usage: git clone [<options>] [--] <repo> [<dir>]']);
-  if (linuxOf(m).llama !== null) return ran(128, [], [`fatal: destination path '${LLAMA_DIR}' already exists and is not an empty directory.`]);
-  return ran(0, [], [`Cloning into '${LLAMA_DIR}'...`], { durationMs: 2500, commit: (state) => void (linuxIn(state).llama = { cuda: false, stage: 'source' }) });
+  if (place.of(m).llama !== null) return ran(128, [], [`fatal: destination path '${LLAMA_DIR}' already exists and is not an empty directory.`]);
+  return ran(0, [], [`Cloning into '${LLAMA_DIR}'...`], { durationMs: 2500, commit: (state) => void (place.in(state).llama = { cuda: false, stage: 'source' }) });
 }
 
 const CPU_SOURCES = ['ggml/src/ggml.c', 'ggml/src/ggml-alloc.c', 'ggml/src/ggml-backend.cpp', 'ggml/src/ggml-quants.c', 'ggml/src/ggml-cpu/ggml-cpu.c', 'src/llama.cpp', 'src/llama-model.cpp', 'common/common.cpp'];
 const CUDA_SOURCES = ['ggml-cuda.cu', 'mmq.cu', 'mmvq.cu', 'fattn.cu', 'quantize.cu', 'rope.cu', 'softmax.cu', 'getrows.cu'];
 
-function cmake(m: MachineView, args: readonly string[]): Ran {
-  const llama = linuxOf(m).llama;
+function cmake(place: LlamaPlace, m: MachineView, args: readonly string[]): Ran {
+  const { llama, cudaToolkit } = place.of(m);
+  const cc = `-- The C compiler identification is GNU ${place.gcc}`;
   if (args[0] === '-S') {
     if (llama === null) return ran(1, [], [`CMake Error: The source directory "${LLAMA_DIR}" does not exist.`]);
     const wantsCuda = args.includes('-DGGML_CUDA=ON');
-    if (wantsCuda && linuxOf(m).cudaToolkit === null) {
-      return ran(1, ['-- The C compiler identification is GNU 11.4.0'], ['CMake Error at ggml/src/ggml-cuda/CMakeLists.txt:3 (find_package):', '  Could not find CUDAToolkit (missing: CUDAToolkit_INCLUDE_DIR)']);
+    if (wantsCuda && cudaToolkit === null) {
+      return ran(1, [cc], ['CMake Error at ggml/src/ggml-cuda/CMakeLists.txt:3 (find_package):', '  Could not find CUDAToolkit (missing: CUDAToolkit_INCLUDE_DIR)']);
     }
     const cuda = wantsCuda ? ['-- Found CUDAToolkit: /usr/local/cuda/include (found version "12.4.131")', '-- CUDA Toolkit found', '-- Using CUDA architectures: 61'] : [];
-    return ran(0, ['-- The C compiler identification is GNU 11.4.0', '-- The CXX compiler identification is GNU 11.4.0', ...cuda, '-- Configuring done (4.2s)', '-- Generating done (0.1s)', `-- Build files have been written to: ${LLAMA_BUILD}`], [], {
+    return ran(0, [cc, `-- The CXX compiler identification is GNU ${place.gcc}`, ...cuda, '-- Configuring done (4.2s)', '-- Generating done (0.1s)', `-- Build files have been written to: ${LLAMA_BUILD}`], [], {
       durationMs: 1500,
-      commit: (state) => void (linuxIn(state).llama = { cuda: wantsCuda, stage: 'configured' }),
+      commit: (state) => void (place.in(state).llama = { cuda: wantsCuda, stage: 'configured' }),
     });
   }
   if (args[0] === '--build') {
@@ -69,15 +92,15 @@ function cmake(m: MachineView, args: readonly string[]): Ran {
       const percent = i === targets.length - 1 ? 100 : Math.round(((sources.length + 1) / (sources.length + 2)) * 100);
       lines.push(`[${String(percent).padStart(3)}%] Built target ${target}`);
     });
-    return ran(0, lines, [], { durationMs: 4000, commit: (state) => void (linuxIn(state).llama = { cuda: llama.cuda, stage: 'built' }) });
+    return ran(0, lines, [], { durationMs: 4000, commit: (state) => void (place.in(state).llama = { cuda: llama.cuda, stage: 'built' }) });
   }
   return ran(1, [], ['Usage: cmake [options] <path-to-source>']);
 }
 
-const modelOf = (m: MachineView, args: readonly string[]): string | null => {
+const modelOf = (place: LlamaPlace, m: MachineView, args: readonly string[]): string | null => {
   const path = args[args.indexOf('-m') + 1] ?? '';
   const file = path.startsWith(`${MODELS_DIR}/`) ? path.slice(MODELS_DIR.length + 1) : '';
-  return linuxOf(m).models[file] === undefined ? null : path;
+  return place.of(m).models[file] === undefined ? null : path;
 };
 
 const noModel = (args: readonly string[]): Ran =>
@@ -86,17 +109,17 @@ const noModel = (args: readonly string[]): Ran =>
 /** Generation speed in tokens/s: the P4 reads the whole model per token; a CPU build is memory- and core-bound. */
 export const generationSpeed = (m: MachineView, onGpu: boolean): number => (onGpu ? (throttled(m) ? 14.2 : 27.33) : 2.1);
 
-function llamaCli(m: MachineView, args: readonly string[], blocked: boolean): Ran {
-  const { cuda } = linuxOf(m).llama ?? { cuda: false };
-  const onGpu = cuda && !blocked && nvidiaState(m).status === 'attached';
+function llamaCli(place: LlamaPlace, m: MachineView, args: readonly string[], blocked: boolean): Ran {
+  const { cuda } = place.of(m).llama ?? { cuda: false };
+  const onGpu = cuda && !blocked && place.gpuUsable(m);
   const init = cuda ? cudaInit(m, blocked) : [];
-  if (args.length === 1 && args[0] === '--version') return ran(0, [], [...init, `version: ${BUILD.number} (${BUILD.commit})`, `built with ${COMPILER}`]);
-  if (modelOf(m, args) === null) return noModel(args);
+  if (args.length === 1 && args[0] === '--version') return ran(0, [], [...init, `version: ${BUILD.number} (${BUILD.commit})`, `built with ${place.compiler}`]);
+  if (modelOf(place, m, args) === null) return noModel(args);
   const bytes = FIRST_MODEL.bytes;
   const loadMs = onGpu ? (bytes / loadBytesPerSecond(m)) * 1000 + 900 : 3100;
   const tps = generationSpeed(m, onGpu);
   const log = [
-    `build: ${BUILD.number} (${BUILD.commit}) with ${COMPILER}`,
+    `build: ${BUILD.number} (${BUILD.commit}) with ${place.compiler}`,
     ...init,
     `llama_model_loader: loaded meta data with 29 key-value pairs and 292 tensors from ${args[args.indexOf('-m') + 1] ?? ''} (version GGUF V3 (latest))`,
     'print_info: file type   = Q4_K - Medium',
@@ -114,13 +137,13 @@ function llamaCli(m: MachineView, args: readonly string[], blocked: boolean): Ra
     `llama_perf_context_print:        eval time = ${((31 * 1000) / tps).toFixed(2).padStart(10)} ms /    31 runs   (${(1000 / tps).toFixed(2).padStart(8)} ms per token, ${tps.toFixed(2).padStart(8)} tokens per second)`,
   ];
   const text = ['A graphics card draws images and does many small calculations at the same time.'];
-  return ran(0, text, log, { durationMs: 1500, commit: (state) => void (onGpu ? (linuxIn(state).loadRan = true) : undefined) });
+  return ran(0, text, log, { durationMs: 1500, commit: (state) => void (onGpu ? (place.in(state).loadRan = true) : undefined) });
 }
 
-function llamaBench(m: MachineView, args: readonly string[], blocked: boolean): Ran {
-  const { cuda } = linuxOf(m).llama ?? { cuda: false };
-  const onGpu = cuda && !blocked && nvidiaState(m).status === 'attached';
-  if (modelOf(m, args) === null) return noModel(args);
+function llamaBench(place: LlamaPlace, m: MachineView, args: readonly string[], blocked: boolean): Ran {
+  const { cuda } = place.of(m).llama ?? { cuda: false };
+  const onGpu = cuda && !blocked && place.gpuUsable(m);
+  if (modelOf(place, m, args) === null) return noModel(args);
   const tg = generationSpeed(m, onGpu) + (onGpu ? 0.32 : 0);
   const row = (test: string, tps: string) =>
     `| llama 8B Q4_K - Medium         |   4.58 GiB |     8.03 B | ${onGpu ? 'CUDA      ' : 'CPU       '} | ${onGpu ? ' 99' : '      2'} | ${test.padStart(15)} | ${tps.padStart(20)} |`;
@@ -128,18 +151,20 @@ function llamaBench(m: MachineView, args: readonly string[], blocked: boolean): 
     ? ['| model                          |       size |     params | backend    | ngl |            test |                  t/s |', '| ------------------------------ | ---------: | ---------: | ---------- | --: | --------------: | -------------------: |']
     : ['| model                          |       size |     params | backend    | threads |            test |                  t/s |', '| ------------------------------ | ---------: | ---------: | ---------- | ------: | --------------: | -------------------: |'];
   const stdout = [...header, row('pp512', onGpu ? '521.37 ± 2.81' : '6.41 ± 0.03'), row('tg128', `${tg.toFixed(2)} ± 0.08`), '', `build: ${BUILD.commit} (${BUILD.number})`];
-  return ran(0, stdout, cuda ? cudaInit(m, blocked) : [], { durationMs: 2500, commit: (state) => void (onGpu ? (linuxIn(state).loadRan = true) : undefined) });
+  return ran(0, stdout, cuda ? cudaInit(m, blocked) : [], { durationMs: 2500, commit: (state) => void (onGpu ? (place.in(state).loadRan = true) : undefined) });
+}
+
+/** The llama.cpp side of a command line in `place`; null for programs it does not play. */
+export function llamaIn(place: LlamaPlace, machine: MachineView, program: string, args: readonly string[], blocked: boolean): Ran | null {
+  if (program === 'git') return git(place, machine, args);
+  if (program === 'cmake') return cmake(place, machine, args);
+  const llama = place.of(machine).llama;
+  const built = llama !== null && (llama.stage === undefined || llama.stage === 'built');
+  if (!built) return null;
+  if (program === LLAMA_CLI) return llamaCli(place, machine, args, blocked);
+  if (program === LLAMA_BENCH) return llamaBench(place, machine, args, blocked);
+  return null;
 }
 
 /** The llama.cpp side of `jexec cuda …`; null for programs it does not play. */
-export function llamaProgram(context: ToolContext, program: string, args: readonly string[], blocked: boolean): Ran | null {
-  const { machine } = context;
-  if (program === 'git') return git(machine, args);
-  if (program === 'cmake') return cmake(machine, args);
-  const llama = linuxOf(machine).llama;
-  const built = llama !== null && (llama.stage === undefined || llama.stage === 'built');
-  if (!built) return null;
-  if (program === LLAMA_CLI) return llamaCli(machine, args, blocked);
-  if (program === LLAMA_BENCH) return llamaBench(machine, args, blocked);
-  return null;
-}
+export const llamaProgram = (context: ToolContext, program: string, args: readonly string[], blocked: boolean): Ran | null => llamaIn(inJail, context.machine, program, args, blocked);

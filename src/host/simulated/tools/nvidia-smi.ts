@@ -112,6 +112,23 @@ function csv(gpu: Gpu, selector: string, version: string, fields: readonly strin
   return ran(0, [...(format.includes('noheader') ? [] : [header]), values.join(', ')]);
 }
 
+/** The table (no arguments) or a CSV query; null for arguments nvidia-smi would refuse. */
+function readArgs(args: readonly string[]): { fields: string[]; format: string[] } | null {
+  if (args.length === 0) return { fields: [], format: [] };
+  const queryArg = args.find((a) => a.startsWith('--query-gpu='));
+  const formatArg = args.find((a) => a.startsWith('--format='));
+  const format = formatArg?.slice('--format='.length).split(',') ?? [];
+  const isQuery = queryArg !== undefined && formatArg !== undefined && args.length === 2 && format[0] === 'csv' && format.slice(1).every((f) => f === 'noheader' || f === 'nounits');
+  return isQuery ? { fields: queryArg.slice('--query-gpu='.length).split(','), format } : null;
+}
+
+/** What nvidia-smi prints for a GPU its driver has (on the host or in the passthrough guest). */
+export function gpuAnswer(gpu: Gpu, selector: string, version: string, args: readonly string[]): Ran {
+  const read = readArgs(args);
+  if (read === null) return badArguments();
+  return read.fields.length === 0 ? ran(0, table(gpu, selector, version)) : csv(gpu, selector, version, read.fields, read.format);
+}
+
 /** nvidia-smi prints its complaints about arguments on stdout. */
 const badArguments = (): Ran => ran(64, ["Invalid combination of input arguments. Please run 'nvidia-smi -h' for help."]);
 
@@ -124,18 +141,11 @@ export const nvidiaSmi: Tool = {
   program: 'nvidia-smi',
   path: (m) => (hasProgram(m, 'nvidia-smi') ? '/usr/local/bin/nvidia-smi' : null),
   run(args, { machine }) {
-    const queryArg = args.find((a) => a.startsWith('--query-gpu='));
-    const formatArg = args.find((a) => a.startsWith('--format='));
-    const format = formatArg?.slice('--format='.length).split(',') ?? [];
-    const isQuery = queryArg !== undefined && formatArg !== undefined && args.length === 2 && format[0] === 'csv' && format.slice(1).every((f) => f === 'noheader' || f === 'nounits');
-    if (args.length > 0 && !isQuery) return badArguments();
+    if (readArgs(args) === null) return badArguments();
     const state = nvidiaState(machine);
     if (state.status === 'no-module') return ran(9, [NO_DRIVER, '']);
     const pkg = driverPackage(machine);
     if (state.status !== 'attached' || pkg === undefined) return ran(6, ['No devices were found']);
-    const version = driverVersion(pkg.version);
-    if (!isQuery) return ran(0, table(state.gpu, state.device.selector, version));
-    const fields = queryArg.slice('--query-gpu='.length).split(',');
-    return csv(state.gpu, state.device.selector, version, fields, format);
+    return gpuAnswer(state.gpu, state.device.selector, driverVersion(pkg.version), args);
   },
 };
