@@ -1,3 +1,4 @@
+import { DEVICE_TREE_ROOTS } from '../commands/catalogue';
 import { AuditLog } from '../audit/audit-log';
 import type { BenchOptions, BenchOutputs } from '../bench/report';
 import { joinStreams } from '../commands/output';
@@ -16,7 +17,7 @@ export async function benchOnHost(host: Host, elevation: Elevation, modelBytes: 
     runner.run('llamaBench', {}),
     runner.run('llamaGenerate', {}),
     runner.run('pciconfCaps', {}),
-    runner.run('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+    runner.run('sysctlTree', { roots: [...DEVICE_TREE_ROOTS] }),
   ]);
   if (bench.outcome !== 'ok') {
     const why = bench.refusal !== null ? 'it needs root: run as root, configure sudo or doas, or pass the sudo password with --password-stdin' : (bench.stderr.trim().split('\n').pop() ?? bench.outcome);

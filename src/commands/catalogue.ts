@@ -35,6 +35,12 @@ function define<A extends z.ZodType, R>(spec: CommandSpec<A, R>): CommandSpec<A,
   return spec;
 }
 
+/**
+ * The device tree a link is judged from: the GPU's parents up to its root port. A card reserved for a bhyve
+ * guest hangs under ppt(4), not vgapci.
+ */
+export const DEVICE_TREE_ROOTS = ['dev.vgapci', 'dev.ppt', 'dev.pci', 'dev.pcib'] as const;
+
 export const PciconfArgs = z.object({ verbose: z.boolean().default(false), bars: z.boolean().default(false) }).strict();
 
 export const SysctlKey = z.string().regex(/^[a-zA-Z0-9_%.-]{1,128}$/, 'not a sysctl name');
@@ -121,8 +127,9 @@ export const catalogue = {
   sysctlTree: define({
     id: 'sysctlTree',
     description: 'The device tree under the named nodes (parents, locations, descriptions)',
-    args: z.object({ roots: z.array(z.enum(['dev.pci', 'dev.pcib', 'dev.vgapci', 'dev.nvidia'])).min(1).max(4) }).strict(),
-    argv: (a) => ['sysctl', ...a.roots],
+    args: z.object({ roots: z.array(z.enum(['dev.pci', 'dev.pcib', 'dev.vgapci', 'dev.ppt', 'dev.nvidia'])).min(1).max(5) }).strict(),
+    // -i: a root with no node (dev.ppt while no card is reserved) is skipped instead of failing the whole read.
+    argv: (a) => ['sysctl', '-i', ...a.roots],
     privileged: false,
     timeoutMs: 10 * SECOND,
     parse: onSuccess(parseSysctlTree),

@@ -1,3 +1,4 @@
+import { DEVICE_TREE_ROOTS } from '../commands/catalogue';
 import type { CommandId } from '../commands/catalogue';
 import type { CommandRun, CommandRunner } from '../commands/runner';
 import { mapLimited } from '../host/limit';
@@ -41,7 +42,7 @@ export async function collectOutputs(runner: CommandRunner, signal?: AbortSignal
   ];
   const jobs: Array<() => Promise<Collected>> = [
     () => pciconf(runner, signal).then((run) => ({ source: 'pciconf', run })),
-    () => runner.run('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }, options).then((run) => ({ source: 'sysctl', run })),
+    () => runner.run('sysctlTree', { roots: [...DEVICE_TREE_ROOTS] }, options).then((run) => ({ source: 'sysctl', run })),
     ...simple.map(([source, id]) => async (): Promise<Collected> => ({ source, run: await runner.run(id, {}, options) })),
   ];
   // ollama's serve log exists only where the wizard's ollama service has run in the jail; a missing or empty log is no source.

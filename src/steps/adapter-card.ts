@@ -1,3 +1,4 @@
+import { DEVICE_TREE_ROOTS } from '../commands/catalogue';
 import { msg } from '../contract/messages';
 import type { Evidence } from '../contract/state';
 import type { PciconfOutput } from '../commands/parsers/pciconf';
@@ -130,7 +131,7 @@ export const linkCheck = defineCheck({
   commands: {
     // The link lines come with -c only, which needs root.
     pci: invoke('pciconfCaps', {}),
-    tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+    tree: invoke('sysctlTree', { roots: [...DEVICE_TREE_ROOTS] }),
   },
   evaluate: ({ pci, tree }): Verdict => {
     if (pci.refusal === 'no-elevation' || pci.refusal === 'password-required') {

@@ -1,3 +1,4 @@
+import { DEVICE_TREE_ROOTS } from '../commands/catalogue';
 import { msg } from '../contract/messages';
 import { estimate } from '../hardware/estimate';
 import { findRootPort, judgeLink, linkBytesPerSecond, mbPerSecond } from '../hardware/pcie-link';
@@ -17,7 +18,7 @@ const expectedSpeedCheck = defineCheck({
   readOnly: true,
   commands: {
     pci: invoke('pciconfCaps', {}),
-    tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+    tree: invoke('sysctlTree', { roots: [...DEVICE_TREE_ROOTS] }),
   },
   evaluate: ({ pci, tree }, context): Verdict => {
     const modelBytes = (context.inputs?.['model-size'] ?? EXAMPLE_MODEL_BYTES / 1e9) * 1e9;

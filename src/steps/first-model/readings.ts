@@ -1,3 +1,4 @@
+import { DEVICE_TREE_ROOTS } from '../../commands/catalogue';
 import type { NvidiaSmiCsvOutput } from '../../commands/parsers/nvidia-smi-csv';
 import type { PciconfOutput } from '../../commands/parsers/pciconf';
 import type { SysctlTree } from '../../commands/parsers/sysctl-tree';
@@ -23,7 +24,7 @@ export function measuredLink(pci: CommandRun<PciconfOutput>, tree: CommandRun<Sy
  */
 export const linkReadings = {
   pci: invoke('pciconfCaps', {}),
-  tree: invoke('sysctlTree', { roots: ['dev.vgapci', 'dev.pci', 'dev.pcib'] }),
+  tree: invoke('sysctlTree', { roots: [...DEVICE_TREE_ROOTS] }),
 };
 
 /** What nvidia-smi is asked right after the load. */

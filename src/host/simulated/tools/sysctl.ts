@@ -14,15 +14,18 @@ function leaves(view: ReadonlyMap<string, string>, name: string): Array<[string,
 }
 
 /**
- * `sysctl [-n] NAME...` (reading only); a node's name prints every leaf under it. FreeBSD says "unknown
+ * `sysctl [-i] [-n] NAME...` (reading only); a node's name prints every leaf under it. FreeBSD says "unknown
  * oid"; Linux's procps looks the name up under /proc/sys and exits 255.
  */
 export const sysctl: Tool = {
   program: 'sysctl',
   path: (m) => systemPath(m, { FreeBSD: '/sbin/sysctl', Linux: '/usr/sbin/sysctl' }),
   run(args, { machine }) {
-    const valueOnly = args[0] === '-n';
-    const names = valueOnly ? args.slice(1) : args;
+    // FreeBSD's -i: unknown names are skipped without a word (a driver with no device has no dev.<driver>).
+    const ignoreUnknown = args[0] === '-i' && machine.os.sysname === 'FreeBSD';
+    const rest = ignoreUnknown ? args.slice(1) : args;
+    const valueOnly = rest[0] === '-n';
+    const names = valueOnly ? rest.slice(1) : rest;
     if (names.length === 0 || names.some((n) => n.startsWith('-') || n.includes('='))) return usage(USAGE);
     const view = sysctlView(machine);
     const freebsd = machine.os.sysname === 'FreeBSD';
@@ -31,7 +34,7 @@ export const sysctl: Tool = {
     for (const name of names) {
       const found = leaves(view, name);
       for (const [key, value] of found) stdout.push(valueOnly ? value : `${key}${freebsd ? ':' : ' ='} ${value}`);
-      if (found.length > 0) continue;
+      if (found.length > 0 || ignoreUnknown) continue;
       if (freebsd) stderr.push(`sysctl: unknown oid '${name}'`);
       else stderr.push(`sysctl: cannot stat /proc/sys/${name.replace(/\./g, '/')}: No such file or directory`);
     }
