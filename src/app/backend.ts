@@ -1,4 +1,5 @@
 import { guestPublicKey } from '../bhyve/guest-keypair';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log';
 import {
@@ -35,6 +36,7 @@ import { buildReport, stepsFromState } from '../report/build';
 import { redactionHints } from './report-hints';
 import { settingsFile, type Settings } from './settings';
 import { UndoChanges } from './undo';
+import { guestAccessFiles } from '../commands/runner';
 
 /** How many recent commands of the audit log the support report lists. */
 const REPORT_AUDIT_ENTRIES = 200;
@@ -362,6 +364,7 @@ export class Backend {
   private readonly undoChanges = new UndoChanges(
     () => this.session,
     () => this.applier(),
+    () => rm(guestAccessFiles(this.options.dataDir).knownHostsFile, { force: true }),
   );
 
   private applier(): PlanApplier {

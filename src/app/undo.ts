@@ -20,6 +20,11 @@ export class UndoChanges {
   constructor(
     private readonly session: () => WizardSession,
     private readonly applier: () => PlanApplier,
+    /**
+     * Forgets the deleted guest's SSH host key: a guest created again makes a new one at the same address,
+     * which the wizard would otherwise refuse as a changed key.
+     */
+    private readonly forgetGuestKey: () => Promise<void> = async () => {},
   ) {}
 
   async preview(): Promise<UndoPreview> {
@@ -69,6 +74,7 @@ export class UndoChanges {
     if (action === 'destroy' && guest.running) throw new SessionError('invalid-state', `${guest.name} is running: stop it first`);
     const run = await this.session().task(`changes:guest:${action}`, (runner) => runner.run(action === 'stop' ? 'vmStop' : 'vmDestroy', {}));
     if (run.outcome !== 'ok') throw new SessionError('invalid-state', `${run.argv.join(' ')}: ${run.stderr.trim() || run.outcome}`);
+    if (action === 'destroy') await this.forgetGuestKey();
     return this.preview();
   }
 

@@ -3,6 +3,9 @@
  * running guest: the guest must stop first, undo takes back the route's changes (and no earlier ones), the
  * template and key go, and after the offered restart the card is the host driver's again.
  */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUEST_KEY_PATH } from '../../src/bhyve/guest-key';
 import { TEMPLATE_PATH } from '../../src/bhyve/layout';
@@ -39,7 +42,7 @@ async function running() {
 
 describe('undo after the passthrough route ran to a guest', () => {
   it('x220-vtd: the guest is stopped and deleted first (each shown), the route undone, and after the restart the P4 is on nvidia again and the driver step passes', async () => {
-    const { call, host, beforeRoute, pciGpu, preview } = await running();
+    const { call, host, beforeRoute, pciGpu, preview, dataDir } = await running();
     expect(await pciGpu()).toMatch(/^ppt0@pci0:5:0:0:/);
 
     // The preview: the route's changes marked, the template and key deleted rather than left, the guest running.
@@ -66,8 +69,13 @@ describe('undo after the passthrough route ran to a guest', () => {
 
     seen = (await call('changes:guest', { action: 'stop', confirmed: true })) as unknown as UndoPreview;
     expect(seen.guest).toMatchObject({ name: 'cuda', running: false, line: expect.stringMatching(/Stopped$/) });
+    // The guest logged in once, so its host key is known; deleting the guest forgets it, as a new one gets a new key.
+    const knownHosts = join(dataDir, 'bhyve', 'known_hosts');
+    await mkdir(join(dataDir, 'bhyve'), { recursive: true });
+    await writeFile(knownHosts, '192.168.1.200 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n');
     seen = (await call('changes:guest', { action: 'destroy', confirmed: true })) as unknown as UndoPreview;
     expect(seen.guest).toBeNull();
+    expect(existsSync(knownHosts)).toBe(false);
     expect(Object.keys(files(host())).filter((p) => p.startsWith('/vm/cuda/'))).toEqual([]);
 
     const undone = (await call('changes:undo', { confirmed: true, scope: 'passthrough' })) as unknown as Undone;
