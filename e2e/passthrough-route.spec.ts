@@ -119,16 +119,27 @@ for (const locale of bothLocales) {
       // The verdict's link is the host's pciconf's: x1 at 5 GT/s, the ExpressCard's.
       const bench = ui.check(page, 'model.check.benchmark');
       await expect(bench.getByText(ui.pattern('model.bench.pass'))).toBeVisible();
+      if (locale === 'en') {
+        await bench.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: 'test-results/passthrough-guest-benchmark.png', fullPage: false });
+      }
       await expect(bench.getByText(ui.tr('bench.figure.transfer', { width: 1, gts: '5.0' }))).toBeVisible();
 
       // The summary says how to use the card from now on: in the guest, over SSH with the wizard's key.
       await ui.next(page, 'steps.verify.title');
       // Verify judges the link above ppt0 as above vgapci: it passes, nothing to go on past.
       await finish(page, ui);
+      await expect(page.getByText(ui.tr('summary.fact.guestValue', { name: 'cuda', address: GUEST_ADDRESS, release: '24.04', cuda: '12.4' }))).toBeVisible();
+      await expect(page.getByText(ui.tr('summary.fact.jail'), { exact: true })).toHaveCount(0);
       const usage = page.getByRole('region', { name: ui.tr('summary.usage.title') });
+      await expect(usage.getByRole('heading', { name: ui.tr('summary.usage.section.start.guest') })).toBeVisible();
       await expect(usage.getByText(ui.tr('summary.guest.login', { name: 'cuda', address: GUEST_ADDRESS, key: 'bhyve/guest_ed25519', port: '8080', unit: 'llama-server' }))).toBeVisible();
       await expect(usage.getByText(/ssh -i \S+\/bhyve\/guest_ed25519 -t ubuntu@192\.168\.1\.200 \/opt\/llama\.cpp\/build\/bin\/llama-server /)).toBeVisible();
       await expect(usage.getByText(/vm start cuda/)).toBeVisible();
+      if (locale === 'en') {
+        await usage.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: 'test-results/passthrough-summary.png', fullPage: false });
+      }
     });
   });
 

@@ -82,6 +82,8 @@ export const Summary = z
         devfsRuleset: z.number().int().nonnegative().nullable(),
       })
       .strict(),
+    /** On the passthrough route: the guest the card works in, in place of the jail (null on the jail route). */
+    guest: z.object({ name: z.string(), address: Text, release: Text, cudaRelease: Text }).strict().nullable(),
     runtime: z.object({ name: Runtime, version: Text, model: z.string(), modelGiB: Text }).strict(),
     benchmark: z
       .object({

@@ -12,7 +12,8 @@ import { ollamaUsage } from './ollama';
 import { OLLAMA_MODEL } from '../jail/ollama';
 import { ollamaChosen } from '../steps/first-model/runtime';
 import { passthroughChosen } from '../steps/cuda-jail/route';
-import { llamaGuestUsage } from './llama-guest';
+import { guestAddressOf, llamaGuestUsage } from './llama-guest';
+import { GUEST_NAME } from '../bhyve/layout';
 import { rcConfAsLeft } from './rc-conf';
 import type { Reach } from './usage-common';
 
@@ -117,6 +118,14 @@ export function buildSummary({ steps, progress, finished, journal, dataDir = nul
       cudaRelease: textParam(cuda, 'release'),
       devfsRuleset: numberParam(devfs, 'number'),
     },
+    guest: guest
+      ? {
+          name: GUEST_NAME,
+          address: guestAddressOf(progress),
+          release: textParam(paramsOf(resultOf(progress, 'cuda-jail', 'guest-reach'), 'guest.reach.ok'), 'release'),
+          cudaRelease: textParam(paramsOf(resultOf(progress, 'cuda-jail', 'guest-cuda'), 'guest.cuda.ok'), 'release'),
+        }
+      : null,
     runtime: ollama
       ? { name: 'ollama', version: textParam(ollamaInstalled, 'version'), model: OLLAMA_MODEL.tag, modelGiB: (OLLAMA_MODEL.bytes / 2 ** 30).toFixed(2) }
       : { name: 'llama.cpp', version: textParam(llama, 'version'), model: FIRST_MODEL_PATH, modelGiB: textParam(model, 'gib') },

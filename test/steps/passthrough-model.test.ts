@@ -78,6 +78,8 @@ describe('the first model in the passthrough guest', () => {
     expect(verify.current.canContinue).toBe(true);
     await call('wizard:next', { stepId: 'verify', continueAnyway: false });
     const summary = (await call('wizard:summary', {})) as unknown as Summary;
+    // The facts name the guest the card works in, not a jail that was never built.
+    expect(summary.guest).toEqual({ name: 'cuda', address: '192.168.1.200', release: '24.04', cudaRelease: '12.4' });
     expect(summary.runtime).toMatchObject({ name: 'llama.cpp', version: '6123 (b3a8f1c2)', model: '/opt/models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf', modelGiB: '4.58' });
     expect(summary.benchmark?.status).toBe(bench?.status);
     expect(summary.benchmark?.figures).toEqual(bench?.figures);
