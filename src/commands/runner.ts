@@ -155,8 +155,9 @@ export class CommandRunner {
       if ('problem' in guest) return this.refused(runId, commandId, baseArgv, spec.privileged, 'no-guest', started, guest.problem);
       if ('cancelled' in guest) cancelledEarly = true;
       else host = guest.host;
-      // The cloud image's user has passwordless sudo, whatever the FreeBSD host asks for; -n never prompts.
-      if (spec.privileged) argv = ['sudo', '-n', '--', ...baseArgv];
+      // The cloud image's user has passwordless sudo, whatever the FreeBSD host asks for: sudo without a password.
+      const elevated = spec.privileged ? elevate(baseArgv, 'sudo') : null;
+      if (elevated !== null && 'argv' in elevated) argv = elevated.argv;
     } else if (spec.privileged) {
       const { method, password } = this.elevation();
       const elevated = elevate(baseArgv, method, password ?? undefined);
