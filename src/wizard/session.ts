@@ -279,7 +279,7 @@ export class WizardSession {
         progress: this.actionProgress?.key === `${step.id}/action:${action.id}` ? this.actionProgress.progress : null,
       };
     });
-    const values = Object.fromEntries((step.inputs ?? []).map((input) => [input.id, entry.inputs[input.id] ?? input.defaultValue]));
+    const values = this.inputValues(step);
     const inputs = (step.inputs ?? []).filter((input) => input.appliesWhen?.(values) ?? true).map((input) => ({
       id: input.id,
       label: msg(input.label),
