@@ -31,28 +31,58 @@ export function formatDetached(argv: readonly string[]): { line: string; script:
 export function formatTime(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(
-    date,
-  );
+  return formatter(locale, 'time').format(date);
 }
 
 /** Today: just the time; another day: date and time. */
 export function formatDateTime(iso: string, locale: Locale, now: Date = new Date()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  if (date.toDateString() === now.toDateString()) {
-    return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(date);
+  return formatter(locale, date.toDateString() === now.toDateString() ? 'short' : 'dateAndShort').format(date);
+}
+
+const FORMATS = {
+  time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+  short: { timeStyle: 'short' },
+  dateAndShort: { dateStyle: 'medium', timeStyle: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per language and form, made the first time it is needed: making one costs far more than
+ * using it (a step with eight checked checks spent about 40 ms of its first screen making them anew).
+ */
+function formatter(locale: Locale, form: keyof typeof FORMATS): Intl.DateTimeFormat {
+  const key = `${locale} ${form}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, FORMATS[form]);
+    formatters.set(key, made);
   }
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return made;
 }
 
 /** Milliseconds below one second, seconds with one decimal above. */
 export function durationParts(ms: number, locale: Locale): { unit: 'ms' | 's'; value: string } {
-  if (ms < 1000) return { unit: 'ms', value: new Intl.NumberFormat(locale).format(Math.round(ms)) };
-  return {
-    unit: 's',
-    value: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ms / 1000),
-  };
+  if (ms < 1000) return { unit: 'ms', value: numberFormat(locale, 'whole').format(Math.round(ms)) };
+  return { unit: 's', value: numberFormat(locale, 'tenths').format(ms / 1000) };
+}
+
+const NUMBER_FORMATS = {
+  whole: {},
+  tenths: { minimumFractionDigits: 1, maximumFractionDigits: 1 },
+} satisfies Record<string, Intl.NumberFormatOptions>;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** Kept, as the date formatters are. */
+function numberFormat(locale: Locale, form: keyof typeof NUMBER_FORMATS): Intl.NumberFormat {
+  const key = `${locale} ${form}`;
+  let made = numberFormats.get(key);
+  if (!made) {
+    made = new Intl.NumberFormat(locale, NUMBER_FORMATS[form]);
+    numberFormats.set(key, made);
+  }
+  return made;
 }
 
 /** Illustration names come from the backend; only a plain file name (no path) is turned into a URL. */
