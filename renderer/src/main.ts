@@ -1,16 +1,18 @@
-import { mount } from 'svelte';
+import { hydrate, mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { createBridge } from './lib/bridge';
 import { firstLocale } from './lib/first-locale';
 import { i18n } from './lib/i18n.svelte';
 import { takeWrittenState } from './lib/written-state';
+import { takeWrittenTexts } from './lib/written-texts';
 
 // Created first: in browser mode this takes the access token out of the address bar straight away.
 const bridge = createBridge(window);
 
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html has no #app element');
+const found = document.getElementById('app');
+if (!found) throw new Error('index.html has no #app element');
+const target: HTMLElement = found;
 
 // Browser mode's server writes the state into the page; without it (the server could not read it), browser
 // mode asks at once, while the language is settled (over an `ssh -L` tunnel each round trip counts). Its event
@@ -21,16 +23,41 @@ const firstState =
 // Its failure is shown by the App's first load; this only keeps it from counting as unhandled meanwhile.
 firstState?.catch(() => {});
 
+const written = takeWrittenTexts(document);
 const { locale, problem } = await firstLocale(bridge, document.documentElement, navigator.languages);
 let localeProblem: unknown = problem;
-// The dictionary arrives before the first paint, so no text is ever drawn in the wrong language.
-await i18n.use(locale).catch((error: unknown) => {
-  localeProblem = error;
-});
+// The dictionary is here before the first paint, so no text is ever drawn in the wrong language: written into
+// the page by the server that drew it, or else loaded now. English is the last resort.
+if (written?.locale === locale) i18n.useGiven(locale, written.texts);
+else {
+  await i18n.use(locale).catch(async (error: unknown) => {
+    localeProblem = error;
+    if (locale !== 'en') await i18n.use('en').catch(() => {});
+  });
+}
 
 // Drawn once, with the state: drawing the empty frame first and then the step costs a second layout of the
 // whole page, which on a 2011 CPU is longer than the wait. The state is cheap (no host command), and a
 // failed request is shown by the App's first load.
-await firstState?.catch(() => {});
+const initialState = (await firstState?.catch(() => null)) ?? null;
+const props = { bridge, firstState, initialState, localeProblem };
 
-mount(App, { target, props: { bridge, firstState, localeProblem } });
+// Browser mode's server drew the first screen from this same state (src/server/first-screen.ts): take its
+// drawing over instead of drawing it again. Drawn in another language than the one settled here, it is drawn
+// anew.
+function drawAnew(): void {
+  target.replaceChildren();
+  mount(App, { target, props });
+}
+if (initialState && target.dataset.drawnLocale === i18n.locale) {
+  try {
+    hydrate(App, { target, props });
+  } catch (error) {
+    // Svelte draws anew by itself where the drawing does not match; this is for anything else going wrong.
+    console.error('eGPU Wizard: the drawn screen could not be taken over, so it is drawn anew', error);
+    drawAnew();
+  }
+} else drawAnew();
+// The drawn screen was inert so that nothing in it looked ready before it was (src/server/first-screen.ts).
+target.inert = false;
+delete target.dataset.drawnLocale;

@@ -36,6 +36,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       rendererDir,
       port,
       createBackend: (emit) => Backend.create({ dataDir, hostSpec: values.host, mode: 'browser', version, emit }),
+      warn: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
     if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE') {

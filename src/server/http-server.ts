@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import type { Backend } from '../app/backend';
 import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
+import { WizardState } from '../contract/state';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
+import { drawingLocale, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from './first-screen';
 import { withLocale } from './page-locale';
 import { withFirstState } from './page-state';
 import { readStatic } from './static-files';
@@ -29,6 +31,10 @@ export interface ServerOptions {
   token?: string;
   /** Built after the server knows how to broadcast, so the backend's events reach every open page. */
   createBackend: (emit: <E extends EventName>(event: E, payload: EventOf<E>) => void) => Promise<Backend>;
+  /** Draws the first screen into the page; by default the renderer build's own code, null for none. */
+  drawFirstScreen?: DrawFirstScreen | null;
+  /** Told when something went wrong that the page works around (the screen could not be drawn). */
+  warn?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -53,6 +59,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const text = frame(event, payload);
     for (const client of clients) client.write(text);
   };
+  const drawFirstScreen =
+    options.drawFirstScreen !== undefined
+      ? options.drawFirstScreen
+      : await loadFirstScreen(rendererDir).catch((error: unknown) => {
+          // A damaged build: the pages draw themselves, as with a build from before the server drew them.
+          options.warn?.(`eGPU Wizard: the page will draw its first screen itself (${error instanceof Error ? error.message : String(error)})`);
+          return null;
+        });
   const backend = await options.createBackend(emit);
   let port = 0;
 
@@ -112,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end('not found\n');
       return;
     }
-    const body = file.path === 'index.html' && req.method === 'GET' ? await pageFor(file.body) : file.body;
+    const body = file.path === 'index.html' && req.method === 'GET' ? await pageFor(file.body, req) : file.body;
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': file.type };
     // The first page arrives with ?token=; from then on the browser proves itself with this cookie.
     if (url.searchParams.has('token')) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
@@ -121,14 +135,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   /**
-   * The page with the saved language and the first state written in: the renderer draws the step from it
-   * without asking (over an `ssh -L` tunnel that is a round trip less). The state reads no file and runs no
-   * host command. A failing one is left out; the renderer then asks and shows the error as usual.
+   * The page with the saved language and the first state written in, and the first screen drawn from that
+   * state: the browser shows the step as soon as the HTML and the style sheet are in, and the renderer takes it
+   * over without asking (over an `ssh -L` tunnel that is a round trip less). The state reads no file and runs
+   * no host command. A failing one is left out; the renderer then asks and shows the error as usual. A screen
+   * that cannot be drawn is left to the renderer.
    */
-  async function pageFor(page: Buffer): Promise<Buffer> {
-    const localized = withLocale(page, backend.savedLocale);
+  async function pageFor(page: Buffer, req: IncomingMessage): Promise<Buffer> {
+    const saved = backend.savedLocale;
+    const locale = drawingLocale(saved, req.headers['accept-language']);
     const first = await backend.dispatch('wizard:state', {});
-    return first.ok ? withFirstState(localized, first) : localized;
+    if (!first.ok) return withLocale(page, saved);
+    const written = withFirstState(page, first);
+    const state = drawFirstScreen ? WizardState.safeParse(first.data) : null;
+    if (!drawFirstScreen || !state?.success) return withLocale(written, saved);
+    try {
+      return withLocale(withDrawnScreen(written, await drawFirstScreen(state.data, locale), locale), saved, locale);
+    } catch (error) {
+      options.warn?.(`eGPU Wizard: the first screen was left to the page to draw (${error instanceof Error ? error.message : String(error)})`);
+      return withLocale(written, saved);
+    }
   }
 
   async function handleInvoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { FIRST_SCREEN_MODULE } from './first-screen-path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,6 +24,8 @@ export async function readStatic(root: string, urlPath: string): Promise<{ body:
   }
   if (decoded.includes('\0')) return null;
   const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '');
+  // The first screen's drawing code is the server's, not the page's (see first-screen.ts).
+  if (relative.split(sep)[0]?.toLowerCase() === FIRST_SCREEN_MODULE[0]) return null;
   const full = join(root, relative);
   if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
   try {

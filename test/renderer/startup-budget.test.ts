@@ -30,18 +30,29 @@ describe('the startup script of the built interface', () => {
     expect(totalGzip(scripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   });
 
-  it('carries English only; the Chinese texts are a chunk of their own, loaded when needed', async () => {
-    const sample = zhCN['ui.checks.run'];
-    expect(startupText).not.toContain(sample);
+  it('carries no texts: each language is a chunk of its own, loaded when browser mode has not written it into the page', async () => {
     const chunks = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js'));
     const texts = await Promise.all(chunks.map((f) => readFile(join(rendererDir, 'assets', f), 'utf8')));
-    expect(texts.filter((text) => text.includes(sample))).toHaveLength(1);
+    for (const sample of [en['ui.checks.run'], zhCN['ui.checks.run'], en['ui.app.loading']]) {
+      expect(startupText).not.toContain(sample);
+      expect(texts.filter((text) => text.includes(sample))).toHaveLength(1);
+    }
+    expect(startupSources.filter((source) => /src\/i18n\/(en|zh-CN)\//.test(source))).toEqual([]);
   });
 
-  it('carries the English texts merged at build time, as one JSON text, not as modules spread into one object', () => {
-    expect(startupSources.filter((source) => /src\/i18n\/en\/(?!index\.ts$)/.test(source))).toEqual([]);
-    expect(startupText).toContain(`JSON.parse('{`);
-    expect(startupText).toContain(`"ui.checks.run":${JSON.stringify(en['ui.checks.run'])}`);
+  it('builds each language’s chunk as one JSON text merged at build time, not as modules spread into one object', async () => {
+    const chunks = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js'));
+    const texts = await Promise.all(chunks.map((f) => readFile(join(rendererDir, 'assets', f), 'utf8')));
+    for (const [dictionary, code] of [
+      [en, texts.find((text) => text.includes(`"ui.checks.run":${JSON.stringify(en['ui.checks.run'])}`))],
+      [zhCN, texts.find((text) => text.includes(`"ui.checks.run":${JSON.stringify(zhCN['ui.checks.run'])}`))],
+    ] as const) {
+      expect(code).toBeDefined();
+      expect(code).toContain(`JSON.parse('{`);
+      // One JSON text with every key, none spread in from another module.
+      expect(code?.match(/JSON\.parse\(/g)).toHaveLength(1);
+      expect(code).toContain(`"${Object.keys(dictionary).at(-1) ?? ''}":`);
+    }
   });
 
   it('does not carry zod’s full build nor the contract’s schemas (the backend checks them; the page checks envelopes with zod/mini)', () => {

@@ -1,18 +1,22 @@
 import type { Message } from '../../../src/contract/messages';
-import { en } from '../../../src/i18n/en';
+import type { en } from '../../../src/i18n/en';
 import type { uiEn } from '../../../src/i18n/en/ui';
 import { lookup, type Locale } from '../../../src/i18n/lookup';
 
 /** A key of the UI chrome dictionary; a typo is a compile error. */
 export type UiKey = keyof typeof uiEn;
 export type Params = Record<string, string | number>;
-type Dictionary = Readonly<Record<keyof typeof en, string>>;
+/** A language's texts by key. Written into the page, a text may be missing: it is then shown as its key. */
+export type Texts = Readonly<Record<string, string>>;
 
 /**
- * English is in the startup script (it is the source, and the language most users see); every other language
- * is its own chunk, loaded whole the first time it is needed.
+ * Each language is a chunk of its own, loaded whole the first time it is needed, English too: the texts are
+ * half the interface's size, and browser mode's server writes the page's language into the page instead
+ * (see main.ts), where reading them costs one JSON.parse and no compiling. The English source fixes the keys:
+ * another language that lacks one does not compile.
  */
-const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Dictionary>> = {
+const loaders: Record<Locale, () => Promise<Readonly<Record<keyof typeof en, string>>>> = {
+  en: () => import('../../../src/i18n/en').then((module) => module.en),
   'zh-CN': () => import('../../../src/i18n/zh-CN').then((module) => module.zhCN),
 };
 
@@ -23,11 +27,18 @@ const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Dictionary>> = {
  */
 class I18n {
   #locale = $state<Locale>('en');
-  #dictionary = $state.raw<Dictionary>(en);
-  readonly #loaded = new Map<Locale, Promise<Dictionary>>([['en', Promise.resolve(en)]]);
+  // Empty only until main.ts has settled the first language, which it does before anything is drawn.
+  #dictionary = $state.raw<Texts>({});
+  readonly #loaded = new Map<Locale, Promise<Texts>>();
+  readonly #ready = new Map<Locale, Texts>();
 
   get locale(): Locale {
     return this.#locale;
+  }
+
+  /** The current language's texts, as the server writes them into the page it draws. */
+  get texts(): Texts {
+    return this.#dictionary;
   }
 
   /** Loads the language's dictionary if needed, then switches to it; rejects (and stays) if it cannot be loaded. */
@@ -37,13 +48,35 @@ class I18n {
     this.#locale = locale;
   }
 
-  private load(locale: Locale): Promise<Dictionary> {
+  /**
+   * Switches at once to a language whose dictionary is already here; false (and stays) when it is not. The
+   * server draws pages with this, so a page never takes the language another page switched to meanwhile.
+   */
+  useLoaded(locale: Locale): boolean {
+    const dictionary = this.#ready.get(locale);
+    if (!dictionary) return false;
+    this.#dictionary = dictionary;
+    this.#locale = locale;
+    return true;
+  }
+
+  /** Takes a language's texts that came another way (written into the page) and switches to it. */
+  useGiven(locale: Locale, texts: Texts): void {
+    this.#ready.set(locale, texts);
+    this.#loaded.set(locale, Promise.resolve(texts));
+    this.useLoaded(locale);
+  }
+
+  private load(locale: Locale): Promise<Texts> {
     const known = this.#loaded.get(locale);
     if (known) return known;
-    const loading = locale === 'en' ? Promise.resolve(en) : loaders[locale]();
-    // A failed load (the connection dropped) is tried again next time.
+    const loading = loaders[locale]();
     this.#loaded.set(locale, loading);
-    loading.catch(() => this.#loaded.delete(locale));
+    loading.then(
+      (dictionary) => this.#ready.set(locale, dictionary),
+      // A failed load (the connection dropped) is tried again next time.
+      () => this.#loaded.delete(locale),
+    );
     return loading;
   }
 

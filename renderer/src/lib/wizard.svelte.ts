@@ -88,7 +88,13 @@ export class WizardModel {
   connection = $state<ConnectionStatus>('live');
   readonly pending = new PendingActions();
 
-  constructor(readonly bridge: Bridge) {}
+  /** `first`: the state to draw the first time, when the page came with it. */
+  constructor(
+    readonly bridge: Bridge,
+    first: WizardState | null = null,
+  ) {
+    this.state = first;
+  }
 
   /** Checks are running (as the backend says, or as far as this window knows). */
   get busy(): boolean {

@@ -1,0 +1,117 @@
+import type { Page, Route } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/**
+ * Browser mode's server draws the first screen into the page (src/server/first-screen.ts) and the page's
+ * script takes that drawing over instead of drawing it again. Electron draws in the page, so these are
+ * browser mode's.
+ */
+
+/** Keeps the page's startup script from arriving until `release()`: the page is then as the server sent it. */
+async function holdStartupScript(page: Page): Promise<{ release: () => void }> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/startup-[^/]+\.js$/, async (route: Route) => {
+    await released;
+    await route.continue();
+  });
+  return { release };
+}
+
+/** Keeps the first step heading and "Run checks" button the parser makes, before any script of the page runs. */
+const keepFirstElements = {
+  content: `(() => {
+    const observer = new MutationObserver(() => {
+      const heading = document.getElementById('step-title');
+      const button = Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Run checks');
+      if (!heading || !button) return;
+      window.__firstHeading = heading;
+      window.__firstButton = button;
+      observer.disconnect();
+    });
+    observer.observe(document, { subtree: true, childList: true });
+  })();`,
+};
+
+test.describe('the first screen drawn by the server', () => {
+  test.beforeEach(({ wizard }) => {
+    test.skip(wizard.mode !== 'browser' || wizard.server === null, 'only browser mode’s server draws the first screen');
+  });
+
+  test('shows the step before the page’s script runs, inert, and the script takes that same drawing over', async ({ wizard, browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
+    await page.addInitScript(keepFirstElements);
+    const script = await holdStartupScript(page);
+    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+
+    // As the server sent it: the whole step is there, and nothing in it answers yet.
+    const heading = page.getByRole('heading', { level: 1, name: 'Preflight' });
+    await expect(heading).toBeVisible();
+    await expect(page.getByText('Operating system', { exact: true })).toBeVisible();
+    await expect(page.locator('#app')).toHaveAttribute('inert', '');
+    await expect(page.locator('#app')).toHaveAttribute('data-drawn-locale', 'en');
+
+    script.release();
+    await expect(page.locator('#app')).not.toHaveAttribute('inert');
+    await expect(page.locator('#app')).not.toHaveAttribute('data-drawn-locale');
+    // Taken over, not drawn again: the heading and the button are the very elements the server sent.
+    expect(await page.evaluate(() => Reflect.get(globalThis, '__firstHeading') === document.getElementById('step-title'))).toBe(true);
+    expect(
+      await page.evaluate(
+        () => Reflect.get(globalThis, '__firstButton') === Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.trim() === 'Run checks'),
+      ),
+    ).toBe(true);
+    // The data blocks were read and removed; the surroundings follow; the drawn button works.
+    await expect(page.locator('script[type="application/json"]')).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Setup steps' })).toBeVisible();
+    await page.getByRole('button', { name: 'Run checks' }).click();
+    await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
+    expect(warnings.filter((text) => /hydrat/i.test(text))).toEqual([]);
+    await context.close();
+  });
+
+  test('a step whose checks ran is drawn with their results, and taken over', async ({ wizard, browser }) => {
+    await wizard.page.getByRole('button', { name: 'Run checks' }).click();
+    await expect(wizard.page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
+    await page.addInitScript(keepFirstElements);
+    const script = await holdStartupScript(page);
+    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+    await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
+    await expect(page.locator('#app')).toHaveAttribute('inert', '');
+    script.release();
+    await expect(page.locator('#app')).not.toHaveAttribute('inert');
+    expect(await page.evaluate(() => Reflect.get(globalThis, '__firstHeading') === document.getElementById('step-title'))).toBe(true);
+    await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
+    expect(warnings.filter((text) => /hydrat/i.test(text))).toEqual([]);
+    await context.close();
+  });
+
+  test('a Chinese browser gets the step drawn in Chinese, and taken over in Chinese', async ({ wizard, browser }) => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const script = await holdStartupScript(page);
+    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+    await expect(page.getByRole('heading', { level: 1, name: '准备检查' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.locator('#app')).toHaveAttribute('data-drawn-locale', 'zh-CN');
+    script.release();
+    await expect(page.locator('#app')).not.toHaveAttribute('inert');
+    await page.getByRole('button', { name: '运行检查' }).click();
+    await expect(page.getByText('FreeBSD 14.2-RELEASE，受支持。')).toBeVisible();
+    await context.close();
+  });
+});

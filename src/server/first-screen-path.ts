@@ -1,0 +1,5 @@
+/**
+ * Where the renderer's build puts the code the server draws the first screen with (vite.first-screen-plugin.ts),
+ * relative to the build's folder. static-files.ts never serves this folder: it is the server's code, not the page's.
+ */
+export const FIRST_SCREEN_MODULE = ['server', 'first-screen.js'] as const;

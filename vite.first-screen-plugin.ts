@@ -1,0 +1,43 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { FIRST_SCREEN_MODULE } from './src/server/first-screen-path.ts';
+import { mergedDictionaries } from './vite.compile-hints-plugin.ts';
+
+const [FIRST_SCREEN_DIR, FIRST_SCREEN_FILE] = FIRST_SCREEN_MODULE;
+
+/**
+ * After the renderer's build, builds the same App for Node (`renderer/src/first-screen.server.ts`) into its
+ * `server/` folder, so every build of the renderer (npm scripts, `serve`'s first run, the portable bundle, the
+ * bench) comes with the code browser mode's server draws the first screen with. Everything it needs is bundled
+ * in: the portable bundle runs with Node alone.
+ */
+export function firstScreenRenderer(): Plugin {
+  const project = import.meta.dirname;
+  let outDir = '';
+  return {
+    name: 'egpu-first-screen-renderer',
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      const { build } = await import('vite');
+      await build({
+        configFile: false,
+        root: join(project, 'renderer'),
+        logLevel: 'warn',
+        plugins: [svelte({ configFile: join(project, 'svelte.config.js') }), mergedDictionaries(join(project, 'src/i18n'))],
+        ssr: { noExternal: true, target: 'node' },
+        build: {
+          ssr: join(project, 'renderer/src/first-screen.server.ts'),
+          outDir: join(outDir, FIRST_SCREEN_DIR),
+          emptyOutDir: false,
+          minify: true,
+          sourcemap: false,
+          rolldownOptions: { output: { entryFileNames: FIRST_SCREEN_FILE, format: 'es' } },
+        },
+      });
+    },
+  };
+}
