@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { FIRST_SCREEN_MODULE } from './src/server/first-screen-path.ts';
+import { EARLY_CLICKS_SCRIPT, FIRST_SCREEN_MODULE } from './src/server/first-screen-path.ts';
 import { mergedDictionaries } from './vite.compile-hints-plugin.ts';
 
 const [FIRST_SCREEN_DIR, FIRST_SCREEN_FILE] = FIRST_SCREEN_MODULE;
@@ -9,8 +9,10 @@ const [FIRST_SCREEN_DIR, FIRST_SCREEN_FILE] = FIRST_SCREEN_MODULE;
 /**
  * After the renderer's build, builds the same App for Node (`renderer/src/first-screen.server.ts`) into its
  * `server/` folder, so every build of the renderer (npm scripts, `serve`'s first run, the portable bundle, the
- * bench) comes with the code browser mode's server draws the first screen with. Everything it needs is bundled
- * in: the portable bundle runs with Node alone.
+ * bench) comes with the code browser mode's server draws the first screen with, and with the small script that
+ * holds clicks in the drawn screen until the page has taken it over (`renderer/src/early-clicks.ts`, built
+ * alone so it stays small and never waits for the page's script). Everything the drawing code needs is
+ * bundled in: the portable bundle runs with Node alone.
  */
 export function firstScreenRenderer(): Plugin {
   const project = import.meta.dirname;
@@ -22,6 +24,16 @@ export function firstScreenRenderer(): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     async closeBundle() {
+      const esbuild = await import('esbuild');
+      await esbuild.build({
+        entryPoints: [join(project, 'renderer/src/early-clicks.ts')],
+        outfile: join(outDir, ...EARLY_CLICKS_SCRIPT),
+        bundle: true,
+        format: 'iife',
+        minify: true,
+        target: 'es2022',
+        logLevel: 'warning',
+      });
       const { build } = await import('vite');
       await build({
         configFile: false,

@@ -91,24 +91,44 @@ async function serveStatic(dir: string): Promise<{ url: string; server: Server }
 
 /**
  * Runs in the page before its own scripts: notes the time (ms since navigation start) of the frame in which
- * a visible, enabled button with the given text first exists. Plain JavaScript in a string: a function would
- * reach the page as tsx compiled it, with helpers the page does not have.
+ * the button with the given text is first on screen (`__shownMs`: browser mode's server draws it into the page),
+ * of the frame in which it first answers a click: visible, enabled and not inside an inert part
+ * (`__firstScreenMs`; in the drawn page a small script lifts `inert` and holds clicks until the page's script has
+ * taken the drawing over), and of the frame in which the page's script has taken it over (`__liveMs`: no
+ * `#app[data-drawn-locale]` left). The blank page's button does all three when it is shown. Plain JavaScript in
+ * a string: a function would reach the page as tsx compiled it, with helpers the page does not have.
  */
 const watchForButton = (text: string): string => `(() => {
   const text = ${JSON.stringify(text)};
-  const seen = () => Array.from(document.querySelectorAll('button')).some(
-    (b) => b.textContent.trim() === text && !b.disabled && b.getClientRects().length > 0);
+  const button = () => Array.from(document.querySelectorAll('button')).find(
+    (b) => b.textContent.trim() === text && b.getClientRects().length > 0);
+  const answers = (b) => b !== undefined && !b.disabled && !b.closest('[inert]');
   const observer = new MutationObserver(() => {
-    if (!seen()) return;
+    const b = button();
+    if (b === undefined) return;
+    if (window.__shownMs === undefined) {
+      window.__shownMs = null;
+      requestAnimationFrame(() => { window.__shownMs = performance.now(); });
+    }
+    if (!answers(b)) return;
+    if (window.__firstScreenMs === undefined) {
+      window.__firstScreenMs = null;
+      requestAnimationFrame(() => { window.__firstScreenMs = performance.now(); });
+    }
+    if (document.querySelector('#app[data-drawn-locale]')) return;
     observer.disconnect();
-    requestAnimationFrame(() => { window.__firstScreenMs = performance.now(); });
+    requestAnimationFrame(() => { window.__liveMs = performance.now(); });
   });
   observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 })();`;
 
 interface Load {
-  /** Navigation start → the button, ms. */
+  /** Navigation start → the button answers, ms. */
   button: number;
+  /** → the button is on screen (drawn by the server, or by the page's script). */
+  shown: number;
+  /** → the page's script has taken the drawn screen over (or drew it itself). */
+  live: number;
   /** → the page's HTML arrived. */
   html: number;
   /** → the last script or style sheet of the first screen arrived. */
@@ -131,12 +151,18 @@ async function timeLoad(browser: Browser, url: string): Promise<Load> {
       }
     }
     await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => typeof Reflect.get(globalThis, '__liveMs') === 'number', undefined, { polling: 50, timeout: 60_000 });
     const handle = await page.waitForFunction(() => Reflect.get(globalThis, '__firstScreenMs') as number | undefined, undefined, {
       polling: 50,
       timeout: 60_000,
     });
     const ms = await handle.jsonValue();
     if (typeof ms !== 'number') throw new Error(`no time from ${url}`);
+    // The frames before have been drawn by now: the button is on screen no later than it answers, and answers
+    // no later than the page is live.
+    const shown: unknown = await page.evaluate(() => Reflect.get(globalThis, '__shownMs'));
+    const live: unknown = await page.evaluate(() => Reflect.get(globalThis, '__liveMs'));
+    if (typeof shown !== 'number' || typeof live !== 'number') throw new Error(`no time from ${url} for the button on screen`);
     const marks = await page.evaluate<{ html: number; assets: number; state: number | null }>(`(() => {
       const html = performance.getEntriesByType('navigation')[0].responseEnd;
       const resources = performance.getEntriesByType('resource');
@@ -144,7 +170,7 @@ async function timeLoad(browser: Browser, url: string): Promise<Load> {
       const state = resources.find((r) => r.name.endsWith('/wizard:state'));
       return { html, assets: Math.max(html, ...assets), state: state ? state.responseEnd : null };
     })()`);
-    return { button: ms, ...marks };
+    return { button: ms, shown, live, ...marks };
   } finally {
     await context.close();
   }
@@ -227,7 +253,7 @@ try {
   const ms = (xs: readonly number[]): string => median(xs).toFixed(0).padStart(5);
 
   const conditions = [cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled', latency > 0 ? `+${latency} ms per request` : 'no added latency'];
-  console.log(`\nnavigation start → “${BUTTON}” visible and enabled, ${rounds} loads each (${conditions.join(', ')}):`);
+  console.log(`\nnavigation start → “${BUTTON}” answers (visible, enabled, not inert), ${rounds} loads each (${conditions.join(', ')}):`);
   for (const page of pages) {
     const xs = times(page);
     console.log(`${page.label.padEnd(14)} median ${ms(xs)} ms   min ${Math.min(...xs).toFixed(0).padStart(5)} ms   max ${Math.max(...xs).toFixed(0).padStart(5)} ms`);
@@ -237,7 +263,9 @@ try {
     const ls = page.loads;
     const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
     const state = states.length ? `   first state ${ms(states)}` : page.wizard ? '   first state in the HTML' : '';
-    console.log(`${page.label.padEnd(14)} HTML ${ms(ls.map((l) => l.html))}   scripts and styles ${ms(ls.map((l) => l.assets))}${state}   button ${ms(times(page))}`);
+    console.log(
+      `${page.label.padEnd(14)} HTML ${ms(ls.map((l) => l.html))}   scripts and styles ${ms(ls.map((l) => l.assets))}${state}   button on screen ${ms(ls.map((l) => l.shown))}   answers ${ms(times(page))}   taken over ${ms(ls.map((l) => l.live))}`,
+    );
   }
   // Each round's loads ran back to back, on the same machine load: their ratio is the steadier figure.
   const blankTimes = times(blankPage);
@@ -246,6 +274,12 @@ try {
     console.log(
       `ratio ${page.label.padEnd(14)} ${median(paired).toFixed(2)}× the blank page (median of each round's ratio; ratio of the medians ${(median(times(page)) / median(blankTimes)).toFixed(2)}×)`,
     );
+  }
+  const blankShown = blankPage.loads.map((l) => l.shown);
+  for (const page of pages.filter((p) => p.wizard)) {
+    const paired = page.loads.map((l, i) => l.shown / (blankShown[i] ?? Number.NaN));
+    const live = page.loads.map((l, i) => l.live / (blankShown[i] ?? Number.NaN));
+    console.log(`on screen ${page.label.padEnd(14)} ${median(paired).toFixed(2)}×, taken over ${median(live).toFixed(2)}× the blank page's button (medians of each round's ratio)`);
   }
   for (const page of pages.filter((p) => p.wizard)) {
     console.log(`startup JS ${page.label.padEnd(14)} ${kib(totalGzip(page.scripts))} gzip (budget 80 KB), ${(totalGzip(page.scripts) / totalGzip(blankPage.scripts)).toFixed(1)}× the blank page`);

@@ -7,13 +7,17 @@ import { expect, test } from './fixtures';
  * browser mode's.
  */
 
-/** Keeps the page's startup script from arriving until `release()`: the page is then as the server sent it. */
-async function holdStartupScript(page: Page): Promise<{ release: () => void }> {
+const STARTUP_SCRIPT = /\/assets\/startup-[^/]+\.js$/;
+/** The page's script and the small one that holds early clicks: with both held, the page is as the server sent it. */
+const EVERY_SCRIPT = /\/assets\/(startup-[^/]+|early-clicks)\.js$/;
+
+/** Keeps the scripts matching `which` from arriving until `release()`. */
+async function holdScripts(page: Page, which: RegExp = EVERY_SCRIPT): Promise<{ release: () => void }> {
   let release = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await page.route(/\/assets\/startup-[^/]+\.js$/, async (route: Route) => {
+  await page.route(which, async (route: Route) => {
     await released;
     await route.continue();
   });
@@ -52,7 +56,7 @@ test.describe('the first screen drawn by the server', () => {
       if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
     });
     await page.addInitScript(keepFirstElements);
-    const script = await holdStartupScript(page);
+    const script = await holdScripts(page);
     await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
 
     // As the server sent it: the whole step is there, and nothing in it answers yet.
@@ -88,7 +92,7 @@ test.describe('the first screen drawn by the server', () => {
       if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
     });
     await page.addInitScript(keepFirstElements);
-    const script = await holdStartupScript(page);
+    const script = await holdScripts(page);
     await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
     await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
     await expect(page.locator('#app')).toHaveAttribute('inert', '');
@@ -103,7 +107,7 @@ test.describe('the first screen drawn by the server', () => {
   test('a Chinese browser gets the step drawn in Chinese, and taken over in Chinese', async ({ wizard, browser }) => {
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
-    const script = await holdStartupScript(page);
+    const script = await holdScripts(page);
     await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
     await expect(page.getByRole('heading', { level: 1, name: '准备检查' })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
@@ -112,6 +116,34 @@ test.describe('the first screen drawn by the server', () => {
     await expect(page.locator('#app')).not.toHaveAttribute('inert');
     await page.getByRole('button', { name: '运行检查' }).click();
     await expect(page.getByText('FreeBSD 14.2-RELEASE，受支持。')).toBeVisible();
+    await context.close();
+  });
+
+  test('a click in the drawn screen before the page’s script has taken it over is held, then done once', async ({ wizard, browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const script = await holdScripts(page, STARTUP_SCRIPT);
+    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+    // The small script is in: the drawn screen takes clicks, though the page's own script is not.
+    await expect(page.locator('#app')).not.toHaveAttribute('inert');
+    await expect(page.locator('#app')).toHaveAttribute('data-drawn-locale', 'en');
+    const run = page.getByRole('button', { name: 'Run checks' });
+    await run.click();
+    await run.click();
+    await expect(page.getByText('Not run yet').first()).toBeVisible();
+    expect(await page.getByText('FreeBSD 14.2-RELEASE: supported.').count()).toBe(0);
+
+    script.release();
+    await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
+    await expect(run).toBeEnabled();
+    // Two clicks, one run: each command of the checks is in the audit log once (uname is there once more: the
+    // wizard looks at the host when it opens).
+    const log = await page.evaluate(`fetch('/api/invoke/log:recent', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"limit":200}' }).then((r) => r.json())`);
+    const commands = (log as { data: { entries: { argv: string[] }[] } }).data.entries.map((entry) => entry.argv.join(' '));
+    expect(commands.length).toBeGreaterThan(2);
+    const runs = new Map<string, number>();
+    for (const line of commands) runs.set(line, (runs.get(line) ?? 0) + 1);
+    expect([...runs].filter(([line, count]) => count > (line === 'uname -rsm' ? 2 : 1))).toEqual([]);
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import { hydrate, mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { TAKEN_OVER_EVENT } from '../../src/contract/first-state';
 import { createBridge } from './lib/bridge';
 import { firstLocale } from './lib/first-locale';
 import { i18n } from './lib/i18n.svelte';
@@ -58,6 +59,8 @@ if (initialState && target.dataset.drawnLocale === i18n.locale) {
     drawAnew();
   }
 } else drawAnew();
-// The drawn screen was inert so that nothing in it looked ready before it was (src/server/first-screen.ts).
+// The drawn screen was inert until something could answer in it (src/server/first-screen.ts); clicks held
+// meanwhile are done now (early-clicks.ts).
 target.inert = false;
 delete target.dataset.drawnLocale;
+target.dispatchEvent(new Event(TAKEN_OVER_EVENT));

@@ -12,3 +12,9 @@ export const FIRST_STATE_ELEMENT_ID = 'egpu-first-state';
  * renderer then has them without loading its language's chunk, and they cost one JSON.parse, not a script.
  */
 export const PAGE_TEXTS_ELEMENT_ID = 'egpu-texts';
+
+/**
+ * The page's script announces on `#app` with this event that it has taken the drawn screen over; clicks held
+ * until then (renderer/src/early-clicks.ts) are done at that moment.
+ */
+export const TAKEN_OVER_EVENT = 'egpu:taken-over';

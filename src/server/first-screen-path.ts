@@ -3,3 +3,6 @@
  * relative to the build's folder. static-files.ts never serves this folder: it is the server's code, not the page's.
  */
 export const FIRST_SCREEN_MODULE = ['server', 'first-screen.js'] as const;
+
+/** The small script that holds clicks in the drawn screen until the page's own script has taken it over. */
+export const EARLY_CLICKS_SCRIPT = ['assets', 'early-clicks.js'] as const;

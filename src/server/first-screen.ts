@@ -5,13 +5,20 @@ import { z } from 'zod';
 import { PAGE_TEXTS_ELEMENT_ID } from '../contract/first-state';
 import type { Locale, WizardState } from '../contract/state';
 import { pickLocale } from '../i18n/lookup';
-import { FIRST_SCREEN_MODULE } from './first-screen-path';
+import { EARLY_CLICKS_SCRIPT, FIRST_SCREEN_MODULE } from './first-screen-path';
 import { jsonForDataBlock } from './page-state';
 
 /** The first screen's HTML (the App's first render for a state, in a language) and that language's texts. */
-export const DrawnScreen = z.object({ html: z.string(), texts: z.record(z.string(), z.string()) });
-export type DrawnScreen = z.infer<typeof DrawnScreen>;
+export interface DrawnScreen {
+  html: string;
+  /** The texts as the page's JSON data block holds them (escaped, see page-state.ts). */
+  textsJson: string;
+}
 export type DrawFirstScreen = (state: WizardState, locale: Locale) => Promise<DrawnScreen>;
+
+/** What the build's drawing function answers; the texts are a language's dictionary, the same object each time. */
+const Drawn = z.object({ html: z.string(), texts: z.custom<object>((value) => typeof value === 'object' && value !== null) });
+const Texts = z.record(z.string(), z.string());
 
 /**
  * Loads the drawing code of the renderer built in `rendererDir`; null when that build has none (built before
@@ -24,11 +31,26 @@ export async function loadFirstScreen(rendererDir: string): Promise<DrawFirstScr
   const module: unknown = await import(pathToFileURL(file).href);
   const draw: unknown = typeof module === 'object' && module !== null ? Reflect.get(module, 'renderFirstScreen') : undefined;
   if (typeof draw !== 'function') throw new Error(`${file} does not export renderFirstScreen: build the renderer again`);
+  // A language's texts are checked and written as JSON once, not for every page: they are a fifth of the time
+  // a page takes to draw, and they do not change while the build runs.
+  const textsJson = new WeakMap<object, string>();
   return async (state, locale) => {
-    const drawn = DrawnScreen.safeParse(await Reflect.apply(draw, undefined, [state, locale]));
+    const drawn = Drawn.safeParse(await Reflect.apply(draw, undefined, [state, locale]));
     if (!drawn.success) throw new Error(`${file}: renderFirstScreen did not return HTML and texts`);
-    return drawn.data;
+    let json = textsJson.get(drawn.data.texts);
+    if (json === undefined) {
+      const texts = Texts.safeParse(drawn.data.texts);
+      if (!texts.success) throw new Error(`${file}: renderFirstScreen did not return HTML and texts`);
+      json = jsonForDataBlock(texts.data);
+      textsJson.set(drawn.data.texts, json);
+    }
+    return { html: drawn.data.html, textsJson: json };
   };
+}
+
+/** The address, relative to the page, of the build's script that holds early clicks; null when it has none. */
+export function earlyClicksScript(rendererDir: string): string | null {
+  return existsSync(join(rendererDir, ...EARLY_CLICKS_SCRIPT)) ? `./${EARLY_CLICKS_SCRIPT.join('/')}` : null;
 }
 
 /**
@@ -57,17 +79,19 @@ export function acceptedLanguages(header: string): string[] {
 
 /**
  * Puts the drawn screen into the page's empty `<div id="app">`, and its texts before `</body>`. The div is
- * `inert` until the page's script has taken the drawing over (renderer/src/main.ts): until then its buttons
- * would look ready and do nothing, and text typed into a field could be lost. `data-drawn-locale` tells the
- * script which language it was drawn in. A page without that div is left as it is.
+ * `inert`, so nothing in it answers before something can: the small script `earlyClicks` (loaded async right
+ * after it, renderer/src/early-clicks.ts) lifts that and holds clicks until the page's script has taken the
+ * drawing over; without it, the page's script lifts it then (renderer/src/main.ts). `data-drawn-locale` tells
+ * both that the screen was drawn here, and in which language. A page without that div is left as it is.
  */
-export function withDrawnScreen(page: Buffer, drawn: DrawnScreen, locale: Locale): Buffer {
+export function withDrawnScreen(page: Buffer, drawn: DrawnScreen, locale: Locale, earlyClicks: string | null = null): Buffer {
   const text = page.toString('utf8');
   const empty = /<div id="app"><\/div>/.exec(text);
   if (!empty) return page;
-  // `locale` comes from the Locale enum, so it needs no escaping; the HTML is Svelte's escaped output.
-  const app = `<div id="app" inert data-drawn-locale="${locale}">${drawn.html}</div>`;
-  const texts = `<script type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="${locale}">${jsonForDataBlock(drawn.texts)}</script>`;
+  // `locale` comes from the Locale enum and `earlyClicks` from a constant path, so neither needs escaping; the
+  // HTML is Svelte's escaped output.
+  const app = `<div id="app" inert data-drawn-locale="${locale}">${drawn.html}</div>${earlyClicks === null ? '' : `<script async src="${earlyClicks}"></script>`}`;
+  const texts = `<script type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="${locale}">${drawn.textsJson}</script>`;
   const withApp = text.slice(0, empty.index) + app + text.slice(empty.index + empty[0].length);
   const end = withApp.search(/<\/body\s*>/i);
   const at = end === -1 ? withApp.length : end;

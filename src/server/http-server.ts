@@ -7,7 +7,7 @@ import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
 import { WizardState } from '../contract/state';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
-import { drawingLocale, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from './first-screen';
+import { drawingLocale, earlyClicksScript, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from './first-screen';
 import { withLocale } from './page-locale';
 import { withFirstState } from './page-state';
 import { readStatic } from './static-files';
@@ -67,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           options.warn?.(`eGPU Wizard: the page will draw its first screen itself (${error instanceof Error ? error.message : String(error)})`);
           return null;
         });
+  const earlyClicks = earlyClicksScript(rendererDir);
   const backend = await options.createBackend(emit);
   let port = 0;
 
@@ -150,7 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const state = drawFirstScreen ? WizardState.safeParse(first.data) : null;
     if (!drawFirstScreen || !state?.success) return withLocale(written, saved);
     try {
-      return withLocale(withDrawnScreen(written, await drawFirstScreen(state.data, locale), locale), saved, locale);
+      return withLocale(withDrawnScreen(written, await drawFirstScreen(state.data, locale), locale, earlyClicks), saved, locale);
     } catch (error) {
       options.warn?.(`eGPU Wizard: the first screen was left to the page to draw (${error instanceof Error ? error.message : String(error)})`);
       return withLocale(written, saved);

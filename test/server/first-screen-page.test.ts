@@ -23,7 +23,7 @@ beforeAll(async () => {
     drawFirstScreen: async (state: WizardState, locale: Locale) => {
       if (failDrawing) throw new Error('drawing broke');
       drawn.push({ stepId: state.current.id, locale });
-      return { html: `<h1>${state.current.id} in ${locale}</h1>`, texts: { 'ui.checks.run': locale === 'en' ? 'Run checks' : '运行检查' } };
+      return { html: `<h1>${state.current.id} in ${locale}</h1>`, textsJson: JSON.stringify({ 'ui.checks.run': locale === 'en' ? 'Run checks' : '运行检查' }) };
     },
     warn: (line) => warnings.push(line),
   });

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Backend } from '../../src/app/backend';
 import { PAGE_TEXTS_ELEMENT_ID } from '../../src/contract/first-state';
 import { WizardState } from '../../src/contract/state';
@@ -9,6 +10,7 @@ import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import { ensureRendererBuilt } from '../../src/server/build-renderer';
 import { acceptedLanguages, drawingLocale, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from '../../src/server/first-screen';
+import { jsonForDataBlock } from '../../src/server/page-state';
 import { readStatic } from '../../src/server/static-files';
 
 describe('the language a page is drawn in', () => {
@@ -34,7 +36,7 @@ describe('the drawn screen in the page', () => {
 
   it('goes into the empty #app, inert and marked with its language; its texts go before </body> as a JSON block', () => {
     const texts = { 'ui.checks.run': 'Run </script><script>alert(1)</script> & go', 'ui.x': 'line\u2028break' };
-    const html = withDrawnScreen(page, { html: '<!--[--><button>Run checks</button><!--]-->', texts }, 'zh-CN').toString('utf8');
+    const html = withDrawnScreen(page, { html: '<!--[--><button>Run checks</button><!--]-->', textsJson: jsonForDataBlock(texts) }, 'zh-CN').toString('utf8');
     expect(html).toContain('<div id="app" inert data-drawn-locale="zh-CN"><!--[--><button>Run checks</button><!--]--></div>');
     const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     expect(blocks.map(([, attributes]) => attributes)).toEqual([' type="module" src="./a.js"', ` type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="zh-CN"`]);
@@ -45,7 +47,7 @@ describe('the drawn screen in the page', () => {
 
   it('leaves a page without an empty #app as it is', () => {
     const other = Buffer.from('<html><body><div id="app">x</div></body></html>');
-    expect(withDrawnScreen(other, { html: '<p>drawn</p>', texts: {} }, 'en').equals(other)).toBe(true);
+    expect(withDrawnScreen(other, { html: '<p>drawn</p>', textsJson: '{}' }, 'en').equals(other)).toBe(true);
   });
 });
 
@@ -62,8 +64,12 @@ describe('the drawing code of a renderer build', () => {
     const other = await mkdtemp(join(tmpdir(), 'egpu-bad-renderer-'));
     await mkdir(join(other, 'server'));
     await writeFile(join(other, 'server', 'first-screen.js'), 'export async function renderFirstScreen() { return { html: 1 }; }\n');
-    const draw = await loadFirstScreen(other);
-    await expect(draw?.(WizardState.parse(await firstState()), 'en')).rejects.toThrow(/did not return HTML and texts/);
+    const state = WizardState.parse(await firstState());
+    await expect((await loadFirstScreen(other))?.(state, 'en')).rejects.toThrow(/did not return HTML and texts/);
+    const third = await mkdtemp(join(tmpdir(), 'egpu-bad-renderer-'));
+    await mkdir(join(third, 'server'));
+    await writeFile(join(third, 'server', 'first-screen.js'), 'export async function renderFirstScreen() { return { html: "<p></p>", texts: { a: 1 } }; }\n');
+    await expect((await loadFirstScreen(third))?.(state, 'en')).rejects.toThrow(/did not return HTML and texts/);
   });
 
   it('is never served to the browser', async () => {
@@ -88,7 +94,8 @@ describe('drawing the first screen with the built renderer', () => {
   }, 180_000);
 
   it('draws the current step with its checks and its buttons, in English, with all its texts', async () => {
-    const { html, texts } = await draw(state, 'en');
+    const { html, textsJson } = await draw(state, 'en');
+    const texts = z.record(z.string(), z.string()).parse(JSON.parse(textsJson));
     expect(html).toContain(`<h1 id="step-title" class="panel-title" tabindex="-1">${en['steps.preflight.title']}</h1>`);
     expect(html).toMatch(new RegExp(`<button[^>]*>\\s*${en['ui.checks.run']}\\s*</button>`));
     expect(html).not.toContain(zhCN['ui.checks.run']);
@@ -96,13 +103,15 @@ describe('drawing the first screen with the built renderer', () => {
     expect(html.startsWith('<!--[-->')).toBe(true);
     expect(texts['ui.checks.run']).toBe(en['ui.checks.run']);
     expect(Object.keys(texts)).toHaveLength(Object.keys(en).length);
+    // Written as JSON once per language: the next page gets the very same text.
+    expect((await draw(state, 'en')).textsJson).toBe(textsJson);
   });
 
   it('draws in Chinese with the Chinese texts, and two pages drawn at once each keep their language', async () => {
     const [zh, english] = await Promise.all([draw(state, 'zh-CN'), draw(state, 'en')]);
     expect(zh.html).toContain(zhCN['steps.preflight.title']);
     expect(zh.html).toContain(zhCN['ui.checks.run']);
-    expect(zh.texts['ui.checks.run']).toBe(zhCN['ui.checks.run']);
+    expect(JSON.parse(zh.textsJson)).toMatchObject({ 'ui.checks.run': zhCN['ui.checks.run'] });
     expect(english.html).toContain(en['ui.checks.run']);
     expect(english.html).not.toContain(zhCN['ui.checks.run']);
   });
