@@ -1,4 +1,4 @@
-import type { Page, Route } from '@playwright/test';
+import type { Browser, BrowserContext, Page, Route } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 /**
@@ -39,6 +39,23 @@ const keepFirstElements = {
   })();`,
 };
 
+/**
+ * Opens the page in a fresh context with both scripts held back and the first heading and button kept; notes
+ * the console's warnings and errors.
+ */
+async function openHeld(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page; warnings: string[]; script: { release: () => void } }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+  });
+  await page.addInitScript(keepFirstElements);
+  const script = await holdScripts(page);
+  await page.goto(url, { waitUntil: 'commit' });
+  return { context, page, warnings, script };
+}
+
 /** Whether the page still holds the very heading and button the parser made (plain JavaScript, run in the page). */
 const SAME_HEADING = `window.__firstHeading === document.getElementById('step-title')`;
 const SAME_BUTTON = `window.__firstButton === Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Run checks')`;
@@ -49,15 +66,7 @@ test.describe('the first screen drawn by the server', () => {
   });
 
   test('shows the step before the page’s script runs, inert, and the script takes that same drawing over', async ({ wizard, browser }) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const warnings: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
-    });
-    await page.addInitScript(keepFirstElements);
-    const script = await holdScripts(page);
-    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+    const { context, page, warnings, script } = await openHeld(browser, wizard.server?.url ?? '');
 
     // As the server sent it: the whole step is there, and nothing in it answers yet.
     const heading = page.getByRole('heading', { level: 1, name: 'Preflight' });
@@ -85,15 +94,7 @@ test.describe('the first screen drawn by the server', () => {
     await wizard.page.getByRole('button', { name: 'Run checks' }).click();
     await expect(wizard.page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
 
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const warnings: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
-    });
-    await page.addInitScript(keepFirstElements);
-    const script = await holdScripts(page);
-    await page.goto(wizard.server?.url ?? '', { waitUntil: 'commit' });
+    const { context, page, warnings, script } = await openHeld(browser, wizard.server?.url ?? '');
     await expect(page.getByText('FreeBSD 14.2-RELEASE: supported.')).toBeVisible();
     await expect(page.locator('#app')).toHaveAttribute('inert', '');
     script.release();

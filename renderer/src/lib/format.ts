@@ -46,21 +46,7 @@ const FORMATS = {
   short: { timeStyle: 'short' },
   dateAndShort: { dateStyle: 'medium', timeStyle: 'short' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * One formatter per language and form, made the first time it is needed: making one costs far more than
- * using it (a step with eight checked checks spent about 40 ms of its first screen making them anew).
- */
-function formatter(locale: Locale, form: keyof typeof FORMATS): Intl.DateTimeFormat {
-  const key = `${locale} ${form}`;
-  let made = formatters.get(key);
-  if (!made) {
-    made = new Intl.DateTimeFormat(locale, FORMATS[form]);
-    formatters.set(key, made);
-  }
-  return made;
-}
+const formatter = madeOnce((locale: Locale, form: keyof typeof FORMATS) => new Intl.DateTimeFormat(locale, FORMATS[form]));
 
 /** Milliseconds below one second, seconds with one decimal above. */
 export function durationParts(ms: number, locale: Locale): { unit: 'ms' | 's'; value: string } {
@@ -72,17 +58,23 @@ const NUMBER_FORMATS = {
   whole: {},
   tenths: { minimumFractionDigits: 1, maximumFractionDigits: 1 },
 } satisfies Record<string, Intl.NumberFormatOptions>;
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormat = madeOnce((locale: Locale, form: keyof typeof NUMBER_FORMATS) => new Intl.NumberFormat(locale, NUMBER_FORMATS[form]));
 
-/** Kept, as the date formatters are. */
-function numberFormat(locale: Locale, form: keyof typeof NUMBER_FORMATS): Intl.NumberFormat {
-  const key = `${locale} ${form}`;
-  let made = numberFormats.get(key);
-  if (!made) {
-    made = new Intl.NumberFormat(locale, NUMBER_FORMATS[form]);
-    numberFormats.set(key, made);
-  }
-  return made;
+/**
+ * One formatter per language and form, made the first time it is needed: making one costs far more than
+ * using it (a step with eight checked checks spent about 40 ms of its first screen making them anew).
+ */
+function madeOnce<F extends string, T>(make: (locale: Locale, form: F) => T): (locale: Locale, form: F) => T {
+  const made = new Map<string, T>();
+  return (locale, form) => {
+    const key = `${locale} ${form}`;
+    let formatter = made.get(key);
+    if (formatter === undefined) {
+      formatter = make(locale, form);
+      made.set(key, formatter);
+    }
+    return formatter;
+  };
 }
 
 /** Illustration names come from the backend; only a plain file name (no path) is turned into a URL. */
