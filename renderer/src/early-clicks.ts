@@ -5,12 +5,11 @@ import { TAKEN_OVER_EVENT } from '../../src/contract/first-state';
  * arrives long before the page's own script is compiled and has taken the drawing over, and from the moment it
  * runs a click in the drawn screen is held instead of lost: the page's script announces the takeover on `#app`
  * (TAKEN_OVER_EVENT, renderer/src/main.ts), and the held clicks are done then, each control once, in the order
- * they came. It is a file of its own, loaded async, so it never waits for the page's script; built on its own
- * (vite.first-screen-plugin.ts), a few hundred bytes.
+ * they came. It is a file of its own, loaded async from the page's head, so it runs before the step's first
+ * paint and never waits for the page's script; built on its own (vite.first-screen-plugin.ts), under 1 KB.
  */
-const app = document.getElementById('app');
-// Only a drawn screen not yet taken over: the page's script removes the mark when it takes over.
-if (app && app.dataset.drawnLocale !== undefined) {
+/** Holds clicks in the drawn screen from now until the takeover, and lifts its `inert`. */
+function holdUntilTakenOver(app: HTMLElement): void {
   const held: HTMLElement[] = [];
   const hold = (event: MouseEvent): void => {
     const control = event.target instanceof Element ? event.target.closest('button, a[href], summary, label, input[type="checkbox"], input[type="radio"], [role="button"]') : null;
@@ -34,3 +33,23 @@ if (app && app.dataset.drawnLocale !== undefined) {
   );
   app.inert = false;
 }
+
+/**
+ * The script sits in the page's head, so it usually runs before `#app` is parsed: it then waits for it.
+ * Only a drawn screen not yet taken over counts: the page's script removes the mark when it takes over.
+ */
+function whenDrawn(found: (app: HTMLElement) => void): void {
+  const look = (): boolean => {
+    const app = document.getElementById('app');
+    if (!app) return false;
+    if (app.dataset.drawnLocale !== undefined) found(app);
+    return true;
+  };
+  if (look()) return;
+  const observer = new MutationObserver(() => {
+    if (look()) observer.disconnect();
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+whenDrawn(holdUntilTakenOver);

@@ -79,8 +79,8 @@ export function acceptedLanguages(header: string): string[] {
 
 /**
  * Puts the drawn screen into the page's empty `<div id="app">`, and its texts before `</body>`. The div is
- * `inert`, so nothing in it answers before something can: the small script `earlyClicks` (loaded async right
- * after it, renderer/src/early-clicks.ts) lifts that and holds clicks until the page's script has taken the
+ * `inert`, so nothing in it answers before something can: the small script `earlyClicks` (loaded async from the
+ * head, renderer/src/early-clicks.ts) lifts that and holds clicks until the page's script has taken the
  * drawing over; without it, the page's script lifts it then (renderer/src/main.ts). `data-drawn-locale` tells
  * both that the screen was drawn here, and in which language. A page without that div is left as it is.
  */
@@ -90,10 +90,17 @@ export function withDrawnScreen(page: Buffer, drawn: DrawnScreen, locale: Locale
   if (!empty) return page;
   // `locale` comes from the Locale enum and `earlyClicks` from a constant path, so neither needs escaping; the
   // HTML is Svelte's escaped output.
-  const app = `<div id="app" inert data-drawn-locale="${locale}">${drawn.html}</div>${earlyClicks === null ? '' : `<script async src="${earlyClicks}"></script>`}`;
+  const app = `<div id="app" inert data-drawn-locale="${locale}">${drawn.html}</div>`;
   const texts = `<script type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="${locale}">${drawn.textsJson}</script>`;
-  const withApp = text.slice(0, empty.index) + app + text.slice(empty.index + empty[0].length);
-  const end = withApp.search(/<\/body\s*>/i);
-  const at = end === -1 ? withApp.length : end;
-  return Buffer.from(withApp.slice(0, at) + texts + withApp.slice(at), 'utf8');
+  let html = text.slice(0, empty.index) + app + text.slice(empty.index + empty[0].length);
+  html = insertBefore(html, /<\/body\s*>/i, texts);
+  // In the head, so the browser fetches it at once and it runs before the step's first paint.
+  return Buffer.from(earlyClicks === null ? html : insertBefore(html, /<\/head\s*>/i, `<script async src="${earlyClicks}"></script>`), 'utf8');
+}
+
+/** `text` with `inserted` before the first match of `before`, or at the end when there is none. */
+function insertBefore(text: string, before: RegExp, inserted: string): string {
+  const at = text.search(before);
+  const end = at === -1 ? text.length : at;
+  return text.slice(0, end) + inserted + text.slice(end);
 }

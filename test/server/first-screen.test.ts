@@ -45,6 +45,12 @@ describe('the drawn screen in the page', () => {
     expect(html.endsWith('</script></body></html>\n')).toBe(true);
   });
 
+  it('puts the script that holds early clicks into the head, async, so it is fetched at once', () => {
+    const html = withDrawnScreen(page, { html: '<p>drawn</p>', textsJson: '{}' }, 'en', './assets/early-clicks.js').toString('utf8');
+    expect(html).toContain('<head><script async src="./assets/early-clicks.js"></script></head>');
+    expect(html.match(/early-clicks/g)).toHaveLength(1);
+  });
+
   it('leaves a page without an empty #app as it is', () => {
     const other = Buffer.from('<html><body><div id="app">x</div></body></html>');
     expect(withDrawnScreen(other, { html: '<p>drawn</p>', textsJson: '{}' }, 'en').equals(other)).toBe(true);
