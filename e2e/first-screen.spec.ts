@@ -148,3 +148,38 @@ test.describe('the first screen drawn by the server', () => {
     await context.close();
   });
 });
+
+test.describe('how browser mode sends the page and its files', () => {
+  test.beforeEach(({ wizard }) => {
+    test.skip(wizard.mode !== 'browser' || wizard.server === null, 'Electron loads its files from the disk');
+  });
+
+  test('compressed, and a returning page asks the server only for itself and the files without a hash', async ({ wizard, browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scriptSent = page.waitForResponse(STARTUP_SCRIPT);
+    const first = await page.goto(wizard.server?.url ?? '');
+    expect(first?.headers()['content-encoding']).toBe('br');
+    const script = await scriptSent;
+    expect(script.headers()['content-encoding']).toBe('br');
+    expect(script.headers()['cache-control']).toContain('immutable');
+    await expect(page.getByRole('button', { name: 'Run checks' })).toBeEnabled();
+
+    // The address without the token: the session cookie proves the browser, as on a reload.
+    await page.goto(new URL('/', wizard.server?.url ?? '').href);
+    await expect(page.getByRole('button', { name: 'Run checks' })).toBeEnabled();
+    await expect(page.locator('#app')).not.toHaveAttribute('data-drawn-locale');
+    // Resource timing of the page's own origin: a file from the browser's cache came over no network at all.
+    const fetched = await page.evaluate(`performance.getEntriesByType('resource').map((r) => ({ name: new URL(r.name).pathname, bytes: r.transferSize, size: r.decodedBodySize }))`);
+    const files = fetched as { name: string; bytes: number; size: number }[];
+    const startup = files.filter((f) => STARTUP_SCRIPT.test(f.name) || /\/assets\/startup-[^/]+\.css$/.test(f.name));
+    expect(startup).toHaveLength(2);
+    for (const file of startup) {
+      expect(file.bytes, file.name).toBe(0);
+      expect(file.size, file.name).toBeGreaterThan(0);
+    }
+    // Asked again: the small unhashed script, which may change under its name.
+    expect(files.find((f) => f.name.endsWith('/early-clicks.js'))?.bytes).toBeGreaterThan(0);
+    await context.close();
+  });
+});

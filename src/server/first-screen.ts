@@ -7,6 +7,7 @@ import type { Locale, WizardState } from '../contract/state';
 import { pickLocale } from '../i18n/lookup';
 import { EARLY_CLICKS_SCRIPT, FIRST_SCREEN_MODULE } from './first-screen-path';
 import { jsonForDataBlock } from './page-state';
+import { weightedEntries } from './weighted-header';
 
 /** The first screen's HTML (the App's first render for a state, in a language) and that language's texts. */
 export interface DrawnScreen {
@@ -63,18 +64,10 @@ export function drawingLocale(saved: Locale | null, acceptLanguage: string | und
 
 /** `zh-CN,zh;q=0.9,en;q=0.8` → the tags, most wanted first (a missing q counts as 1; q=0 means "not this"). */
 export function acceptedLanguages(header: string): string[] {
-  return header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      // An unreadable weight counts as "not this".
-      const q = params.map((p) => /^\s*q\s*=\s*(.*?)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      const weight = q === undefined ? 1 : /^[0-9.]+$/.test(q) ? Number(q) : 0;
-      return { tag: tag.trim(), weight: Number.isFinite(weight) ? weight : 0, index };
-    })
-    .filter((entry) => entry.tag !== '' && entry.tag !== '*' && entry.weight > 0)
+  return weightedEntries(header)
+    .filter((entry) => entry.name !== '*' && entry.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index)
-    .map((entry) => entry.tag);
+    .map((entry) => entry.name);
 }
 
 /**

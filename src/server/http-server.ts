@@ -7,6 +7,8 @@ import { RENDERER_CSP } from '../app/csp';
 import type { ContractError, EventName, EventOf } from '../contract/channels';
 import { WizardState } from '../contract/state';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
+import { CompressedFiles } from './compression';
+import { fileResponse } from './file-response';
 import { drawingLocale, earlyClicksScript, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from './first-screen';
 import { withLocale } from './page-locale';
 import { withFirstState } from './page-state';
@@ -68,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           return null;
         });
   const earlyClicks = earlyClicksScript(rendererDir);
+  const compressed = new CompressedFiles();
   const backend = await options.createBackend(emit);
   let port = 0;
 
@@ -127,12 +130,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end('not found\n');
       return;
     }
-    const body = file.path === 'index.html' && req.method === 'GET' ? await pageFor(file.body, req) : file.body;
-    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': file.type };
+    const page = file.path === 'index.html' && req.method === 'GET';
+    const served = await fileResponse(page ? { ...file, body: await pageFor(file.body, req), made: true } : file, req.headers['accept-encoding'], compressed);
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, ...served.headers, 'Content-Length': String(served.body.length) };
     // The first page arrives with ?token=; from then on the browser proves itself with this cookie.
     if (url.searchParams.has('token')) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === 'HEAD' ? undefined : served.body);
   }
 
   /**
