@@ -3,23 +3,29 @@
 // on 127.0.0.1 and loaded in turn, each time in a fresh browser context (empty cache). Prints numbers, asserts
 // nothing.
 //
-//   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--no-build] [--renderer DIR]
-//                                  [--baseline DIR …]
+//   npm run bench:first-screen -- [--rounds 21] [--cpu-throttle 4] [--latency 40] [--bandwidth 5000] [--returning]
+//                                  [--no-build] [--renderer DIR] [--baseline DIR …]
 //
 // --baseline adds a wizard built elsewhere (a build of main, for a before/after) to the same rounds: each round
 // loads every page back to back, so all of them meet the same machine load, and each gets its own ratio.
 // --cpu-throttle slows the page's CPU by that factor (Chrome's own throttling, roughly a 2011 laptop at 4);
-// --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does.
-import { chromium, type Browser } from '@playwright/test';
+// --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does; --bandwidth caps the
+// link at that many kbit/s each way (a tunnel over the X220's Wi-Fi: a few thousand). --returning times a
+// page opened for the third time in the same browser profile: what the browser keeps from the two loads
+// before (files, and V8's compiled code, which it keeps from the second load on) counts, as it does for a
+// user who comes back.
+import { chromium, type Browser, type Page as PlaywrightPage } from '@playwright/test';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { Backend } from '../src/app/backend';
+import { CompressedFiles } from '../src/server/compression';
+import { fileResponse } from '../src/server/file-response';
 import { startServer } from '../src/server/http-server';
 import { readStatic } from '../src/server/static-files';
 import { version } from '../src/version';
@@ -33,6 +39,10 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '21' },
     'cpu-throttle': { type: 'string', default: '1' },
     latency: { type: 'string', default: '0' },
+    bandwidth: { type: 'string', default: '0' },
+    returning: { type: 'boolean', default: false },
+    /** Adds the wizard served as before: nothing compressed, nothing kept by the browser. */
+    plain: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     /** A renderer built elsewhere (an older commit, for a before/after); implies --no-build. */
     renderer: { type: 'string' },
@@ -43,6 +53,9 @@ const { values: opts } = parseArgs({
 const rounds = Math.max(1, Number(opts.rounds));
 const cpuThrottle = Math.max(1, Number(opts['cpu-throttle']));
 const latency = Math.max(0, Number(opts.latency));
+/** kbit/s; 0 for no cap. */
+const bandwidth = Math.max(0, Number(opts.bandwidth));
+const returning = opts.returning;
 
 /** The blank page: one component, one button, mounted the way the wizard mounts its App. */
 async function buildBlankPage(dir: string): Promise<string> {
@@ -74,15 +87,20 @@ async function buildBlankPage(dir: string): Promise<string> {
   return outDir;
 }
 
-/** Serves a built folder the way browser mode serves the wizard (no caching), without the token. */
+/**
+ * Serves a built folder the way browser mode serves the wizard's files (compressed where the browser accepts
+ * it, files named by their hash kept by the browser), without the token.
+ */
 async function serveStatic(dir: string): Promise<{ url: string; server: Server }> {
+  const compressed = new CompressedFiles();
   const server = createServer((req, res) => {
-    void readStatic(dir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname).then((file) => {
+    void readStatic(dir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname).then(async (file) => {
       if (!file) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-store' }).end(file.body);
+      const served = await fileResponse(file, req.headers['accept-encoding'], compressed);
+      res.writeHead(200, { ...served.headers, 'Content-Length': String(served.body.length) }).end(served.body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -135,19 +153,52 @@ interface Load {
   assets: number;
   /** → the first state arrived, when the wizard asked for it (a renderer built before the state came with the page). */
   state: number | null;
+  /** Bytes that came over the network for the page and its files until then (0 for what came from the cache). */
+  bytes: number;
+}
+
+/**
+ * The wizard's server as it was before it compressed and let the browser keep files: a proxy in front of it
+ * that asks for every file uncompressed and tells the browser to keep nothing. It passes the page's requests on
+ * as the wizard's server expects them (its own Host and Origin), the event stream included.
+ */
+async function servePlain(target: string): Promise<{ url: string; server: Server }> {
+  const to = new URL(target);
+  const server = createServer((req, res) => {
+    const headers = { ...req.headers, host: to.host, 'accept-encoding': 'identity' };
+    if (headers.origin !== undefined) headers.origin = to.origin;
+    const forward = httpRequest({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'cache-control': 'no-store' });
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/${to.search}`, server };
+}
+
+/** Loads a page until its script is live, then closes it: a visit before the timed one. */
+async function loadUntilLive(page: PlaywrightPage, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(() => typeof Reflect.get(globalThis, '__liveMs') === 'number', undefined, { polling: 50, timeout: 60_000 });
+  await page.close();
 }
 
 async function timeLoad(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
   try {
     await context.addInitScript({ content: watchForButton(BUTTON) });
+    // Twice, so the browser has the files and V8 has made its code cache (from the second run of a script on).
+    if (returning) for (let i = 0; i < 2; i++) await loadUntilLive(await context.newPage(), url);
     const page = await context.newPage();
-    if (cpuThrottle > 1 || latency > 0) {
+    if (cpuThrottle > 1 || latency > 0 || bandwidth > 0) {
       const cdp = await context.newCDPSession(page);
       if (cpuThrottle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
-      if (latency > 0) {
+      if (latency > 0 || bandwidth > 0) {
+        const throughput = bandwidth > 0 ? (bandwidth * 1000) / 8 : -1;
         await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: throughput, uploadThroughput: throughput });
       }
     }
     await page.goto(url, { waitUntil: 'commit' });
@@ -163,12 +214,14 @@ async function timeLoad(browser: Browser, url: string): Promise<Load> {
     const shown: unknown = await page.evaluate(() => Reflect.get(globalThis, '__shownMs'));
     const live: unknown = await page.evaluate(() => Reflect.get(globalThis, '__liveMs'));
     if (typeof shown !== 'number' || typeof live !== 'number') throw new Error(`no time from ${url} for the button on screen`);
-    const marks = await page.evaluate<{ html: number; assets: number; state: number | null }>(`(() => {
-      const html = performance.getEntriesByType('navigation')[0].responseEnd;
+    const marks = await page.evaluate<{ html: number; assets: number; state: number | null; bytes: number }>(`(() => {
+      const navigation = performance.getEntriesByType('navigation')[0];
+      const html = navigation.responseEnd;
       const resources = performance.getEntriesByType('resource');
       const assets = resources.filter((r) => /\\.(js|css)$/.test(r.name)).map((r) => r.responseEnd);
       const state = resources.find((r) => r.name.endsWith('/wizard:state'));
-      return { html, assets: Math.max(html, ...assets), state: state ? state.responseEnd : null };
+      const bytes = resources.reduce((sum, r) => sum + r.transferSize, navigation.transferSize);
+      return { html, assets: Math.max(html, ...assets), state: state ? state.responseEnd : null, bytes };
     })()`);
     return { button: ms, shown, live, ...marks };
   } finally {
@@ -224,6 +277,14 @@ try {
     const label = opts.baseline.length > 1 ? `baseline ${i + 1}` : 'baseline';
     pages.push({ label, url: await serveWizard(resolve(dir), `data-baseline-${i}`), scripts: await startupScripts(resolve(dir)), wizard: true, loads: [] });
   }
+  if (opts.plain) {
+    const plain = await servePlain(await serveWizard(rendererDir, 'data-plain'));
+    closers.push(() => new Promise<void>((r) => {
+      plain.server.closeAllConnections();
+      plain.server.close(() => r());
+    }));
+    pages.push({ label: 'served plain', url: plain.url, scripts: await startupScripts(rendererDir), wizard: true, loads: [] });
+  }
   const blank = await serveStatic(blankDir);
   closers.push(() => new Promise<void>((r) => blank.server.close(() => r())));
   const blankPage: Page = { label: 'blank page', url: blank.url, scripts: await startupScripts(blankDir), wizard: false, loads: [] };
@@ -252,7 +313,12 @@ try {
   const times = (page: Page): number[] => page.loads.map((l) => l.button);
   const ms = (xs: readonly number[]): string => median(xs).toFixed(0).padStart(5);
 
-  const conditions = [cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled', latency > 0 ? `+${latency} ms per request` : 'no added latency'];
+  const conditions = [
+    cpuThrottle > 1 ? `CPU ${cpuThrottle}× slower` : 'CPU unthrottled',
+    latency > 0 ? `+${latency} ms per request` : 'no added latency',
+    ...(bandwidth > 0 ? [`${bandwidth} kbit/s`] : []),
+    ...(returning ? ['opened for the third time'] : []),
+  ];
   console.log(`\nnavigation start → “${BUTTON}” answers (visible, enabled, not inert), ${rounds} loads each (${conditions.join(', ')}):`);
   for (const page of pages) {
     const xs = times(page);
@@ -264,7 +330,7 @@ try {
     const states = ls.flatMap((l) => (l.state === null ? [] : [l.state]));
     const state = states.length ? `   first state ${ms(states)}` : page.wizard ? '   first state in the HTML' : '';
     console.log(
-      `${page.label.padEnd(14)} HTML ${ms(ls.map((l) => l.html))}   scripts and styles ${ms(ls.map((l) => l.assets))}${state}   button on screen ${ms(ls.map((l) => l.shown))}   answers ${ms(times(page))}   taken over ${ms(ls.map((l) => l.live))}`,
+      `${page.label.padEnd(14)} HTML ${ms(ls.map((l) => l.html))}   scripts and styles ${ms(ls.map((l) => l.assets))}${state}   button on screen ${ms(ls.map((l) => l.shown))}   answers ${ms(times(page))}   taken over ${ms(ls.map((l) => l.live))}   (${kib(median(ls.map((l) => l.bytes)))} over the network)`,
     );
   }
   // Each round's loads ran back to back, on the same machine load: their ratio is the steadier figure.
