@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { EARLY_CLICKS_SCRIPT, FIRST_SCREEN_MODULE } from './src/server/first-screen-path.ts';
+import { EARLY_CLICKS_SCRIPT, FIRST_SCREEN_MODULE, TEXTS_CHUNKS } from './src/server/first-screen-path.ts';
 import { mergedDictionaries } from './vite.compile-hints-plugin.ts';
 
 const [FIRST_SCREEN_DIR, FIRST_SCREEN_FILE] = FIRST_SCREEN_MODULE;
@@ -22,6 +22,16 @@ export function firstScreenRenderer(): Plugin {
     apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
+    },
+    // Which chunk holds which language's texts (the dictionaries i18n.svelte.ts imports when needed): the server
+    // has the browser fetch the page's language beside the page's script, not after it.
+    generateBundle(_options, bundle) {
+      const chunks: Record<string, string> = {};
+      for (const chunk of Object.values(bundle)) {
+        const locale = chunk.type === 'chunk' ? /[\\/]src[\\/]i18n[\\/]([A-Za-z-]+)[\\/]index\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1] : undefined;
+        if (locale !== undefined) chunks[locale] = chunk.fileName;
+      }
+      this.emitFile({ type: 'asset', fileName: TEXTS_CHUNKS.join('/'), source: `${JSON.stringify(chunks, null, 2)}\n` });
     },
     async closeBundle() {
       const esbuild = await import('esbuild');

@@ -172,8 +172,9 @@ test.describe('how browser mode sends the page and its files', () => {
     // Resource timing of the page's own origin: a file from the browser's cache came over no network at all.
     const fetched = await page.evaluate(`performance.getEntriesByType('resource').map((r) => ({ name: new URL(r.name).pathname, bytes: r.transferSize, size: r.decodedBodySize }))`);
     const files = fetched as { name: string; bytes: number; size: number }[];
-    const startup = files.filter((f) => STARTUP_SCRIPT.test(f.name) || /\/assets\/startup-[^/]+\.css$/.test(f.name));
-    expect(startup).toHaveLength(2);
+    // The startup script, its style sheet and the English texts, which the head had the browser fetch.
+    const startup = files.filter((f) => STARTUP_SCRIPT.test(f.name) || /\/assets\/(startup-[^/]+\.css|en-[^/]+\.js)$/.test(f.name));
+    expect(startup).toHaveLength(3);
     for (const file of startup) {
       expect(file.bytes, file.name).toBe(0);
       expect(file.size, file.name).toBeGreaterThan(0);

@@ -6,7 +6,6 @@ import { createBridge } from './lib/bridge';
 import { firstLocale } from './lib/first-locale';
 import { i18n } from './lib/i18n.svelte';
 import { takeWrittenState } from './lib/written-state';
-import { takeWrittenTexts } from './lib/written-texts';
 
 // Created first: in browser mode this takes the access token out of the address bar straight away.
 const bridge = createBridge(window);
@@ -24,18 +23,15 @@ const firstState =
 // Its failure is shown by the App's first load; this only keeps it from counting as unhandled meanwhile.
 firstState?.catch(() => {});
 
-const written = takeWrittenTexts(document);
 const { locale, problem } = await firstLocale(bridge, document.documentElement, navigator.languages);
 let localeProblem: unknown = problem;
-// The dictionary is here before the first paint, so no text is ever drawn in the wrong language: written into
-// the page by the server that drew it, or else loaded now. English is the last resort.
-if (written?.locale === locale) i18n.useGiven(locale, written.texts);
-else {
-  await i18n.use(locale).catch(async (error: unknown) => {
-    localeProblem = error;
-    if (locale !== 'en') await i18n.use('en').catch(() => {});
-  });
-}
+// The dictionary is here before the first paint, so no text is ever drawn in the wrong language. Browser
+// mode's server has the browser fetch it beside this script (src/server/first-screen.ts), so this waits for
+// no request. English is the last resort.
+await i18n.use(locale).catch(async (error: unknown) => {
+  localeProblem = error;
+  if (locale !== 'en') await i18n.use('en').catch(() => {});
+});
 
 // Drawn once, with the state: drawing the empty frame first and then the step costs a second layout of the
 // whole page, which on a 2011 CPU is longer than the wait. The state is cheap (no host command), and a

@@ -7,13 +7,6 @@
 export const FIRST_STATE_ELEMENT_ID = 'egpu-first-state';
 
 /**
- * When it draws the first screen too (src/server/first-screen.ts), it writes the texts of the language it
- * drew it in beside the state: a JSON data block with this id, the language in its `data-locale`. The
- * renderer then has them without loading its language's chunk, and they cost one JSON.parse, not a script.
- */
-export const PAGE_TEXTS_ELEMENT_ID = 'egpu-texts';
-
-/**
  * The page's script announces on `#app` with this event that it has taken the drawn screen over; clicks held
  * until then (renderer/src/early-clicks.ts) are done at that moment.
  */

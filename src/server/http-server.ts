@@ -9,7 +9,7 @@ import { WizardState } from '../contract/state';
 import { allowedOrigin, newToken, requestToken, sameToken, TOKEN_COOKIE } from './auth';
 import { CompressedFiles } from './compression';
 import { fileResponse } from './file-response';
-import { drawingLocale, earlyClicksScript, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from './first-screen';
+import { drawingLocale, earlyClicksScript, loadFirstScreen, loadTextsChunks, withDrawnScreen, type DrawFirstScreen, type TextsChunks } from './first-screen';
 import { withLocale } from './page-locale';
 import { withFirstState } from './page-state';
 import { readStatic } from './static-files';
@@ -70,6 +70,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           return null;
         });
   const earlyClicks = earlyClicksScript(rendererDir);
+  const textsChunks: TextsChunks = await loadTextsChunks(rendererDir).catch((error: unknown) => {
+    // The page then asks for its language's texts once its script runs: a round trip later, nothing worse.
+    options.warn?.(`eGPU Wizard: ${error instanceof Error ? error.message : String(error)}`);
+    return {};
+  });
   const compressed = new CompressedFiles();
   const backend = await options.createBackend(emit);
   let port = 0;
@@ -155,7 +160,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const state = drawFirstScreen ? WizardState.safeParse(first.data) : null;
     if (!drawFirstScreen || !state?.success) return withLocale(written, saved);
     try {
-      return withLocale(withDrawnScreen(written, await drawFirstScreen(state.data, locale), locale, earlyClicks), saved, locale);
+      const drawn = await drawFirstScreen(state.data, locale);
+      return withLocale(withDrawnScreen(written, drawn, locale, { earlyClicks, textsChunk: textsChunks[locale] ?? null }), saved, locale);
     } catch (error) {
       options.warn?.(`eGPU Wizard: the first screen was left to the page to draw (${error instanceof Error ? error.message : String(error)})`);
       return withLocale(written, saved);

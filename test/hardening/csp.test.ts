@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/app/backend';
 import { RENDERER_CSP } from '../../src/app/csp';
-import { FIRST_STATE_ELEMENT_ID, PAGE_TEXTS_ELEMENT_ID } from '../../src/contract/first-state';
+import { FIRST_STATE_ELEMENT_ID } from '../../src/contract/first-state';
 import { ensureRendererBuilt, projectRoot } from '../../src/server/build-renderer';
 import { startServer, type RunningServer } from '../../src/server/http-server';
 import { parsePolicy, policyProblems } from './csp-policy';
@@ -78,13 +78,11 @@ describe('the renderer CSP', () => {
     expect(page.headers.get('content-security-policy')).toBe(RENDERER_CSP);
     const html = await page.text();
     expect(metaPolicies(html)).toEqual([RENDERER_CSP]);
-    // The page as served has two inline elements more than the built file: the first state and the texts of
-    // its language, as JSON data blocks, which a browser never runs; every script that runs still comes from the
-    // app's own files.
+    // The page as served has one inline element more than the built file: the first state, as a JSON data
+    // block, which a browser never runs; every script that runs still comes from the app's own files.
     const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(([, , body = '']) => body.trim() !== '');
     expect(inline.map(([, attributes]) => attributes)).toEqual([
       ` type="application/json" id="${FIRST_STATE_ELEMENT_ID}"`,
-      ` type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="en"`,
     ]);
     for (const [, , body] of inline) expect(body).not.toMatch(/[<>&\u2028\u2029]/);
     // The screen the server drew into the page has no inline handlers either.

@@ -30,7 +30,7 @@ describe('the startup script of the built interface', () => {
     expect(totalGzip(scripts)).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   });
 
-  it('carries no texts: each language is a chunk of its own, loaded when browser mode has not written it into the page', async () => {
+  it('carries no texts: each language is a chunk of its own, which browser mode has the browser fetch beside it', async () => {
     const chunks = (await readdir(join(rendererDir, 'assets'))).filter((f) => f.endsWith('.js'));
     const texts = await Promise.all(chunks.map((f) => readFile(join(rendererDir, 'assets', f), 'utf8')));
     for (const sample of [en['ui.checks.run'], zhCN['ui.checks.run'], en['ui.app.loading']]) {

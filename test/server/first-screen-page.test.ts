@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/app/backend';
-import { FIRST_STATE_ELEMENT_ID, PAGE_TEXTS_ELEMENT_ID } from '../../src/contract/first-state';
+import { FIRST_STATE_ELEMENT_ID } from '../../src/contract/first-state';
 import type { Locale, WizardState } from '../../src/contract/state';
 import { startServer, type RunningServer } from '../../src/server/http-server';
 
@@ -15,7 +15,9 @@ let server: RunningServer;
 
 beforeAll(async () => {
   const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<body>\n<div id="app"></div>\n</body>\n</html>\n');
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<head></head>\n<body>\n<div id="app"></div>\n</body>\n</html>\n');
+  await mkdir(join(rendererDir, 'server'));
+  await writeFile(join(rendererDir, 'server', 'texts-chunks.json'), JSON.stringify({ en: 'assets/en-Dn1FdAfx.js', 'zh-CN': 'assets/zh-CN-dPKV2T-4.js' }));
   const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
   server = await startServer({
     rendererDir,
@@ -23,7 +25,7 @@ beforeAll(async () => {
     drawFirstScreen: async (state: WizardState, locale: Locale) => {
       if (failDrawing) throw new Error('drawing broke');
       drawn.push({ stepId: state.current.id, locale });
-      return { html: `<h1>${state.current.id} in ${locale}</h1>`, textsJson: JSON.stringify({ 'ui.checks.run': locale === 'en' ? 'Run checks' : '运行检查' }) };
+      return { html: `<h1>${state.current.id} in ${locale}</h1>` };
     },
     warn: (line) => warnings.push(line),
   });
@@ -37,13 +39,16 @@ describe('browser mode draws the first screen into the page', () => {
     const english = await page({ 'Accept-Language': 'en-US,en;q=0.9' });
     expect(english).toContain('<html lang="en" data-saved-locale="">');
     expect(english).toContain('<div id="app" inert data-drawn-locale="en"><h1>preflight in en</h1></div>');
-    expect(english).toContain(`<script type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="en">{"ui.checks.run":"Run checks"}</script>`);
+    // The texts the page's script takes the drawing over with: fetched beside it, in the drawn language.
+    expect(english).toContain('<link rel="modulepreload" crossorigin href="./assets/en-Dn1FdAfx.js"></head>');
+    expect(english).not.toContain('zh-CN-dPKV2T-4');
     expect(english).toContain(`id="${FIRST_STATE_ELEMENT_ID}"`);
 
     const chinese = await page({ 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.5' });
     // `lang` is the drawn language; nothing is saved yet, and the page says so.
     expect(chinese).toContain('<html lang="zh-CN" data-saved-locale="">');
     expect(chinese).toContain('data-drawn-locale="zh-CN"><h1>preflight in zh-CN</h1>');
+    expect(chinese).toContain('<link rel="modulepreload" crossorigin href="./assets/zh-CN-dPKV2T-4.js"></head>');
     expect(drawn.map((d) => d.locale)).toEqual(['en', 'zh-CN']);
   });
 
@@ -64,7 +69,7 @@ describe('browser mode draws the first screen into the page', () => {
     try {
       const html = await page();
       expect(html).toContain('<div id="app"></div>');
-      expect(html).not.toContain(PAGE_TEXTS_ELEMENT_ID);
+      expect(html).not.toContain('modulepreload');
       // The state still comes with the page, so the renderer draws it without asking.
       expect(html).toContain(`id="${FIRST_STATE_ELEMENT_ID}"`);
       expect(warnings).toEqual([expect.stringContaining('drawing broke')]);
@@ -77,9 +82,11 @@ describe('browser mode draws the first screen into the page', () => {
 describe('a renderer build whose drawing code is damaged', () => {
   it('still serves the page, drawn by the page itself, and says why', async () => {
     const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<body>\n<div id="app"></div>\n</body>\n</html>\n');
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<head></head>\n<body>\n<div id="app"></div>\n</body>\n</html>\n');
     await mkdir(join(rendererDir, 'server'));
     await writeFile(join(rendererDir, 'server', 'first-screen.js'), 'export const nothing = 1;\n');
+    // A damaged list of texts chunks costs the page a round trip, nothing more: it is said too.
+    await writeFile(join(rendererDir, 'server', 'texts-chunks.json'), '{"en": 1}');
     const said: string[] = [];
     const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
     const damaged = await startServer({
@@ -91,7 +98,7 @@ describe('a renderer build whose drawing code is damaged', () => {
       const html = await (await fetch(damaged.url)).text();
       expect(html).toContain('<div id="app"></div>');
       expect(html).toContain(`id="${FIRST_STATE_ELEMENT_ID}"`);
-      expect(said).toEqual([expect.stringContaining('does not export renderFirstScreen')]);
+      expect(said).toEqual([expect.stringContaining('does not export renderFirstScreen'), expect.stringContaining('does not list the texts chunks')]);
     } finally {
       await damaged.close();
     }

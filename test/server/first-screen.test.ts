@@ -2,15 +2,12 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { Backend } from '../../src/app/backend';
-import { PAGE_TEXTS_ELEMENT_ID } from '../../src/contract/first-state';
 import { WizardState } from '../../src/contract/state';
 import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import { ensureRendererBuilt } from '../../src/server/build-renderer';
-import { acceptedLanguages, drawingLocale, loadFirstScreen, withDrawnScreen, type DrawFirstScreen } from '../../src/server/first-screen';
-import { jsonForDataBlock } from '../../src/server/page-state';
+import { acceptedLanguages, drawingLocale, loadFirstScreen, loadTextsChunks, withDrawnScreen, type DrawFirstScreen } from '../../src/server/first-screen';
 import { readStatic } from '../../src/server/static-files';
 
 describe('the language a page is drawn in', () => {
@@ -34,26 +31,20 @@ describe('the language a page is drawn in', () => {
 describe('the drawn screen in the page', () => {
   const page = Buffer.from('<!doctype html>\n<html lang="en"><head></head><body>\n<div id="app"></div>\n<script type="module" src="./a.js"></script>\n</body></html>\n');
 
-  it('goes into the empty #app, inert and marked with its language; its texts go before </body> as a JSON block', () => {
-    const texts = { 'ui.checks.run': 'Run </script><script>alert(1)</script> & go', 'ui.x': 'line\u2028break' };
-    const html = withDrawnScreen(page, { html: '<!--[--><button>Run checks</button><!--]-->', textsJson: jsonForDataBlock(texts) }, 'zh-CN').toString('utf8');
-    expect(html).toContain('<div id="app" inert data-drawn-locale="zh-CN"><!--[--><button>Run checks</button><!--]--></div>');
-    const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
-    expect(blocks.map(([, attributes]) => attributes)).toEqual([' type="module" src="./a.js"', ` type="application/json" id="${PAGE_TEXTS_ELEMENT_ID}" data-locale="zh-CN"`]);
-    expect(blocks[1]?.[2]).not.toMatch(/[<>&\u2028\u2029]/);
-    expect(JSON.parse(blocks[1]?.[2] ?? '')).toEqual(texts);
-    expect(html.endsWith('</script></body></html>\n')).toBe(true);
+  it('goes into the empty #app, inert and marked with its language; nothing else in the page changes', () => {
+    const html = withDrawnScreen(page, { html: '<!--[--><button>Run checks</button><!--]-->' }, 'zh-CN').toString('utf8');
+    expect(html).toBe(page.toString('utf8').replace('<div id="app"></div>', '<div id="app" inert data-drawn-locale="zh-CN"><!--[--><button>Run checks</button><!--]--></div>'));
   });
 
-  it('puts the script that holds early clicks into the head, async, so it is fetched at once', () => {
-    const html = withDrawnScreen(page, { html: '<p>drawn</p>', textsJson: '{}' }, 'en', './assets/early-clicks.js').toString('utf8');
-    expect(html).toContain('<head><script async src="./assets/early-clicks.js"></script></head>');
-    expect(html.match(/early-clicks/g)).toHaveLength(1);
+  it('has the browser fetch the language’s texts and the script that holds early clicks from the head, at once', () => {
+    const html = withDrawnScreen(page, { html: '<p>drawn</p>' }, 'en', { earlyClicks: './assets/early-clicks.js', textsChunk: 'assets/en-Dn1FdAfx.js' }).toString('utf8');
+    expect(html).toContain('<head><link rel="modulepreload" crossorigin href="./assets/en-Dn1FdAfx.js"><script async src="./assets/early-clicks.js"></script></head>');
+    expect(html.match(/early-clicks|en-Dn1FdAfx/g)).toHaveLength(2);
   });
 
   it('leaves a page without an empty #app as it is', () => {
     const other = Buffer.from('<html><body><div id="app">x</div></body></html>');
-    expect(withDrawnScreen(other, { html: '<p>drawn</p>', textsJson: '{}' }, 'en').equals(other)).toBe(true);
+    expect(withDrawnScreen(other, { html: '<p>drawn</p>' }, 'en', { textsChunk: 'assets/en-Dn1FdAfx.js' }).equals(other)).toBe(true);
   });
 });
 
@@ -62,7 +53,7 @@ describe('the drawing code of a renderer build', () => {
     expect(await loadFirstScreen(await mkdtemp(join(tmpdir(), 'egpu-old-renderer-')))).toBeNull();
   });
 
-  it('is refused when it does not export the drawing function, or answers something else than HTML and texts', async () => {
+  it('is refused when it does not export the drawing function, or answers something else than HTML', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'egpu-bad-renderer-'));
     await mkdir(join(dir, 'server'));
     await writeFile(join(dir, 'server', 'first-screen.js'), 'export const draw = () => "";\n');
@@ -71,11 +62,7 @@ describe('the drawing code of a renderer build', () => {
     await mkdir(join(other, 'server'));
     await writeFile(join(other, 'server', 'first-screen.js'), 'export async function renderFirstScreen() { return { html: 1 }; }\n');
     const state = WizardState.parse(await firstState());
-    await expect((await loadFirstScreen(other))?.(state, 'en')).rejects.toThrow(/did not return HTML and texts/);
-    const third = await mkdtemp(join(tmpdir(), 'egpu-bad-renderer-'));
-    await mkdir(join(third, 'server'));
-    await writeFile(join(third, 'server', 'first-screen.js'), 'export async function renderFirstScreen() { return { html: "<p></p>", texts: { a: 1 } }; }\n');
-    await expect((await loadFirstScreen(third))?.(state, 'en')).rejects.toThrow(/did not return HTML and texts/);
+    await expect((await loadFirstScreen(other))?.(state, 'en')).rejects.toThrow(/did not return HTML/);
   });
 
   it('is never served to the browser', async () => {
@@ -85,6 +72,30 @@ describe('the drawing code of a renderer build', () => {
     expect(await readStatic(root, '/Server/first-screen.js')).toBeNull();
     expect(await readStatic(root, '/assets/../server/first-screen.js')).toBeNull();
     expect(await readStatic(root, '/index.html')).not.toBeNull();
+  });
+});
+
+describe('the texts chunks a renderer build lists', () => {
+  it('name each language’s chunk of the build, which holds that language’s texts and is served', async () => {
+    const root = await ensureRendererBuilt(() => {});
+    const chunks = await loadTextsChunks(root);
+    expect(Object.keys(chunks).sort()).toEqual(['en', 'zh-CN']);
+    const english = await readStatic(root, `/${chunks.en ?? ''}`);
+    const chinese = await readStatic(root, `/${chunks['zh-CN'] ?? ''}`);
+    // The texts are in the chunk as JSON: its strings are escaped the way JSON.stringify escapes them.
+    expect(english?.body.toString('utf8')).toContain(JSON.stringify(en['ui.checks.run']).slice(1, -1));
+    expect(chinese?.body.toString('utf8')).toContain(zhCN['ui.checks.run']);
+    expect(await readStatic(root, '/server/texts-chunks.json')).toBeNull();
+  });
+
+  it('are none for a build made before it listed them, and a damaged list is refused', async () => {
+    expect(await loadTextsChunks(await mkdtemp(join(tmpdir(), 'egpu-old-renderer-')))).toEqual({});
+    for (const listed of ['{"en": "../../etc/passwd.js"}', '{"fr": "assets/fr-12345678.js"}', 'not json', '["assets/en-12345678.js"]']) {
+      const dir = await mkdtemp(join(tmpdir(), 'egpu-bad-renderer-'));
+      await mkdir(join(dir, 'server'));
+      await writeFile(join(dir, 'server', 'texts-chunks.json'), listed);
+      await expect(loadTextsChunks(dir), listed).rejects.toThrow(/build the renderer again/);
+    }
   });
 });
 
@@ -100,24 +111,18 @@ describe('drawing the first screen with the built renderer', () => {
   }, 180_000);
 
   it('draws the current step with its checks and its buttons, in English, with all its texts', async () => {
-    const { html, textsJson } = await draw(state, 'en');
-    const texts = z.record(z.string(), z.string()).parse(JSON.parse(textsJson));
+    const { html } = await draw(state, 'en');
     expect(html).toContain(`<h1 id="step-title" class="panel-title" tabindex="-1">${en['steps.preflight.title']}</h1>`);
     expect(html).toMatch(new RegExp(`<button[^>]*>\\s*${en['ui.checks.run']}\\s*</button>`));
     expect(html).not.toContain(zhCN['ui.checks.run']);
     // Svelte's markers, which the page's script hydrates from.
     expect(html.startsWith('<!--[-->')).toBe(true);
-    expect(texts['ui.checks.run']).toBe(en['ui.checks.run']);
-    expect(Object.keys(texts)).toHaveLength(Object.keys(en).length);
-    // Written as JSON once per language: the next page gets the very same text.
-    expect((await draw(state, 'en')).textsJson).toBe(textsJson);
   });
 
-  it('draws in Chinese with the Chinese texts, and two pages drawn at once each keep their language', async () => {
+  it('draws in Chinese, and two pages drawn at once each keep their language', async () => {
     const [zh, english] = await Promise.all([draw(state, 'zh-CN'), draw(state, 'en')]);
     expect(zh.html).toContain(zhCN['steps.preflight.title']);
     expect(zh.html).toContain(zhCN['ui.checks.run']);
-    expect(JSON.parse(zh.textsJson)).toMatchObject({ 'ui.checks.run': zhCN['ui.checks.run'] });
     expect(english.html).toContain(en['ui.checks.run']);
     expect(english.html).not.toContain(zhCN['ui.checks.run']);
   });

@@ -6,14 +6,15 @@ import { lookup, type Locale } from '../../../src/i18n/lookup';
 /** A key of the UI chrome dictionary; a typo is a compile error. */
 export type UiKey = keyof typeof uiEn;
 export type Params = Record<string, string | number>;
-/** A language's texts by key. Written into the page, a text may be missing: it is then shown as its key. */
+/** A language's texts by key. A text a language lacks is shown as its key. */
 export type Texts = Readonly<Record<string, string>>;
 
 /**
  * Each language is a chunk of its own, loaded whole the first time it is needed, English too: the texts are
- * half the interface's size, and browser mode's server writes the page's language into the page instead
- * (see main.ts), where reading them costs one JSON.parse and no compiling. The English source fixes the keys:
- * another language that lacks one does not compile.
+ * half the interface's size. Browser mode's server has the browser fetch the page's language beside the
+ * startup script (src/server/first-screen.ts), and a browser keeps it from one visit to the next, as the
+ * chunk's name carries its hash. The English source fixes the keys: another language that lacks one does not
+ * compile.
  */
 const loaders: Record<Locale, () => Promise<Readonly<Record<keyof typeof en, string>>>> = {
   en: () => import('../../../src/i18n/en').then((module) => module.en),
@@ -36,11 +37,6 @@ class I18n {
     return this.#locale;
   }
 
-  /** The current language's texts, as the server writes them into the page it draws. */
-  get texts(): Texts {
-    return this.#dictionary;
-  }
-
   /** Loads the language's dictionary if needed, then switches to it; rejects (and stays) if it cannot be loaded. */
   async use(locale: Locale): Promise<void> {
     const dictionary = await this.load(locale);
@@ -58,13 +54,6 @@ class I18n {
     this.#dictionary = dictionary;
     this.#locale = locale;
     return true;
-  }
-
-  /** Takes a language's texts that came another way (written into the page) and switches to it. */
-  useGiven(locale: Locale, texts: Texts): void {
-    this.#ready.set(locale, texts);
-    this.#loaded.set(locale, Promise.resolve(texts));
-    this.useLoaded(locale);
   }
 
   private load(locale: Locale): Promise<Texts> {
