@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backend } from '../../src/app/backend';
 import { KEEP_FOR_GOOD, NEVER_KEEP } from '../../src/server/cache-policy';
-import { startServer, type RunningServer } from '../../src/server/http-server';
-import { FakeHost } from '../wizard/fake-host';
+import type { RunningServer } from '../../src/server/http-server';
+import { startTestServer } from './test-server';
 
 let server: RunningServer;
 const script = `export const texts = ${JSON.stringify(Array.from({ length: 300 }, (_, i) => `text number ${i}`))};\n`;
@@ -21,20 +20,7 @@ beforeAll(async () => {
   );
   await writeFile(join(rendererDir, 'assets', 'startup-B4nXQWZp.js'), script);
   await writeFile(join(rendererDir, 'assets', 'early-clicks.js'), `// unhashed\n${script}`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
-  server = await startServer({
-    rendererDir,
-    drawFirstScreen: null,
-    createBackend: (emit) =>
-      Backend.create({
-        dataDir,
-        hostSpec: 'sim:x220-fresh',
-        mode: 'browser',
-        version: '0.0.0',
-        emit,
-        hostFactory: (spec) => new FakeHost(spec, { 'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n' } }),
-      }),
-  });
+  server = await startTestServer(rendererDir, { drawFirstScreen: null });
 });
 afterAll(async () => server.close());
 

@@ -3,31 +3,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backend } from '../../src/app/backend';
 import { RENDERER_CSP } from '../../src/app/csp';
 import { channels } from '../../src/contract/channels';
 import { FIRST_STATE_ELEMENT_ID } from '../../src/contract/first-state';
-import { startServer, type RunningServer } from '../../src/server/http-server';
-import { FakeHost } from '../wizard/fake-host';
+import type { RunningServer } from '../../src/server/http-server';
+import { startTestServer } from './test-server';
 
 let server: RunningServer;
 
 beforeAll(async () => {
   const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<title>wizard</title>\n</html>\n');
-  const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
-  server = await startServer({
-    rendererDir,
-    createBackend: (emit) =>
-      Backend.create({
-        dataDir,
-        hostSpec: 'sim:x220-fresh',
-        mode: 'browser',
-        version: '0.0.0',
-        emit,
-        hostFactory: (spec) => new FakeHost(spec, { 'uname -rsm': { stdout: 'FreeBSD 14.2-RELEASE amd64\n' } }),
-      }),
-  });
+  server = await startTestServer(rendererDir);
 });
 afterAll(async () => server.close());
 
@@ -174,12 +161,7 @@ describe('stopping browser mode', () => {
   it('stops even while a request is still being sent: the connection is cut after a short grace', async () => {
     const rendererDir = await mkdtemp(join(tmpdir(), 'egpu-renderer-'));
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html>\n<html lang="en">\n<title>wizard</title>\n</html>\n');
-    const dataDir = await mkdtemp(join(tmpdir(), 'egpu-server-'));
-    const stopping = await startServer({
-      rendererDir,
-      createBackend: (emit) =>
-        Backend.create({ dataDir, hostSpec: 'sim:x220-fresh', mode: 'browser', version: '0.0.0', emit, hostFactory: (spec) => new FakeHost(spec, {}) }),
-    });
+    const stopping = await startTestServer(rendererDir);
     // A request whose body never comes: the server is in the middle of it, as with a tab left open mid-call.
     const req = httpRequest({
       host: '127.0.0.1',
