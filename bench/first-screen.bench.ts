@@ -11,10 +11,9 @@
 // --cpu-throttle slows the page's CPU by that factor (Chrome's own throttling, roughly a 2011 laptop at 4);
 // --latency adds that many ms to every request, as an `ssh -L` tunnel over a network does; --bandwidth caps the
 // link at that many kbit/s each way (a tunnel over the X220's Wi-Fi: a few thousand). --returning times a
-// page opened for the third time in the same browser profile: what the browser keeps from the two loads
-// before (files, and V8's compiled code, which it keeps from the second load on) counts, as it does for a
-// user who comes back.
-import { chromium, type Browser, type Page as PlaywrightPage } from '@playwright/test';
+// page opened for the third time in a browser profile of its own on the disk: what the browser kept from the
+// two loads before counts, as it does for a user who comes back.
+import { chromium, type Browser, type BrowserContext, type Page as PlaywrightPage } from '@playwright/test';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -185,11 +184,37 @@ async function loadUntilLive(page: PlaywrightPage, url: string): Promise<void> {
   await page.close();
 }
 
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const VIEW = { viewport: { width: 1280, height: 860 }, locale: 'en-US' };
+
+/**
+ * A fresh browser context; for --returning a browser profile of its own on the disk, as a user's is: the
+ * contexts of one browser are off the record, and V8 keeps no compiled code for them between pages.
+ */
+async function freshContext(browser: Browser): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!returning) {
+    const context = await browser.newContext(VIEW);
+    return { context, close: () => context.close() };
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'egpu-first-screen-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, ...VIEW });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 async function timeLoad(browser: Browser, url: string): Promise<Load> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  const { context, close } = await freshContext(browser);
   try {
     await context.addInitScript({ content: watchForButton(BUTTON) });
-    // Twice, so the browser has the files and V8 has made its code cache (from the second run of a script on).
+    // Twice: Chromium keeps a script's compiled code only from its second run on.
     if (returning) for (let i = 0; i < 2; i++) await loadUntilLive(await context.newPage(), url);
     const page = await context.newPage();
     if (cpuThrottle > 1 || latency > 0 || bandwidth > 0) {
@@ -225,7 +250,7 @@ async function timeLoad(browser: Browser, url: string): Promise<Load> {
     })()`);
     return { button: ms, shown, live, ...marks };
   } finally {
-    await context.close();
+    await close();
   }
 }
 
@@ -294,10 +319,7 @@ try {
   for (const page of pages) describeScripts(page.label, page.scripts);
   for (const [i, dir] of (opts.baseline ?? []).entries()) console.log(`${pages[i + 1]?.label ?? ''}: ${resolve(dir)}`);
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch(CHROMIUM);
   closers.push(() => browser.close());
 
   // One untimed load of each: the server's and the browser's first-time costs are not the page's.
