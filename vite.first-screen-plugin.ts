@@ -11,8 +11,9 @@ const [FIRST_SCREEN_DIR, FIRST_SCREEN_FILE] = FIRST_SCREEN_MODULE;
  * `server/` folder, so every build of the renderer (npm scripts, `serve`'s first run, the portable bundle, the
  * bench) comes with the code browser mode's server draws the first screen with, and with the small script that
  * holds clicks in the drawn screen until the page has taken it over (`renderer/src/early-clicks.ts`, built
- * alone so it stays small and never waits for the page's script). Everything the drawing code needs is
- * bundled in: the portable bundle runs with Node alone.
+ * alone so it stays small and never waits for the page's script), and with the list of each language's texts
+ * chunk (`server/texts-chunks.json`). Everything the drawing code needs is bundled in: the portable bundle runs
+ * with Node alone.
  */
 export function firstScreenRenderer(): Plugin {
   const project = import.meta.dirname;
