@@ -79,6 +79,11 @@ export class CompressedFiles {
     return made;
   }
 
+  /** A body made for one request (the page): compressed, not kept. */
+  once(body: Buffer, encoding: ContentEncoding): Promise<Buffer> {
+    return compress(body, encoding);
+  }
+
   get size(): number {
     return this.#entries.size;
   }

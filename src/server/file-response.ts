@@ -1,5 +1,5 @@
 import { cacheControlFor } from './cache-policy';
-import { chooseEncoding, compress, isCompressible, type CompressedFiles } from './compression';
+import { chooseEncoding, isCompressible, type CompressedFiles } from './compression';
 
 /** A built file as static-files.ts reads it; `made` when its body was made for this request (the page). */
 export interface ServedFile {
@@ -18,7 +18,7 @@ export interface ServedFile {
 export async function fileResponse(
   file: ServedFile,
   acceptEncoding: string | undefined,
-  compressed: CompressedFiles,
+  compressed: Pick<CompressedFiles, 'get' | 'once'>,
 ): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const headers: Record<string, string> = { 'Content-Type': file.type, 'Cache-Control': cacheControlFor(file.path) };
   if (!isCompressible(file.type, file.body.length)) return { body: file.body, headers };
@@ -26,7 +26,11 @@ export async function fileResponse(
   headers['Vary'] = 'Accept-Encoding';
   const encoding = chooseEncoding(acceptEncoding);
   if (encoding === null) return { body: file.body, headers };
-  const body = file.made === true ? await compress(file.body, encoding) : await compressed.get(file.path, file.body, encoding);
-  headers['Content-Encoding'] = encoding;
-  return { body, headers };
+  try {
+    const body = file.made === true ? await compressed.once(file.body, encoding) : await compressed.get(file.path, file.body, encoding);
+    return { body, headers: { ...headers, 'Content-Encoding': encoding } };
+  } catch {
+    // zlib failing (out of memory) costs bytes, not the page: it goes as it is.
+    return { body: file.body, headers };
+  }
 }

@@ -113,6 +113,15 @@ describe('a file as it goes out', () => {
     expect(out.body).toBe(png);
   });
 
+  it('goes as it is when compressing fails, rather than not at all', async () => {
+    const failing = { get: () => Promise.reject(new Error('out of memory')), once: () => Promise.reject(new Error('out of memory')) };
+    for (const made of [false, true]) {
+      const out = await fileResponse({ body: script, type: 'text/javascript; charset=utf-8', path: 'assets/startup-B4nXQWZp.js', made }, 'br', failing);
+      expect(out.headers['Content-Encoding']).toBeUndefined();
+      expect(out.body).toBe(script);
+    }
+  });
+
   it('the page made for this request is compressed anew each time, and never kept', async () => {
     const page = Buffer.from(`<!doctype html><p>${'state '.repeat(400)}</p>`);
     const before = compressed.size;
